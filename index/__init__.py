@@ -1,0 +1,1 @@
+"""Ingest, clean, chunk, date, embed and store a corpus of news articles."""

@@ -1,0 +1,129 @@
+"""``python -m index``: build an index directory and look inside it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from index.config import default_index_dir
+from index.errors import TimelineError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except TimelineError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: the index keeps its last committed state", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m index", description=__doc__)
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+    index_dir = dict(type=Path, default=None,
+                     help="index directory (default: $TIMELINE_INDEX_DIR, else "
+                          "~/.local/share/timeline-bot/index)")
+
+    b = sub.add_parser("build", help="index files and folders of articles (incremental)")
+    b.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    b.add_argument("--index-dir", **index_dir)
+    b.add_argument("--model", default=None,
+                   help="sentence-transformers name or path (default: the packaged "
+                        "all-MiniLM-L6-v2, or the model the index was built with)")
+    b.add_argument("--rebuild", action="store_true", help="start over (uploads are kept)")
+    b.set_defaults(func=_build)
+
+    s = sub.add_parser("stats", help="counts, dates and model of an index")
+    s.add_argument("--index-dir", **index_dir)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=_stats)
+
+    ls = sub.add_parser("list", help="one line per article")
+    ls.add_argument("--index-dir", **index_dir)
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=_list)
+    return p
+
+
+def _build(args: argparse.Namespace) -> int:
+    from index.build import build_index
+
+    index_dir = args.index_dir or default_index_dir()
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise TimelineError(f"no such file or folder: {', '.join(missing)}")
+    with _TerminalProgress() as progress:
+        report = build_index(args.paths, index_dir, model=args.model, rebuild=args.rebuild,
+                             progress=progress)
+    print(report.summary())
+    print(f"index: {index_dir}")
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from index.indexdir import open_index
+
+    idx = open_index(args.index_dir or default_index_dir())
+    m, (lo, hi) = idx.manifest, idx.store.date_span()
+    out = {"articles": m.articles, "passages": m.passages, "dated_articles": m.dated_articles,
+           "undated_articles": m.undated_articles, "model": m.model, "dim": m.dim,
+           "index_type": m.index_type, "schema_version": m.schema_version,
+           "first_date": lo.isoformat() if lo else None, "last_date": hi.isoformat() if hi else None,
+           "index_dir": str(idx.path)}
+    if args.json:
+        print(json.dumps(out))
+    else:
+        for key, value in out.items():
+            print(f"{key:>17}: {value}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from index.indexdir import open_index
+
+    idx = open_index(args.index_dir or default_index_dir())
+    for art, n in idx.store.iter_articles():
+        row = {"article_id": art.article_id, "title": art.title, "source": art.source,
+               "published": art.published.isoformat() if art.published else None,
+               "date_source": art.date_source, "passages": n, "origin": art.origin,
+               "url": art.url}
+        if args.json:
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print(f"{row['published'] or 'undated':>10}  {n:>3}  {art.source[:24]:<24}  {art.title}")
+    return 0
+
+
+class _TerminalProgress:
+    """tqdm bars on a terminal; silent when piped, so scripts see only the summary line."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, object] = {}
+        self.enabled = sys.stderr.isatty()
+
+    def __enter__(self) -> _TerminalProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for bar in self.bars.values():
+            bar.close()  # type: ignore[attr-defined]
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if not self.enabled or stage != "reading":
+            return  # embedding draws its own bar (sentence-transformers)
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage) or self.bars.setdefault(
+            stage, tqdm(desc="articles read", unit=" items", file=sys.stderr))
+        bar.update(done - bar.n)  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

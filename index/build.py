@@ -1,0 +1,250 @@
+"""Build or update an index directory from files: read, chunk, date, embed, store.
+
+Incremental by content hash: an unchanged article costs a lookup, a changed one replaces its old
+passages, and a passage whose text was embedded before reuses that vector.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from index.chunk import chunk_text
+from index.config import default_model
+from index.embed import Embedder, load_embedder
+from index.errors import IndexCorrupt, IndexMismatch
+from index.indexdir import (
+    MANIFEST_FILE,
+    STORE_FILE,
+    check_compatible,
+    manifest_from_store,
+    now_iso,
+    rebuild_hint,
+    remove_stale_files,
+    write_lock,
+    write_manifest,
+)
+from index.models import Article, Chunk, Skipped
+from index.store import SCHEMA_VERSION, NewPassage, Store
+from index.vectors import VectorIndex
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# (stage, done, total or None): the CLI draws it on a terminal, the app in the page.
+Progress = Callable[[str, int, "int | None"], None]
+FLUSH_PASSAGES = 2048
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    new: int
+    replaced: int
+    unchanged: int
+    passages_added: int
+    passages_removed: int
+    embedded: int
+    reused: int
+    skipped: tuple[Skipped, ...]
+    added_titles: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """One line for a person; each skipped input named with its reason."""
+        articles = self.new + self.replaced + self.unchanged
+        line = (f"{articles} articles ({self.new} new, {self.replaced} changed, "
+                f"{self.unchanged} unchanged) · {self.passages_added} new passages "
+                f"({self.embedded} embedded, {self.reused} reused) · {len(self.skipped)} skipped")
+        if self.skipped:
+            line += ": " + "; ".join(f"{Path(s.origin).name} ({s.reason})" for s in self.skipped)
+        return line
+
+
+@dataclass
+class _Pending:
+    replaced: list[str] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    chunks: list[tuple[Article, Chunk]] = field(default_factory=list)
+
+
+def embed_text(title: str, passage_text: str) -> str:
+    """What gets embedded: the title travels with every passage, so it is never lost."""
+    return f"{title}\n{passage_text}" if title else passage_text
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def build_index(paths: Sequence[str | Path], index_dir: str | Path, *, model: str | None = None,
+                embedder: Embedder | None = None, rebuild: bool = False,
+                progress: Progress | None = None, flush_every: int = FLUSH_PASSAGES) -> BuildReport:
+    from index.ingest import read_paths
+
+    index_dir = Path(index_dir)
+    with write_lock(index_dir):
+        if rebuild:
+            _clear(index_dir)
+        builder = _Builder(index_dir, model=model, embedder=embedder, progress=progress)
+        try:
+            return builder.run(read_paths(paths), flush_every)
+        finally:
+            builder.store.close()
+
+
+class _Builder:
+    def __init__(self, index_dir: Path, *, model: str | None, embedder: Embedder | None,
+                 progress: Progress | None) -> None:
+        self.dir = index_dir
+        self.store = Store(index_dir / STORE_FILE, create=True)
+        self.meta = self.store.meta()
+        self.model = embedder.name if embedder else (model or self.meta.get("model") or default_model())
+        if self.meta:
+            check_compatible(index_dir, self.meta, model=self.model)
+        self._embedder = embedder
+        self.progress = progress or (lambda stage, done, total: None)
+        self.vectors: VectorIndex | None = None
+        if self.meta.get("vectors_file"):
+            self.vectors = VectorIndex.load(index_dir / self.meta["vectors_file"])
+            if len(self.vectors) != self.store.counts().passages:
+                raise IndexCorrupt(f"{index_dir}: vectors and passages disagree; "
+                                   f"{rebuild_hint(index_dir)}")
+        remove_stale_files(index_dir, self.meta.get("vectors_file"))
+        self.stats = dict(new=0, replaced=0, unchanged=0, passages_added=0, passages_removed=0,
+                          embedded=0, reused=0)
+        self.skipped: list[Skipped] = []
+        self.added_titles: list[str] = []
+
+    @property
+    def embedder(self) -> Embedder:
+        # Loaded on first need: a rebuild of an unchanged folder never loads the model.
+        if self._embedder is None:
+            self._embedder = load_embedder(self.model)
+        if self.meta.get("dim") and int(self.meta["dim"]) != self._embedder.dim:
+            raise IndexMismatch(f"{self.dir} holds {self.meta['dim']}-dimensional vectors, "
+                                f"{self.model} gives {self._embedder.dim}; {rebuild_hint(self.dir)}")
+        return self._embedder
+
+    def run(self, items: Iterable[Article | Skipped], flush_every: int) -> BuildReport:
+        pending = _Pending()
+        seen_origins: set[str] = set()
+        seen_ids: set[str] = set()
+        read = 0
+        for item in items:
+            read += 1
+            self.progress("reading", read, None)
+            if isinstance(item, Skipped):
+                self.skipped.append(item)
+                continue
+            if not self._admit(item, pending, seen_origins, seen_ids):
+                continue
+            if len(pending.chunks) >= flush_every:
+                self._flush(pending)
+                pending = _Pending()
+        self._flush(pending)
+        s = self.stats
+        return BuildReport(**s, skipped=tuple(self.skipped), added_titles=tuple(self.added_titles))
+
+    def _admit(self, art: Article, pending: _Pending, seen_origins: set[str],
+               seen_ids: set[str]) -> bool:
+        aid = art.article_id
+        if art.origin in seen_origins or aid in seen_ids:
+            self.skipped.append(Skipped(art.origin, "duplicate of an article earlier in this build"))
+            return False
+        seen_origins.add(art.origin)
+        seen_ids.add(aid)
+        if self.store.has_article(aid):
+            self.stats["unchanged"] += 1
+            return False
+        chunks = chunk_text(art.text)
+        if not chunks:
+            self.skipped.append(Skipped(art.origin, "no text left after cleaning"))
+            return False
+        old = self.store.article_id_for_origin(art.origin)
+        if old is not None:
+            pending.replaced.append(old)
+            self.stats["replaced"] += 1
+        else:
+            self.stats["new"] += 1
+        pending.articles.append(art)
+        pending.chunks.extend((art, c) for c in chunks)
+        self.added_titles.append(art.title)
+        return True
+
+    def _flush(self, pending: _Pending) -> None:
+        if not pending.articles:
+            return
+        from index.dates import extract_event_dates, timeline_date
+
+        texts = [embed_text(a.title, c.text) for a, c in pending.chunks]
+        hashes = [text_hash(t) for t in texts]
+        vectors = self._vectors_for(texts, hashes)
+        first_id = int(self.meta.get("next_passage_id", "1"))
+        ids = list(range(first_id, first_id + len(texts)))
+        passages = []
+        for pid, h, (art, c) in zip(ids, hashes, pending.chunks, strict=True):
+            events = extract_event_dates(c.text, art.published)
+            passages.append(NewPassage(
+                passage_id=pid, article_id=art.article_id, ordinal=c.ordinal, start=c.start,
+                end=c.end, text=c.text, text_hash=h, event_dates=events,
+                timeline_date=timeline_date(events, art.published, c.text)))
+        self._commit(pending, passages, vectors, next_id=first_id + len(texts))
+
+    def _vectors_for(self, texts: list[str], hashes: list[str]) -> np.ndarray:
+        """Reuse stored vectors for text seen before; embed each new text once."""
+        import numpy as np
+
+        known = self.store.ids_by_text_hash(hashes) if self.vectors is not None else {}
+        todo = list(dict.fromkeys(h for h in hashes if h not in known))
+        first_text = {h: t for t, h in zip(texts, hashes, strict=True)}
+        self.progress("embedding", 0, len(todo))
+        fresh = self.embedder.embed([first_text[h] for h in todo], progress=True)
+        self.progress("embedding", len(todo), len(todo))
+        by_hash = dict(zip(todo, fresh, strict=True))
+        if known:
+            assert self.vectors is not None
+            old_ids = [known[h] for h in dict.fromkeys(h for h in hashes if h in known)]
+            by_hash.update(zip((h for h in dict.fromkeys(hashes) if h in known),
+                               self.vectors.reconstruct(old_ids), strict=True))
+        self.stats["embedded"] += len(todo)
+        self.stats["reused"] += len(hashes) - len(todo)
+        return np.vstack([by_hash[h] for h in hashes]).astype(np.float32)
+
+    def _commit(self, pending: _Pending, passages: list[NewPassage], vectors: np.ndarray,
+                next_id: int) -> None:
+        import numpy as np
+
+        if self.vectors is None:
+            self.vectors = VectorIndex.new(self.embedder.dim)
+        removed = [pid for aid in pending.replaced for pid in self.store.passage_ids_of(aid)]
+        self.vectors.remove(removed)
+        self.vectors.add(np.array([p.passage_id for p in passages], dtype=np.int64), vectors)
+        generation = int(self.meta.get("generation", "0")) + 1
+        vectors_file = f"vectors-{generation:06d}.faiss"
+        self.progress("writing", 0, None)
+        self.vectors.save(self.dir / vectors_file)
+        stamp = now_iso()
+        meta = {
+            "schema_version": str(SCHEMA_VERSION), "model": self.model,
+            "dim": str(self.vectors.dim), "index_type": "flat", "vectors_file": vectors_file,
+            "generation": str(generation), "next_passage_id": str(next_id),
+            "created_at": self.meta.get("created_at", stamp), "updated_at": stamp,
+        }
+        previous = self.meta.get("vectors_file")
+        self.store.commit_batch(remove_articles=pending.replaced, articles=pending.articles,
+                                passages=passages, meta=meta)
+        self.meta = self.store.meta()
+        write_manifest(self.dir, manifest_from_store(self.store, self.meta))
+        if previous and previous != vectors_file:
+            (self.dir / previous).unlink(missing_ok=True)
+        self.stats["passages_added"] += len(passages)
+        self.stats["passages_removed"] += len(removed)
+
+
+def _clear(index_dir: Path) -> None:
+    """Start over, but keep uploaded files: they are the user's data, not derived state."""
+    for name in (STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm", MANIFEST_FILE):
+        (index_dir / name).unlink(missing_ok=True)
+    remove_stale_files(index_dir, keep=None)

@@ -1,0 +1,30 @@
+"""The project's exceptions: each message is one line that says what to do next.
+
+The CLI prints ``str(err)`` and exits non-zero; the UI shows it as ``gr.Error``.
+"""
+
+from __future__ import annotations
+
+
+class TimelineError(Exception):
+    """Base of every error the project raises on purpose."""
+
+
+class IndexNotFound(TimelineError):
+    """No index directory (or an empty one) where one was expected."""
+
+
+class IndexMismatch(TimelineError):
+    """The index was built with another model, dimension or schema."""
+
+
+class IndexCorrupt(TimelineError):
+    """A file of the index is missing or damaged; it is never half-used."""
+
+
+class BadDocument(TimelineError):
+    """An input file or record cannot be indexed (empty, binary, malformed...)."""
+
+
+class BadQuery(TimelineError):
+    """A question or filter the bot cannot answer as given."""

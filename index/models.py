@@ -1,0 +1,81 @@
+"""The domain records shared by ``index`` and ``bot``: small, typed and frozen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+DateSource = Literal["metadata", "header", "html-meta", "dateline", "none"]
+Precision = Literal["day", "month", "year", "season"]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One cleaned article, as a parser yields it and the store keeps it."""
+
+    origin: str  # stable identity of where it came from: a path, or "path#record-key"
+    title: str
+    text: str  # cleaned body text; passage spans point into it
+    source: str  # the outlet when known, else the file name
+    url: str | None = None
+    published: dt.date | None = None
+    date_source: DateSource = "none"
+    meta: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def article_id(self) -> str:
+        """Content hash: the same text, title, date and source give the same id."""
+        h = hashlib.sha256()
+        for part in (self.title, self.text, self.source, self.url or "",
+                     self.published.isoformat() if self.published else "", self.date_source):
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\x00")
+        return h.hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not indexed, and why (shown to the user by name)."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """A temporal expression in a passage and what it resolves to."""
+
+    text: str
+    start: int  # character span in the passage text
+    end: int
+    date: dt.date | None  # None when it cannot be resolved (e.g. relative, undated article)
+    precision: Precision
+    anchor: dt.date | None  # the date it was resolved against
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A sentence-aware slice of an article, the unit of retrieval."""
+
+    passage_id: int
+    article_id: str
+    ordinal: int
+    start: int  # character span in the article's cleaned text
+    end: int
+    text: str
+    event_dates: tuple[EventDate, ...] = ()
+    timeline_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage before it has an id: what the chunker yields."""
+
+    ordinal: int
+    start: int
+    end: int
+    text: str

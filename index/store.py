@@ -1,0 +1,326 @@
+"""SQLite, the record of articles, passages and their dates, with FTS5 for keywords."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import IndexCorrupt
+from index.models import Article, EventDate, Passage
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    article_id  TEXT PRIMARY KEY,
+    origin      TEXT NOT NULL UNIQUE,
+    title       TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    url         TEXT,
+    published   TEXT,
+    date_source TEXT NOT NULL,
+    meta        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE TABLE IF NOT EXISTS passages (
+    passage_id    INTEGER PRIMARY KEY,
+    article_id    TEXT NOT NULL REFERENCES articles(article_id),
+    ordinal       INTEGER NOT NULL,
+    start         INTEGER NOT NULL,
+    end           INTEGER NOT NULL,
+    text          TEXT NOT NULL,
+    text_hash     TEXT NOT NULL,
+    timeline_date TEXT,
+    event_dates   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id, ordinal);
+CREATE INDEX IF NOT EXISTS passages_timeline ON passages(timeline_date);
+CREATE INDEX IF NOT EXISTS passages_hash ON passages(text_hash);
+-- Contentless: the text lives once, in passages; deletes pass the old values back.
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    title, text, content='', tokenize='porter unicode61 remove_diacritics 2'
+);
+"""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What a search is restricted to: a timeline-date range (inclusive) and outlets."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.date_from or self.date_to or self.sources)
+
+
+@dataclass(frozen=True)
+class Counts:
+    articles: int
+    passages: int
+    dated_articles: int
+    undated_articles: int
+
+
+@dataclass(frozen=True)
+class NewPassage:
+    """A passage about to be stored: its id is already allocated."""
+
+    passage_id: int
+    article_id: str
+    ordinal: int
+    start: int
+    end: int
+    text: str
+    text_hash: str
+    event_dates: tuple[EventDate, ...]
+    timeline_date: dt.date | None
+
+
+class Store:
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        self.path = path
+        try:
+            # check_same_thread off: the app serves from a thread pool; writes are serialized by
+            # the build lock and reads are safe under WAL.
+            self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            if create:
+                self.conn.executescript(_SCHEMA)
+            self.conn.execute("SELECT count(*) FROM meta").fetchone()
+        except sqlite3.DatabaseError as err:
+            raise IndexCorrupt(f"{path.name} is not a readable index database ({err}); "
+                               "run `python -m index build --rebuild ...`") from err
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- meta ---------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM meta"))
+
+    # -- lookups used by the build ------------------------------------------
+    def article_id_for_origin(self, origin: str) -> str | None:
+        row = self.conn.execute("SELECT article_id FROM articles WHERE origin = ?", (origin,)).fetchone()
+        return row[0] if row else None
+
+    def has_article(self, article_id: str) -> bool:
+        q = "SELECT 1 FROM articles WHERE article_id = ?"
+        return self.conn.execute(q, (article_id,)).fetchone() is not None
+
+    def passage_ids_of(self, article_id: str) -> list[int]:
+        q = "SELECT passage_id FROM passages WHERE article_id = ? ORDER BY ordinal"
+        return [r[0] for r in self.conn.execute(q, (article_id,))]
+
+    def ids_by_text_hash(self, hashes: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        hashes = list(set(hashes))
+        for i in range(0, len(hashes), 500):
+            part = hashes[i:i + 500]
+            q = f"SELECT text_hash, passage_id FROM passages WHERE text_hash IN ({_marks(part)})"
+            found.update(self.conn.execute(q, part))
+        return found
+
+    def all_passage_ids(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT passage_id FROM passages")]
+
+    # -- the one write: a batch in one transaction ----------------------------
+    def commit_batch(self, *, remove_articles: Sequence[str], articles: Sequence[Article],
+                     passages: Sequence[NewPassage], meta: dict[str, str]) -> None:
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            for article_id in remove_articles:
+                self._delete_article(article_id)
+            c.executemany(
+                "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
+                [(a.article_id, a.origin, a.title, a.text, a.source, a.url,
+                  a.published.isoformat() if a.published else None, a.date_source,
+                  json.dumps(dict(a.meta), ensure_ascii=False)) for a in articles],
+            )
+            titles = {a.article_id: a.title for a in articles}
+            c.executemany(
+                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
+                [(p.passage_id, p.article_id, p.ordinal, p.start, p.end, p.text, p.text_hash,
+                  p.timeline_date.isoformat() if p.timeline_date else None,
+                  _dates_to_json(p.event_dates)) for p in passages],
+            )
+            c.executemany("INSERT INTO passages_fts(rowid, title, text) VALUES (?,?,?)",
+                          [(p.passage_id, titles[p.article_id], p.text) for p in passages])
+            c.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    def _delete_article(self, article_id: str) -> None:
+        c = self.conn
+        rows = c.execute(
+            "SELECT p.passage_id, a.title, p.text FROM passages p JOIN articles a USING(article_id) "
+            "WHERE article_id = ?", (article_id,)).fetchall()
+        c.executemany("INSERT INTO passages_fts(passages_fts, rowid, title, text) "
+                      "VALUES ('delete', ?, ?, ?)", rows)
+        c.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+        c.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
+
+    # -- reads ----------------------------------------------------------------
+    def counts(self) -> Counts:
+        articles, dated = self.conn.execute(
+            "SELECT count(*), count(published) FROM articles").fetchone()
+        (passages,) = self.conn.execute("SELECT count(*) FROM passages").fetchone()
+        return Counts(articles, passages, dated, articles - dated)
+
+    def date_span(self) -> tuple[dt.date | None, dt.date | None]:
+        lo, hi = self.conn.execute(
+            "SELECT min(d), max(d) FROM (SELECT published AS d FROM articles WHERE published "
+            "IS NOT NULL UNION ALL SELECT timeline_date FROM passages "
+            "WHERE timeline_date IS NOT NULL)").fetchone()
+        return _date(lo), _date(hi)
+
+    def passages(self, ids: Sequence[int]) -> dict[int, Passage]:
+        out: dict[int, Passage] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            q = (f"SELECT passage_id, article_id, ordinal, start, end, text, event_dates, "
+                 f"timeline_date FROM passages WHERE passage_id IN ({_marks(part)})")
+            for row in self.conn.execute(q, part):
+                out[row[0]] = _passage(row)
+        return out
+
+    def articles(self, ids: Iterable[str]) -> dict[str, Article]:
+        out: dict[str, Article] = {}
+        ids = list(set(ids))
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            q = f"SELECT * FROM articles WHERE article_id IN ({_marks(part)})"
+            for row in self.conn.execute(q, part):
+                out[row[0]] = _article(row)
+        return out
+
+    def article_passages(self, article_id: str) -> list[Passage]:
+        q = ("SELECT passage_id, article_id, ordinal, start, end, text, event_dates, timeline_date "
+             "FROM passages WHERE article_id = ? ORDER BY ordinal")
+        return [_passage(r) for r in self.conn.execute(q, (article_id,))]
+
+    def neighbours(self, passage_id: int) -> tuple[Passage | None, Passage | None]:
+        row = self.conn.execute("SELECT article_id, ordinal FROM passages WHERE passage_id = ?",
+                                (passage_id,)).fetchone()
+        if row is None:
+            return None, None
+        q = ("SELECT passage_id, article_id, ordinal, start, end, text, event_dates, timeline_date "
+             "FROM passages WHERE article_id = ? AND ordinal = ?")
+        before = self.conn.execute(q, (row[0], row[1] - 1)).fetchone()
+        after = self.conn.execute(q, (row[0], row[1] + 1)).fetchone()
+        return (_passage(before) if before else None), (_passage(after) if after else None)
+
+    def filtered_ids(self, flt: Filter) -> list[int]:
+        sql, args = _filter_sql(flt)
+        q = f"SELECT p.passage_id FROM passages p JOIN articles a USING(article_id) WHERE {sql}"
+        return [r[0] for r in self.conn.execute(q, args)]
+
+    def count_undated(self, flt: Filter) -> int:
+        """Passages a date range leaves out only for lack of a date (sources still apply)."""
+        sql, args = _filter_sql(Filter(sources=flt.sources))
+        q = (f"SELECT count(*) FROM passages p JOIN articles a USING(article_id) "
+             f"WHERE p.timeline_date IS NULL AND {sql}")
+        return int(self.conn.execute(q, args).fetchone()[0])
+
+    def sources(self) -> list[str]:
+        q = "SELECT source FROM articles GROUP BY source ORDER BY count(*) DESC, source"
+        return [r[0] for r in self.conn.execute(q)]
+
+    def keyword_search(self, query: str, k: int, flt: Filter | None = None
+                       ) -> list[tuple[int, float]]:
+        """BM25 over title and text; any-term match, rarer terms weigh more."""
+        expr = fts_query(query)
+        if not expr:
+            return []
+        if flt is not None and flt.active:
+            sql, args = _filter_sql(flt)
+            q = (f"SELECT f.rowid, bm25(passages_fts, 0.5, 1.0) AS s FROM passages_fts f "
+                 f"JOIN passages p ON p.passage_id = f.rowid JOIN articles a USING(article_id) "
+                 f"WHERE passages_fts MATCH ? AND {sql} ORDER BY s LIMIT ?")
+            rows = self.conn.execute(q, [expr, *args, k])
+        else:
+            q = ("SELECT rowid, bm25(passages_fts, 0.5, 1.0) AS s FROM passages_fts "
+                 "WHERE passages_fts MATCH ? ORDER BY s LIMIT ?")
+            rows = self.conn.execute(q, (expr, k))
+        return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def iter_articles(self) -> Iterator[tuple[Article, int]]:
+        q = ("SELECT a.*, (SELECT count(*) FROM passages p WHERE p.article_id = a.article_id) "
+             "FROM articles a ORDER BY published IS NULL, published, title")
+        for row in self.conn.execute(q):
+            yield _article(row[:9]), int(row[9])
+
+
+_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+_STOPWORDS = frozenset(
+    """a an and are as at be by did do does for from had has have he her his how i in is it its
+    of on or she so that the their them they this to was were what when where which who whom why
+    will with would about said say says""".split()
+)
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 OR-query of the question's words, quoted so no word is read as syntax."""
+    words = [w for w in _FTS_TOKEN.findall(text.lower()) if w not in _STOPWORDS]
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+
+
+def _marks(items: Sequence[object]) -> str:
+    return ",".join("?" * len(items))
+
+
+def _filter_sql(flt: Filter) -> tuple[str, list[str]]:
+    parts, args = ["1"], []
+    if flt.date_from or flt.date_to:
+        parts.append("p.timeline_date IS NOT NULL")
+    if flt.date_from:
+        parts.append("p.timeline_date >= ?")
+        args.append(flt.date_from.isoformat())
+    if flt.date_to:
+        parts.append("p.timeline_date <= ?")
+        args.append(flt.date_to.isoformat())
+    if flt.sources:
+        parts.append(f"a.source IN ({_marks(flt.sources)})")
+        args.extend(flt.sources)
+    return " AND ".join(parts), args
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _dates_to_json(dates: Sequence[EventDate]) -> str:
+    return json.dumps([[e.text, e.start, e.end, e.date.isoformat() if e.date else None,
+                        e.precision, e.anchor.isoformat() if e.anchor else None] for e in dates],
+                      ensure_ascii=False)
+
+
+def _dates_from_json(raw: str) -> tuple[EventDate, ...]:
+    return tuple(EventDate(text=t, start=s, end=e, date=_date(d), precision=p, anchor=_date(a))
+                 for t, s, e, d, p, a in json.loads(raw))
+
+
+def _passage(row: Sequence) -> Passage:
+    pid, aid, ordinal, start, end, text, dates, timeline = row
+    return Passage(passage_id=pid, article_id=aid, ordinal=ordinal, start=start, end=end, text=text,
+                   event_dates=_dates_from_json(dates), timeline_date=_date(timeline))
+
+
+def _article(row: Sequence) -> Article:
+    aid, origin, title, text, source, url, published, date_source, meta = row
+    return Article(origin=origin, title=title, text=text, source=source, url=url,
+                   published=_date(published), date_source=date_source, meta=json.loads(meta))
