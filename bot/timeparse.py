@@ -1,0 +1,319 @@
+"""Time constraints in questions: "What did Kallas say in August 2025?" -> a date range.
+
+Rule-based and precise rather than greedy: an expression is read only after a word that
+makes it temporal (in, on, during, since, after, before, until, between, from...to, last,
+this, past), so the modal "may", "march on Kyiv", "the 2025 budget" and "30-day" stay words.
+Year-less and relative expressions are placed against ``as_of`` (the corpus' latest date);
+without it they are left in the question untouched.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+__all__ = ["TimeQuery", "combine_ranges", "parse_time"]
+
+
+@dataclass(frozen=True)
+class TimeQuery:
+    text: str  # the question with the time words taken out; "" when nothing else was asked
+    date_from: dt.date | None
+    date_to: dt.date | None  # inclusive
+    understood: str | None  # human words for what was read, None if nothing
+
+
+@dataclass(frozen=True)
+class _Period:
+    start: dt.date
+    end: dt.date  # inclusive
+    label: str
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int  # span in the question
+    end: int
+    date_from: dt.date | None
+    date_to: dt.date | None
+    understood: str
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
+          r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+# A bare year must not be a modifier: "in 2025 budget talks" is not "in 2025".
+_AFTER_YEAR_OK = frozenset(
+    "about on of for with and or to in at by from regarding concerning the a an did was were is "
+    "are has have had that when what who whom how why so as than then where which while said "
+    "say says do does before after since until till through between".split())
+
+
+def _date_rx(p: str) -> str:
+    """A date expression with group names prefixed by ``p`` (a range holds two)."""
+    return (
+        rf"(?:(?P<{p}mod>early|mid|late)[\s-]+)?(?:"
+        rf"(?P<{p}iso>\d{{4}}-\d{{2}}-\d{{2}})"
+        rf"|(?P<{p}d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<{p}m1>{_MONTH})"
+        rf"(?:,?\s+(?P<{p}y1>\d{{4}}))?"
+        rf"|(?P<{p}m2>{_MONTH})\s+(?P<{p}d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<{p}y2>\d{{4}}))?"
+        rf"|(?P<{p}m3>{_MONTH})(?:,?\s+(?P<{p}y3>\d{{4}}))?"
+        rf"|(?P<{p}y4>\d{{4}}))(?![\w%'’-])")
+
+
+_F = re.IGNORECASE
+_RE_BETWEEN = re.compile(rf"\bbetween\s+{_date_rx('a')}\s+(?:and|&)\s+{_date_rx('b')}", _F)
+_RE_FROM_TO = re.compile(
+    rf"\bfrom\s+{_date_rx('a')}\s*(?:\s(?:to|until|till|through)\s|[-–])\s*{_date_rx('b')}", _F)
+_RE_OPEN = re.compile(
+    rf"\b(?P<kw>since|after|before|until|till|through|up\s+to|prior\s+to)\s+{_date_rx('a')}", _F)
+_RE_IN = re.compile(
+    rf"\b(?P<kw>in|during|on|throughout|from)\s+(?:the\s+(?:month|year)\s+of\s+)?{_date_rx('a')}",
+    _F)
+_RE_REL = re.compile(
+    r"\b(?:(?:in|during|over|from)\s+)?(?P<rel>yesterday|today|(?:last|this)\s+(?:week|month|year))"
+    r"(?P<poss>['’]s)?\b"
+    r"|\b(?:in|over|during|within|for)\s+the\s+(?:past|last)\s+"
+    r"(?:(?P<n>\d{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?"
+    r"(?P<unit>days?|weeks?|months?|years?)\b", _F)
+
+
+# --------------------------------------------------------------------------- formatting
+
+def _fmt_day(d: dt.date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def _month_end(y: int, m: int) -> dt.date:
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _month_num(token: str) -> int:
+    return [m[:3] for m in _MONTHS].index(token[:3].lower()) + 1
+
+
+# --------------------------------------------------------------------------- periods
+
+def _latest_year(month: int, day: int, as_of: dt.date) -> int:
+    """The year of the most recent (month, day) on or before ``as_of``."""
+    return as_of.year if (month, day) <= (as_of.month, as_of.day) else as_of.year - 1
+
+
+def _parts(m: re.Match[str], p: str) -> tuple[str | None, int | None, int | None, int | None]:
+    """(modifier, year, month, day) of date expression ``p``; raises ValueError if invalid."""
+    g = m.groupdict()
+    if g[f"{p}iso"]:
+        d = dt.date.fromisoformat(g[f"{p}iso"])
+        return None, d.year, d.month, d.day
+    mon = g[f"{p}m1"] or g[f"{p}m2"] or g[f"{p}m3"]
+    day = g[f"{p}d1"] or g[f"{p}d2"]
+    year = g[f"{p}y1"] or g[f"{p}y2"] or g[f"{p}y3"] or g[f"{p}y4"]
+    mod = g[f"{p}mod"].lower() if g[f"{p}mod"] else None
+    return (mod, int(year) if year else None, _month_num(mon) if mon else None,
+            int(day) if day else None)
+
+
+def _period(mod: str | None, year: int, month: int | None, day: int | None) -> _Period:
+    if not 1900 <= year <= 2100:
+        raise ValueError(year)
+    if day is not None:
+        d = dt.date(year, month or 1, day)
+        return _Period(d, d, _fmt_day(d))
+    if month is not None:
+        start, end = dt.date(year, month, 1), _month_end(year, month)
+        label = f"{start:%B %Y}"
+        if mod:  # early 1-10, mid 11-20, late 21-end
+            lo, hi = {"early": (1, 10), "mid": (11, 20), "late": (21, end.day)}[mod]
+            start, end = dt.date(year, month, lo), dt.date(year, month, hi)
+            label = f"{mod} {label}"
+        return _Period(start, end, label)
+    start, end, label = dt.date(year, 1, 1), dt.date(year, 12, 31), str(year)
+    if mod:  # early Jan-Apr, mid May-Aug, late Sep-Dec
+        lo = {"early": 1, "mid": 5, "late": 9}[mod]
+        start, end, label = dt.date(year, lo, 1), _month_end(year, lo + 3), f"{mod} {year}"
+    return _Period(start, end, label)
+
+
+def _single(m: re.Match[str], p: str, as_of: dt.date | None) -> _Period | None:
+    """The period of one expression, placing a year-less one at or before ``as_of``."""
+    mod, year, month, day = _parts(m, p)
+    if year is None:
+        if as_of is None or month is None:
+            return None
+        year = _latest_year(month, day or 1, as_of)
+    return _period(mod, year, month, day)
+
+
+def _year_is_modifier(m: re.Match[str], question: str, p: str) -> bool:
+    """"in 2025 budget talks": a bare year followed by a content word is an adjective."""
+    if not m.group(f"{p}y4"):
+        return False
+    nxt = re.match(r"\s+([A-Za-z]+)", question[m.end():])
+    return bool(nxt) and nxt.group(1).lower() not in _AFTER_YEAR_OK
+
+
+def _is_verb_may_march(m: re.Match[str], p: str) -> bool:
+    """A lone lowercase "may"/"march" after "in" is rarely a month but costs little to skip."""
+    token = m.group(f"{p}m3")
+    return bool(token) and token in ("may", "march") and not m.group(f"{p}y3")
+
+
+# --------------------------------------------------------------------------- readers
+
+def _read_range(m: re.Match[str], question: str, as_of: dt.date | None) -> _Found | None:
+    amod, ay, am, ad = _parts(m, "a")
+    bmod, by, bm, bd = _parts(m, "b")
+    if by is None:
+        if ay is not None:
+            by = ay + (1 if (bm or 1, bd or 1) < (am or 1, ad or 1) else 0)
+        elif as_of is not None and bm is not None:
+            by = _latest_year(bm, bd or 1, as_of)
+        else:
+            return None
+    if ay is None:  # "between February and March 2025": the year is the end's
+        if am is None:
+            return None
+        ay = by - (1 if (am, ad or 1) > (bm or 12, bd or 31) else 0)
+    a, b = _period(amod, ay, am, ad), _period(bmod, by, bm, bd)
+    if b.start < a.start:
+        a, b = b, a
+    return _Found(m.start(), m.end(), a.start, b.end, f"{_fmt_day(a.start)} – {_fmt_day(b.end)}")
+
+
+def _read_open(m: re.Match[str], question: str, as_of: dt.date | None) -> _Found | None:
+    if _year_is_modifier(m, question, "a") or _is_verb_may_march(m, "a"):
+        return None
+    per = _single(m, "a", as_of)
+    if per is None:
+        return None
+    kw = " ".join(m.group("kw").lower().split())
+    if kw == "since":
+        return _Found(m.start(), m.end(), per.start, None, f"since {_fmt_day(per.start)}")
+    if kw == "after":
+        return _Found(m.start(), m.end(), per.end + dt.timedelta(days=1), None,
+                      f"after {per.label}")
+    if kw in ("before", "prior to"):
+        return _Found(m.start(), m.end(), None, per.start - dt.timedelta(days=1),
+                      f"before {per.label}")
+    return _Found(m.start(), m.end(), None, per.end, f"through {per.label}")
+
+
+def _read_in(m: re.Match[str], question: str, as_of: dt.date | None) -> _Found | None:
+    if _year_is_modifier(m, question, "a") or _is_verb_may_march(m, "a"):
+        return None
+    kw = m.group("kw").lower()
+    per = _single(m, "a", as_of)
+    if per is None or (kw == "on" and per.start != per.end):
+        return None  # "on" takes a day: "on August 2025" is not said
+    return _Found(m.start(), m.end(), per.start, per.end, per.label)
+
+
+def _read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> _Found | None:
+    if as_of is None:
+        return None
+    if m.group("rel"):
+        rel = " ".join(m.group("rel").lower().split())
+        start, end = _relative_period(rel, as_of)
+        words = rel
+    else:
+        n_word = (m.group("n") or "1").lower()
+        n = _NUMBERS.get(n_word) or int(n_word)
+        unit = m.group("unit").lower().rstrip("s")
+        days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
+        start, end = as_of - dt.timedelta(days=days - 1), as_of
+        words = " ".join(m.group(0).split())
+    shown = _fmt_day(start) if start == end else f"{_fmt_day(start)} – {_fmt_day(end)}"
+    return _Found(m.start(), m.end(), start, end, f"{words} ({shown})")
+
+
+def _relative_period(rel: str, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    if rel == "today":
+        return as_of, as_of
+    if rel == "yesterday":
+        d = as_of - dt.timedelta(days=1)
+        return d, d
+    which, unit = rel.split()
+    if unit == "week":
+        monday = as_of - dt.timedelta(days=as_of.weekday()) - dt.timedelta(
+            days=7 if which == "last" else 0)
+        return monday, monday + dt.timedelta(days=6)
+    if unit == "month":
+        y, mo = (as_of.year, as_of.month) if which == "this" else (
+            (as_of.year - 1, 12) if as_of.month == 1 else (as_of.year, as_of.month - 1))
+        return dt.date(y, mo, 1), _month_end(y, mo)
+    y = as_of.year - (1 if which == "last" else 0)
+    return dt.date(y, 1, 1), dt.date(y, 12, 31)
+
+
+# Ranges first, so "from February to March 2025" is not read as "from February".
+_READERS = ((_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range), (_RE_OPEN, _read_open),
+            (_RE_IN, _read_in), (_RE_REL, _read_relative))
+
+
+# --------------------------------------------------------------------------- public
+
+def combine_ranges(a_from: dt.date | None, a_to: dt.date | None, b_from: dt.date | None,
+                   b_to: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """Intersection of two inclusive ranges (None = open). May give from > to: no overlap."""
+    froms = [d for d in (a_from, b_from) if d is not None]
+    tos = [d for d in (a_to, b_to) if d is not None]
+    return (max(froms) if froms else None), (min(tos) if tos else None)
+
+
+def parse_time(question: str, *, as_of: dt.date | None) -> TimeQuery:
+    """Read the time constraints of ``question``; the rest of it is returned as ``text``.
+
+    Several constraints intersect ("since March 2025 ... before June 2025"); one that would
+    empty the range is not taken and its words stay in the text.
+    """
+    found: list[_Found] = []
+    for pattern, reader in _READERS:
+        for m in pattern.finditer(question):
+            if any(m.start() < f.end and f.start < m.end() for f in found):
+                continue
+            try:
+                f = reader(m, question, as_of)
+            except (ValueError, OverflowError, KeyError):
+                f = None  # "31 February", "in 9999": not a date, so not a constraint
+            if f is not None:
+                found.append(f)
+    date_from = date_to = None
+    taken: list[_Found] = []
+    for f in sorted(found, key=lambda f: f.start):
+        lo, hi = combine_ranges(date_from, date_to, f.date_from, f.date_to)
+        if lo is not None and hi is not None and lo > hi:
+            continue
+        date_from, date_to = lo, hi
+        taken.append(f)
+    if not taken:
+        return TimeQuery(question, None, None, None)
+    return TimeQuery(_strip(question, taken), date_from, date_to,
+                     "; ".join(f.understood for f in taken))
+
+
+_SPACES = re.compile(r"\s{2,}")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([?.!,;:])")
+_DOUBLE_COMMA = re.compile(r",\s*(?=[,?.!;:])")
+_LEADING_JUNK = re.compile(r"^[\s,;:]+")
+
+
+def _strip(question: str, taken: list[_Found]) -> str:
+    """The question without the time words, tidied so it still reads as one."""
+    out, pos = [], 0
+    for f in sorted(taken, key=lambda f: f.start):
+        out.append(question[pos:f.start])
+        pos = f.end
+    out.append(question[pos:])
+    text = "".join(out)
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    text = _DOUBLE_COMMA.sub("", text)
+    text = _LEADING_JUNK.sub("", text).strip()
+    if text and question[:1].isupper():
+        text = text[0].upper() + text[1:]
+    return text

@@ -1,0 +1,288 @@
+"""Event dates in passages: the seed articles' checks, the known dateparser traps, properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.dates import (
+    DEFAULT_RULE,
+    TimelineRule,
+    extract_event_dates,
+    timeline_date,
+)
+from index.models import EventDate
+
+ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
+D = dt.date
+
+
+def _article(prefix: str) -> str:
+    (path,) = ARTICLES.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def _find(events: tuple[EventDate, ...], text: str, context: str) -> EventDate:
+    """The expression inside the first occurrence of ``context`` in ``text``."""
+    at = text.index(context)
+    hits = [e for e in events if at <= e.start and e.end <= at + len(context)]
+    assert hits, f"no expression in {context!r}: {events}"
+    return hits[0]
+
+
+MONDAY = D(2025, 3, 17)
+
+
+def _dates(text: str, anchor: dt.date | None = MONDAY) -> list[tuple[str, dt.date | None, str]]:
+    return [(e.text, e.date, e.precision) for e in extract_event_dates(text, anchor)]
+
+
+# --------------------------------------------------------------------------- seed articles
+
+def test_alaska_meeting_is_august_15() -> None:
+    text = _article("003")
+    ev = _find(extract_event_dates(text, D(2025, 8, 12)), text, "in Alaska on August 15")
+    assert ev.date == D(2025, 8, 15)
+    assert ev.precision == "day"
+    assert "August 15" in ev.text
+
+
+def test_tuesday_night_and_wednesday_in_a_wednesday_article() -> None:
+    text = _article("001")
+    events = extract_event_dates(text, D(2025, 2, 19))
+    tuesday = _find(events, text, "on Tuesday night")
+    assert tuesday.date == D(2025, 2, 18)
+    assert tuesday.precision == "day"
+    wednesday = _find(events, text, "Turkey on Wednesday")
+    assert wednesday.date == D(2025, 2, 19)  # the publication day itself counts
+
+
+def test_undated_article_leaves_thursday_unresolved() -> None:
+    text = _article("000")
+    events = extract_event_dates(text, None)
+    thursday = _find(events, text, "on Thursday")
+    assert thursday.text == "Thursday"
+    assert thursday.date is None
+    assert thursday.anchor is None
+    assert thursday.precision == "day"
+    assert all(e.date is None for e in events)  # nothing in it carries its own year
+
+
+def test_no_date_in_twenty_five_years() -> None:
+    assert _dates("Russia hasn't held a free election in 25 years") == []
+    text = _article("001")
+    at = text.index("in 25 years")
+    assert not [e for e in extract_event_dates(text, D(2025, 2, 19)) if at <= e.start < at + 12]
+
+
+@pytest.mark.parametrize("text", [
+    "a €40 billion defense initiative",
+    "a proposed 30-day ceasefire in Ukraine",
+    "Russia may attack",
+    "RUSSIA MAY ATTACK",
+    "over 10 years, $5 and 3,000 troops",
+    "a population of 2000 people",
+    "Theresa May said the march was peaceful.",
+    "prices fall in a hot summer",
+    "the Arab Spring protests",
+    "Black Friday sales",
+])
+def test_not_dates(text: str) -> None:
+    assert _dates(text) == []
+
+
+def test_seed_article_004_amounts_are_no_dates() -> None:
+    text = _article("004")
+    events = extract_event_dates(text, D(2025, 3, 17))
+    assert [e.text for e in events] == ["last spring"]
+
+
+# --------------------------------------------------------------------------- absolute
+
+@pytest.mark.parametrize(("text", "expr", "date", "precision"), [
+    ("signed on Feb. 23, 2025 in Kyiv", "Feb. 23, 2025", D(2025, 2, 23), "day"),
+    ("on 15 August 2025", "15 August 2025", D(2025, 8, 15), "day"),
+    ("dated 2025-02-19.", "2025-02-19", D(2025, 2, 19), "day"),
+    ("the Oct. 11 , 2008 meeting", "Oct. 11 , 2008", D(2008, 10, 11), "day"),
+    ("on Thursday, Feb. 20, 2025", "Thursday, Feb. 20, 2025", D(2025, 2, 20), "day"),
+    ("in March 2025", "March 2025", D(2025, 3, 1), "month"),
+    ("in May 2024", "May 2024", D(2024, 5, 1), "month"),
+    ("Crimea was annexed in 2014.", "2014", D(2014, 1, 1), "year"),
+    ("sanctions since 2014 have", "2014", D(2014, 1, 1), "year"),
+    ("2014's annexation", "2014", D(2014, 1, 1), "year"),
+    ("in the summer of 2014", "summer of 2014", D(2014, 6, 1), "season"),
+    ("in winter 2025", "winter 2025", D(2024, 12, 1), "season"),
+])
+def test_absolute(text: str, expr: str, date: dt.date, precision: str) -> None:
+    assert _dates(text) == [(expr, date, precision)]
+    # its own year: resolves even in an undated article
+    assert _dates(text, None) == [(expr, date, precision)]
+
+
+def test_feb_23_is_one_expression_not_feb() -> None:
+    events = extract_event_dates("Talks resumed on Feb. 23, 2025, officials said.", None)
+    assert [e.text for e in events] == ["Feb. 23, 2025"]
+
+
+def test_between_two_years() -> None:
+    assert _dates("between 2010 and 2014") == [("2010", D(2010, 1, 1), "year"),
+                                               ("2014", D(2014, 1, 1), "year")]
+
+
+def test_years_outside_1900_2100_are_not_dates() -> None:
+    assert _dates("in 1850 and in 2500; on Feb. 23, 1850") == []
+
+
+# --------------------------------------------------------------------------- relative
+
+@pytest.mark.parametrize(("text", "date", "precision"), [
+    ("yesterday", D(2025, 3, 16), "day"),
+    ("today", D(2025, 3, 17), "day"),
+    ("tomorrow", D(2025, 3, 18), "day"),
+    ("last night", D(2025, 3, 16), "day"),
+    ("last week", D(2025, 3, 10), "day"),  # the Monday of that week
+    ("this week", D(2025, 3, 17), "day"),
+    ("earlier this month", D(2025, 3, 1), "month"),
+    ("next month", D(2025, 4, 1), "month"),
+    ("last year", D(2024, 1, 1), "year"),
+    ("last spring", D(2024, 3, 1), "season"),  # in March, spring 2025 has only begun
+    ("last winter", D(2024, 12, 1), "season"),  # Dec 2024 - Feb 2025, just over
+    ("two weeks ago", D(2025, 3, 3), "day"),
+    ("three years ago", D(2022, 1, 1), "year"),
+])
+def test_relative(text: str, date: dt.date, precision: str) -> None:
+    (ev,) = extract_event_dates(f"It happened {text}.", D(2025, 3, 17))  # a Monday
+    assert (ev.text, ev.date, ev.precision) == (text, date, precision)
+    assert ev.anchor == D(2025, 3, 17)
+
+
+def test_last_spring_in_seed_004() -> None:
+    text = _article("004")
+    ev = _find(extract_event_dates(text, D(2025, 3, 17)), text, "last spring")
+    assert (ev.date, ev.precision) == (D(2024, 3, 1), "season")
+
+
+def test_earlier_this_month_in_seed_000_with_an_anchor() -> None:
+    text = _article("000")
+    ev = _find(extract_event_dates(text, D(2025, 2, 27)), text, "earlier this month")
+    assert (ev.date, ev.precision) == (D(2025, 2, 1), "month")
+
+
+def test_relative_without_anchor_is_kept_unresolved() -> None:
+    got = _dates("last week, on Thursday, in February and on August 15", None)
+    assert got == [("last week", None, "day"), ("Thursday", None, "day"),
+                   ("February", None, "month"), ("August 15", None, "day")]
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("Trump on Thursday said", D(2025, 2, 13)),  # anchor is Wednesday 19 Feb 2025
+    ("the leaders will meet on Friday, officials said", D(2025, 2, 21)),
+    ("they were set to hold a summit on Wednesday", D(2025, 2, 19)),
+    ("he spoke last Wednesday", D(2025, 2, 12)),
+    ("he will visit next Wednesday", D(2025, 2, 26)),
+    ("Earnings will be released Monday, it said", D(2025, 2, 24)),
+])
+def test_weekday_follows_tense(text: str, date: dt.date) -> None:
+    (ev,) = extract_event_dates(text, D(2025, 2, 19))
+    assert ev.date == date
+
+
+@pytest.mark.parametrize(("text", "anchor", "date"), [
+    ("in February", D(2025, 8, 12), D(2025, 2, 1)),  # nearest within half a year
+    ("she visited in December", D(2025, 2, 19), D(2024, 12, 1)),
+    ("will visit in March", D(2025, 2, 19), D(2025, 3, 1)),
+    ("the vote on January 5", D(2024, 12, 20), D(2025, 1, 5)),
+    ("was held on December 30", D(2025, 1, 3), D(2024, 12, 30)),
+    ("payable April 10", D(1987, 4, 1), D(1987, 4, 10)),
+    ("last February", D(2025, 8, 12), D(2025, 2, 1)),
+    ("next February", D(2025, 2, 19), D(2026, 2, 1)),
+])
+def test_year_less_dates_pick_the_plausible_year(text: str, anchor: dt.date,
+                                                 date: dt.date) -> None:
+    (ev,) = extract_event_dates(text, anchor)
+    assert ev.date == date
+
+
+def test_may_is_a_month_only_with_a_date_word() -> None:
+    anchor = D(2025, 8, 12)
+    assert _dates("in May", anchor) == [("May", D(2025, 5, 1), "month")]
+    assert _dates("on May 9", anchor) == [("May 9", D(2025, 5, 9), "day")]
+    assert _dates("Russia may 9 times attack", anchor) == []
+    assert _dates("signed by May", anchor) == []
+
+
+# --------------------------------------------------------------------------- timeline date
+
+def _ev(text: str, date: dt.date | None, precision: str = "day") -> EventDate:
+    return EventDate(text, 0, len(text), date, precision, None)  # type: ignore[arg-type]
+
+
+def test_timeline_date_prefers_a_close_reported_day() -> None:
+    pub = D(2025, 2, 19)
+    assert timeline_date([_ev("Tuesday night", D(2025, 2, 18))], pub) == D(2025, 2, 18)
+
+
+def test_timeline_date_falls_back_to_publication() -> None:
+    pub = D(2025, 2, 19)
+    assert timeline_date([], pub) == pub
+    assert timeline_date([_ev("2014", D(2014, 1, 1), "year")], pub) == pub
+    assert timeline_date([_ev("March 2025", D(2025, 3, 1), "month")], pub) == pub
+    assert timeline_date([_ev("last week", D(2025, 2, 10))], pub) == pub  # not one day
+    far = D(2025, 1, 2)
+    assert timeline_date([_ev("Jan. 2, 2025", far)], pub) == pub
+
+
+def test_timeline_date_rule_is_tunable() -> None:
+    pub = D(2025, 2, 19)
+    ahead = [_ev("Friday", D(2025, 2, 21))]
+    assert timeline_date(ahead, pub, rule=TimelineRule(max_after=0)) == pub
+    assert timeline_date(ahead, pub, rule=TimelineRule(max_after=3)) == D(2025, 2, 21)
+
+
+def test_timeline_date_undated() -> None:
+    assert timeline_date([_ev("Thursday", None)], None) is None
+    assert DEFAULT_RULE.undated_use_event
+    assert timeline_date([_ev("Feb. 23, 2025", D(2025, 2, 23))], None) == D(2025, 2, 23)
+    rule = TimelineRule(undated_use_event=False)
+    assert timeline_date([_ev("Feb. 23, 2025", D(2025, 2, 23))], None, rule=rule) is None
+
+
+def test_timeline_date_on_seed_001() -> None:
+    text = _article("001")
+    at = text.index("Kallas' comments came")
+    passage = text[at:text.index("\n", at)]
+    events = extract_event_dates(passage, D(2025, 2, 19))
+    assert timeline_date(events, D(2025, 2, 19), passage) == D(2025, 2, 18)
+
+
+# --------------------------------------------------------------------------- properties
+
+_dates_st = st.one_of(st.none(), st.dates(), st.dates(D(1990, 1, 1), D(2030, 12, 31)))
+_words = st.sampled_from([
+    "on", "in", "since", "last", "next", "this", "May", "may", "March", "Feb.", "23", ",",
+    "2025", "2014", "1850", "15", "August", "Friday", "Tuesday", "night", "yesterday", "today",
+    "week", "month", "year", "spring", "winter", "fall", "ago", "two", "weeks", "will", "said",
+    "'s", "-", "2025-02-31", "2025-02-19", "€40", "30-day", "of", "the", "early", "mid-",
+    "31", "February", "29", " ", "\n", ".",
+])
+_texts = st.one_of(st.text(max_size=200), st.lists(_words, max_size=30).map(" ".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_texts, anchor=_dates_st)
+def test_property_spans_and_range(text: str, anchor: dt.date | None) -> None:
+    events = extract_event_dates(text, anchor)
+    last_end = 0
+    for ev in events:
+        assert text[ev.start:ev.end] == ev.text
+        assert ev.start >= last_end  # ordered, no overlap
+        last_end = ev.end
+        assert ev.precision in ("day", "month", "year", "season")
+        assert ev.anchor == anchor
+        if ev.date is not None:
+            assert 1900 <= ev.date.year <= 2100
+    timeline_date(events, anchor, text)

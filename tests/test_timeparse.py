@@ -1,0 +1,134 @@
+"""Time constraints in questions: each form, the words that must stay words, properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.timeparse import TimeQuery, combine_ranges, parse_time
+
+D = dt.date
+AS_OF = D(2025, 8, 12)  # a Tuesday
+
+
+def test_kallas_in_august_2025() -> None:
+    q = parse_time("What did Kallas say in August 2025?", as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (D(2025, 8, 1), D(2025, 8, 31))
+    assert "August" not in q.text and "2025" not in q.text
+    assert q.text == "What did Kallas say?"
+    assert q.understood == "August 2025"
+
+
+@pytest.mark.parametrize(("question", "date_from", "date_to"), [
+    ("What happened in 2025?", D(2025, 1, 1), D(2025, 12, 31)),
+    ("What happened on 15 August 2025?", D(2025, 8, 15), D(2025, 8, 15)),
+    ("What happened on August 15, 2025?", D(2025, 8, 15), D(2025, 8, 15)),
+    ("What happened on 2025-08-15?", D(2025, 8, 15), D(2025, 8, 15)),
+    ("What did Kallas say in February?", D(2025, 2, 1), D(2025, 2, 28)),
+    ("What did Kallas say in August?", D(2025, 8, 1), D(2025, 8, 31)),  # as_of's month counts
+    ("What did Kallas say in December?", D(2024, 12, 1), D(2024, 12, 31)),
+    ("Sanctions since March 2025", D(2025, 3, 1), None),
+    ("Sanctions after June 2025", D(2025, 7, 1), None),
+    ("Sanctions before June 2025", None, D(2025, 5, 31)),
+    ("Sanctions until June 2025", None, D(2025, 6, 30)),
+    ("Sanctions through June 2025", None, D(2025, 6, 30)),
+    ("Talks between February and March 2025", D(2025, 2, 1), D(2025, 3, 31)),
+    ("Talks from February to March 2025", D(2025, 2, 1), D(2025, 3, 31)),
+    ("Talks between December and January 2025", D(2024, 12, 1), D(2025, 1, 31)),
+    ("Talks from 2023 to 2024", D(2023, 1, 1), D(2024, 12, 31)),
+    ("Talks in early March 2025", D(2025, 3, 1), D(2025, 3, 10)),
+    ("Talks in late February 2025", D(2025, 2, 21), D(2025, 2, 28)),
+    ("News last week", D(2025, 8, 4), D(2025, 8, 10)),
+    ("News this week", D(2025, 8, 11), D(2025, 8, 17)),
+    ("News this year", D(2025, 1, 1), D(2025, 12, 31)),
+    ("News last month", D(2025, 7, 1), D(2025, 7, 31)),
+    ("News this month", D(2025, 8, 1), D(2025, 8, 31)),
+    ("News last year", D(2024, 1, 1), D(2024, 12, 31)),
+    ("News yesterday", D(2025, 8, 11), D(2025, 8, 11)),
+    ("News today", D(2025, 8, 12), D(2025, 8, 12)),
+    ("News in the past 3 days", D(2025, 8, 10), D(2025, 8, 12)),
+    ("News over the past two weeks", D(2025, 7, 30), D(2025, 8, 12)),
+    ("News in the last 2 months", D(2025, 6, 14), D(2025, 8, 12)),
+    ("Since March 2025, what changed before June 2025?", D(2025, 3, 1), D(2025, 5, 31)),
+])
+def test_forms(question: str, date_from: dt.date | None, date_to: dt.date | None) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (date_from, date_to)
+    assert q.understood
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("In August 2025, what did Kallas say?", "What did Kallas say?"),
+    ("Sanctions since March 2025", "Sanctions"),
+    ("Talks between February and March 2025 on Ukraine", "Talks on Ukraine"),
+    ("What was agreed at last week's summit?", "What was agreed at summit?"),
+    ("in 2025", ""),
+])
+def test_time_words_are_taken_out(question: str, text: str) -> None:
+    assert parse_time(question, as_of=AS_OF).text == text
+
+
+@pytest.mark.parametrize("question", [
+    "Russia may attack",
+    "Could Russia attack in may?",
+    "Will the troops march on Kyiv?",
+    "What is in the 2025 budget?",
+    "What about the 2025 budget talks?",
+    "Is a 30-day ceasefire possible?",
+    "What did May say about Brexit?",
+    "Who served in May's cabinet?",
+    "What happened on 31 February 2025?",
+    "Did anything happen in 1850?",
+])
+def test_no_constraint(question: str) -> None:
+    assert parse_time(question, as_of=AS_OF) == TimeQuery(question, None, None, None)
+
+
+def test_without_as_of_a_year_less_month_is_left_alone() -> None:
+    assert parse_time("in February", as_of=None) == TimeQuery("in February", None, None, None)
+    assert parse_time("news last week", as_of=None).date_from is None
+    q = parse_time("What did Kallas say in August 2025?", as_of=None)
+    assert (q.date_from, q.date_to) == (D(2025, 8, 1), D(2025, 8, 31))
+
+
+def test_understood_words() -> None:
+    assert parse_time("since 1 March 2025", as_of=AS_OF).understood == "since 1 Mar 2025"
+    assert parse_time("since March 2025", as_of=AS_OF).understood == "since 1 Mar 2025"
+    assert parse_time("after June 2025", as_of=AS_OF).understood == "after June 2025"
+    assert parse_time("last week", as_of=AS_OF).understood.startswith("last week")
+
+
+def test_contradiction_keeps_the_first_constraint() -> None:
+    q = parse_time("since 2025 before 2020", as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (D(2025, 1, 1), None)
+    assert q.text == "Before 2020" or q.text == "before 2020"
+
+
+def test_combine_ranges() -> None:
+    assert combine_ranges(None, None, None, None) == (None, None)
+    assert combine_ranges(D(2025, 1, 1), D(2025, 12, 31), D(2025, 3, 1), None) == (
+        D(2025, 3, 1), D(2025, 12, 31))
+    assert combine_ranges(None, D(2025, 5, 1), D(2025, 6, 1), None) == (
+        D(2025, 6, 1), D(2025, 5, 1))  # no overlap: the caller says so
+
+
+_words = st.sampled_from([
+    "in", "on", "since", "after", "before", "until", "between", "and", "from", "to", "last",
+    "this", "the", "past", "early", "late", "week", "month", "year", "days", "May", "may",
+    "March", "February", "Feb.", "15", "31", "29", "2025", "2024", "1850", "3000", ",", "?",
+    "yesterday", "today", "two", "2025-02-30", "2025-08-15", "'s", "-",
+])
+_questions = st.one_of(st.text(max_size=120), st.lists(_words, max_size=20).map(" ".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(question=_questions, as_of=st.one_of(st.none(), st.dates()))
+def test_property_never_fails_and_range_is_ordered(question: str, as_of: dt.date | None) -> None:
+    q = parse_time(question, as_of=as_of)
+    if q.date_from is not None and q.date_to is not None:
+        assert q.date_from <= q.date_to
+    if q.date_from is None and q.date_to is None:
+        assert q.understood is None and q.text == question
