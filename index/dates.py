@@ -10,8 +10,9 @@ Conventions (the ``EventDate.precision`` contract has no "week"):
 * month -> the 1st of the month; year -> 1 January; season -> the 1st of its first month.
 * Seasons are meteorological, northern hemisphere: spring = Mar, summer = Jun,
   autumn/fall = Sep, winter = Dec *of the previous year* (winter 2025 = Dec 2024 - Feb 2025).
-* "last week", "this week", "next week" -> the Monday of that week, "day" precision;
-  "...weekend" -> its Saturday. ``timeline_date`` ignores these (they are not one day).
+* "last week", "this week", "next week" -> the Monday of that week, "day" precision
+  (in a Sunday article "last week" is the one ending that day); "...weekend" -> its
+  Saturday. ``timeline_date`` ignores these (they are not one day).
 * A year-less or relative expression in an undated passage keeps ``date=None``: it is never
   anchored to today or to a file time.
 * Resolved dates outside 1900..2100 are dropped (absolute) or left unresolved (relative).
@@ -50,6 +51,11 @@ _YEAR_TAIL = r"(?:(?:\s*,\s*|\s+)(?P<y>\d{4})(?!\d))?"
 _NOT_UNIT = (r"(?!\s*(?:%|percent|per\b|years?\b|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b"
              r"|million|billion|trillion|thousand|hundred|[:.,]\d))")
 
+_UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+          "|fifteen|sixteen|seventeen|eighteen|nineteen")
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_NUMBER_WORDS = rf"an?|(?:{_TENS})(?:[\s-](?:{_UNITS}))?|{_UNITS}"
+
 _F = re.IGNORECASE
 _RE_ISO = re.compile(r"(?<![\w-])(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?!\d)")
 _RE_MDY = re.compile(
@@ -67,8 +73,9 @@ _RE_WEEKDAY = re.compile(
     rf"\b(?:(?P<mod>last|next|this|coming|past)\s+)?(?P<wd>{_WD})"
     r"(?:\s+(?P<part>morning|afternoon|evening|night))?\b", _F)
 _RE_REL = re.compile(
-    r"\b(?:(?P<ago>(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-    r"|\d{1,3})\s+(?:days?|weeks?|months?|years?)\s+ago)"
+    r"\b(?:(?P<ago>(?:(?:about|some|nearly|almost|roughly|around|just|only|more\s+than|over)\s+)?"
+    rf"(?P<qty>\d{{1,3}}|{_NUMBER_WORDS})\s+"
+    r"(?P<unit>days?|weeks?|months?|years?|decades?|fortnights?)\s+ago)"
     r"|(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|last\s+night"
     r"|this\s+(?:morning|afternoon|evening)|(?:earlier|later)\s+today"
     r"|(?:(?:earlier|later)\s+)?this\s+(?:week|month|year)|(?:last|next)\s+(?:week|month|year)"
@@ -110,7 +117,11 @@ _CUE = re.compile(
     r"|struck|shot|ago|earlier|last"
     # a participle after "be" belongs to the verb before it: "will be released"
     r"|(?<!\bbe\s)(?<!\bbeing\s)[a-z]{2,}ed))\b|(?P<fut2>['’]ll)\b")
-_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+# A sentence end or a quote mark: a quotation is another speaker's tense.
+_SENTENCE_END = re.compile(r"[.!?]\s|\n|[\"“”«»]|``|''")
+
+
+_PARSE_BASE = dt.datetime(2000, 6, 15)
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +130,7 @@ def _date_parser() -> object:
     from dateparser.date import DateDataParser
 
     return DateDataParser(languages=["en"], settings={
-        "RELATIVE_BASE": dt.datetime(2000, 6, 15), "PREFER_DATES_FROM": "past"})
+        "RELATIVE_BASE": _PARSE_BASE, "PREFER_DATES_FROM": "past"})
 
 
 # --------------------------------------------------------------------------- calendar helpers
@@ -199,12 +210,16 @@ def _day_without_year(month: int, day: int, anchor: dt.date, tense: Tense) -> dt
                if (d := _safe_date(y, month, day)) is not None]
     if not options:
         return None
-    # Tense picks the side, but only within half a year: news says "last April" for older.
-    near = [d for d in options if abs((d - anchor).days) <= 184]
-    side = ([d for d in near if d <= anchor] if tense == "past"
-            else [d for d in near if d >= anchor] if tense == "future" else [])
-    if side:
-        return max(side) if tense == "past" else min(side)
+    # Tense picks the side. Plans are announced months ahead, but a past date without a year
+    # lies within half a year: news says "last April" for older ones.
+    if tense == "future":
+        ahead = [d for d in options if d >= anchor]
+        if ahead:
+            return min(ahead)
+    if tense == "past":
+        back = [d for d in options if anchor >= d >= anchor - dt.timedelta(days=184)]
+        if back:
+            return max(back)
     return min(options, key=lambda d: (abs((d - anchor).days), d > anchor))
 
 
@@ -220,7 +235,7 @@ def _month_without_year(month: int, anchor: dt.date, mode: str) -> dt.date | Non
         picked = anchor.year * 12 + month - 1
     elif mode == "past" and here - 6 <= max(k for k in options if k <= here):
         picked = max(k for k in options if k <= here)
-    elif mode == "future" and min(k for k in options if k >= here) <= here + 6:
+    elif mode == "future":
         picked = min(k for k in options if k >= here)
     else:
         picked = min(options, key=lambda k: (abs(k - here), k > here))
@@ -359,6 +374,9 @@ def _relative(phrase: str, anchor: dt.date) -> tuple[dt.date | None, Precision]:
         return _shift(anchor, days[p]), "day"
     word, unit = p.split()[-2], p.split()[-1]
     step = {"last": -1, "next": 1}.get(word, 0)
+    if unit == "week" and anchor.weekday() == 6:
+        # a Sunday paper's "last week" is the one ending today, its "this week" the coming one
+        monday = _shift(anchor, 1)
     if unit == "week":
         return (None if monday is None else _shift(monday, 7 * step)), "day"
     if unit == "weekend":
@@ -370,21 +388,29 @@ def _relative(phrase: str, anchor: dt.date) -> tuple[dt.date | None, Precision]:
 
 
 @lru_cache(maxsize=4096)
-def _ago_offset(phrase: str) -> tuple[str, int] | None:
-    """(unit, n) for "two weeks ago": dateparser reads it against a fixed base, then the
-    offset is re-applied to each anchor (so one parse serves every article)."""
-    words = phrase.lower().split()
-    n = _NUM_WORDS.get(words[0]) or (int(words[0]) if words[0].isdigit() else None)
-    unit = words[1].rstrip("s")
-    if n is None:
-        res = _date_parser().get_date_data(phrase).date_obj  # type: ignore[attr-defined]
-        if res is None:
-            return None
-        base = dt.date(2000, 6, 15)
-        n = {"day": (base - res.date()).days, "week": (base - res.date()).days // 7,
-             "month": _month_index(base) - _month_index(res.date()),
-             "year": base.year - res.year}[unit]
-    return unit, n
+def _ago_offset(qty: str, unit: str) -> tuple[str, int] | None:
+    """(day|week|month|year, n) for "<qty> <unit> ago".
+
+    Plain counts are read directly; the messy ones ("twenty-five", "a decade", "a fortnight")
+    go to dateparser against a fixed base, and the offset is re-applied to each anchor, so
+    one parse serves every article.
+    """
+    q, said = qty.lower(), unit.lower()
+    unit = said.rstrip("s")
+    n = _NUM_WORDS.get(q) or (int(q) if q.isdigit() else None)
+    if n is not None and unit in ("day", "week", "month", "year"):
+        return unit, n
+    try:
+        res = _date_parser().get_date_data(f"{q} {said} ago").date_obj  # type: ignore[attr-defined]
+    except Exception:  # a third-party parser's failure is just "no date"
+        return None
+    if res is None:
+        return None
+    base, got = _PARSE_BASE.date(), res.date()
+    kind = {"decade": "year", "fortnight": "day"}.get(unit, unit)
+    n = {"day": (base - got).days, "week": (base - got).days // 7,
+         "month": _month_index(base) - _month_index(got), "year": base.year - got.year}[kind]
+    return kind, n
 
 
 def _from_relative(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
@@ -392,7 +418,7 @@ def _from_relative(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand
     if m["rel"] and m["rel"] == "Today" and _CAP_WORD_BEFORE.search(text, 0, start):
         return None  # "USA Today", "Russia Today"
     if m["ago"]:
-        off = _ago_offset(m["ago"])
+        off = _ago_offset(" ".join(m["qty"].split()), m["unit"])
         if off is None:
             return None
         unit, n = off
@@ -530,7 +556,7 @@ class TimelineRule:
     annexed...") or plans, and the article's own day is the better place for them.
     """
 
-    max_before: int = 7
+    max_before: int = 3
     max_after: int = 0
     undated_use_event: bool = True  # an undated passage may still name its own day
 
@@ -540,7 +566,11 @@ DEFAULT_RULE = TimelineRule()
 
 def timeline_date(event_dates: Sequence[EventDate], published: dt.date | None, text: str = "",
                   rule: TimelineRule = DEFAULT_RULE) -> dt.date | None:
-    """The day a passage is about: its reported event day when clear, else publication."""
+    """The day a passage is about: its reported event day when clear, else publication.
+
+    ``text`` (the passage) is taken so rules that read the clause can be tried without
+    changing callers; the default rule does not need it.
+    """
     for ev in event_dates:
         if not is_single_day(ev):
             continue

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,6 +92,7 @@ def test_no_date_in_twenty_five_years() -> None:
     "prices fall in a hot summer",
     "the Arab Spring protests",
     "Black Friday sales",
+    "a few days ago",  # no number to count back
 ])
 def test_not_dates(text: str) -> None:
     assert _dates(text) == []
@@ -153,6 +156,12 @@ def test_years_outside_1900_2100_are_not_dates() -> None:
     ("last winter", D(2024, 12, 1), "season"),  # Dec 2024 - Feb 2025, just over
     ("two weeks ago", D(2025, 3, 3), "day"),
     ("three years ago", D(2022, 1, 1), "year"),
+    ("some 25 years ago", D(2000, 1, 1), "year"),
+    # messy quantities go to dateparser
+    ("twenty-five years ago", D(2000, 1, 1), "year"),
+    ("a decade ago", D(2015, 1, 1), "year"),
+    ("a fortnight ago", D(2025, 3, 3), "day"),
+    ("eighteen months ago", D(2023, 9, 1), "month"),
 ])
 def test_relative(text: str, date: dt.date, precision: str) -> None:
     (ev,) = extract_event_dates(f"It happened {text}.", D(2025, 3, 17))  # a Monday
@@ -207,6 +216,24 @@ def test_year_less_dates_pick_the_plausible_year(text: str, anchor: dt.date,
     assert ev.date == date
 
 
+def test_plans_may_lie_more_than_half_a_year_ahead() -> None:
+    text = "Should he stay until the next scheduled elections in September?"
+    (ev,) = extract_event_dates(text, D(2011, 2, 7))
+    assert ev.date == D(2011, 9, 1)
+
+
+def test_sunday_paper_weeks() -> None:
+    sunday = D(2011, 1, 30)
+    assert _dates("protests last week", sunday) == [("last week", D(2011, 1, 24), "day")]
+    assert _dates("a vote this week", sunday) == [("this week", D(2011, 1, 31), "day")]
+
+
+def test_a_quotation_has_its_own_tense() -> None:
+    text = "He said: “We are preparing for a worse outbreak in the autumn.” It claimed lives."
+    (ev,) = extract_event_dates(text, D(2009, 6, 30))
+    assert ev.date == D(2009, 9, 1)
+
+
 def test_may_is_a_month_only_with_a_date_word() -> None:
     anchor = D(2025, 8, 12)
     assert _dates("in May", anchor) == [("May", D(2025, 5, 1), "month")]
@@ -259,6 +286,12 @@ def test_timeline_date_on_seed_001() -> None:
     assert timeline_date(events, D(2025, 2, 19), passage) == D(2025, 2, 18)
 
 
+def test_dateparser_is_imported_lazily() -> None:
+    code = ("import sys, index.dates, bot.timeparse; "
+            "sys.exit('dateparser' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
 # --------------------------------------------------------------------------- properties
 
 _dates_st = st.one_of(st.none(), st.dates(), st.dates(D(1990, 1, 1), D(2030, 12, 31)))
@@ -267,7 +300,7 @@ _words = st.sampled_from([
     "2025", "2014", "1850", "15", "August", "Friday", "Tuesday", "night", "yesterday", "today",
     "week", "month", "year", "spring", "winter", "fall", "ago", "two", "weeks", "will", "said",
     "'s", "-", "2025-02-31", "2025-02-19", "€40", "30-day", "of", "the", "early", "mid-",
-    "31", "February", "29", " ", "\n", ".",
+    "31", "February", "29", " ", "\n", ".", "twenty-five", "decade", "fortnight", "some",
 ])
 _texts = st.one_of(st.text(max_size=200), st.lists(_words, max_size=30).map(" ".join))
 
