@@ -258,8 +258,9 @@ def build_app(bot: Bot, *, handlers: Handlers | None = None) -> gr.Blocks:
             turn = h.ask(message, session, Filters(int(k), date_from or "", date_to or "",
                                                    tuple(sources or ()), order, bool(timeline)))
         except Exception as err:  # noqa: BLE001 - shown in the chat as one line
+            warning = f'<div class="tl-message">⚠ {esc(one_line(err))}</div>'
             history += [{"role": "user", "content": esc(" ".join(message.split())[:600])},
-                        {"role": "assistant", "content": f'<div class="tl-message">⚠ {esc(one_line(err))}</div>'}]
+                        {"role": "assistant", "content": warning}]
             return history, session, gr.skip(), gr.skip(), gr.skip(), gr.skip(), ""
         history += [{"role": "user", "content": esc(turn.user)},
                     {"role": "assistant", "content": turn.html}]
@@ -284,7 +285,8 @@ def build_app(bot: Bot, *, handlers: Handlers | None = None) -> gr.Blocks:
     def show_context(passage_id: int | None, whole: bool) -> str:
         return h.context(passage_id, whole=whole)
 
-    def add_articles(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> dict[str, Any]:
+    def add_articles(files: list[str] | None,
+                     progress: gr.Progress = gr.Progress()) -> dict[str, Any]:  # noqa: B008 - gradio's way
         return h.add_articles(files, progress=lambda frac, text: progress(frac, desc=text))
 
     def after_upload(summary: dict[str, Any] | None) -> tuple[Any, ...]:

@@ -298,10 +298,8 @@ def context_text(ctx: Context, *, whole: bool = False) -> str:
             + (f" · {a.url}" if a.url else ""), ""]
     if whole:
         t = a.text
-        if 0 <= p.start < p.end <= len(t):
-            body = f"{t[:p.start]}▶ {t[p.start:p.end]} ◀{t[p.end:]}"
-        else:
-            body = t
+        inside = 0 <= p.start < p.end <= len(t)
+        body = f"{t[:p.start]}▶ {t[p.start:p.end]} ◀{t[p.end:]}" if inside else t
     else:
         pieces = []
         if ctx.before:
