@@ -383,10 +383,14 @@ def match_sources(phrase: str, known: Sequence[str]) -> list[str]:
 
 
 def _time_words(message: str, stripped: str) -> str:
-    """The words parse_time took out of ``message``, e.g. 'in March'."""
-    sm = difflib.SequenceMatcher(None, message, stripped, autojunk=False)
-    gone = [message[i1:i2] for op, i1, i2, _, _ in sm.get_opcodes() if op in ("delete", "replace")]
-    return " ".join(" ".join(gone).split()).strip(" ?.!,;")
+    """The words parse_time took out of ``message``, e.g. 'in March' (compared word by word)."""
+    words = message.split()
+    key = [w.strip("?.!,;:").lower() for w in words]
+    sm = difflib.SequenceMatcher(None, key, [w.strip("?.!,;:").lower() for w in stripped.split()],
+                                 autojunk=False)
+    gone = [" ".join(words[i1:i2]) for op, i1, i2, _, _ in sm.get_opcodes()
+            if op in ("delete", "replace")]
+    return " ".join(gone).strip(" ?.!,;")
 
 
 def resolve(message: str, session: Session, *, known_sources: Sequence[str],
