@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="sentence-transformers name or path (default: the packaged "
                         "all-MiniLM-L6-v2, or the model the index was built with)")
     b.add_argument("--rebuild", action="store_true", help="start over (uploads are kept)")
+    b.add_argument("--batch-passages", type=int, default=None, metavar="N",
+                   help="passages embedded per commit (default 2048): what a kill can lose")
     b.set_defaults(func=_build)
 
     s = sub.add_parser("stats", help="counts, dates and model of an index")
@@ -53,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from index.build import build_index
+    from index.build import FLUSH_PASSAGES, build_index
 
     index_dir = args.index_dir or default_index_dir()
     missing = [str(p) for p in args.paths if not p.exists()]
@@ -61,7 +63,7 @@ def _build(args: argparse.Namespace) -> int:
         raise TimelineError(f"no such file or folder: {', '.join(missing)}")
     with _TerminalProgress() as progress:
         report = build_index(args.paths, index_dir, model=args.model, rebuild=args.rebuild,
-                             progress=progress)
+                             progress=progress, flush_every=args.batch_passages or FLUSH_PASSAGES)
     print(report.summary())
     print(f"index: {index_dir}")
     return 0

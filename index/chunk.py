@@ -87,7 +87,7 @@ def chunk_text(text: str, *, min_words: int = MIN_WORDS, max_words: int = MAX_WO
         n = _words(text[s:e])
         current = groups[-1]
         if current and words + n > max_words:
-            keep = _best_break(text, sentences, current, min_words)
+            keep = _best_break(text, sentences, current, i, min_words)
             groups[-1], carry = current[:keep], current[keep:]
             groups.append(carry)
             words = sum(_words(text[slice(*sentences[j])]) for j in carry)
@@ -118,18 +118,18 @@ def _paragraph_ends(text: str, sentences: list[tuple[int, int]]) -> list[bool]:
     return ends
 
 
-def _best_break(text: str, sentences: list[tuple[int, int]], group: list[int], min_words: int) -> int:
-    """How many sentences of ``group`` to keep: the latest break that keeps quotes attributed."""
-    if len(group) == 1:
-        return 1
+def _best_break(text: str, sentences: list[tuple[int, int]], group: list[int], incoming: int,
+                min_words: int) -> int:
+    """How many sentences of ``group`` to keep before ``incoming``: the latest break that keeps
+    a quote with its attribution, and leaves at least ``min_words`` behind."""
     counts = [_words(text[slice(*sentences[j])]) for j in group]
-    fallback = len(group)
+    following = [*group[1:], incoming]
     for keep in range(len(group), 0, -1):
-        if sum(counts[:keep]) < min_words and keep < len(group):
+        if keep < len(group) and sum(counts[:keep]) < min_words:
             break
-        if keep == len(group) or not _splits_quote(text, sentences, group[keep - 1], group[keep]):
+        if not _splits_quote(text, sentences, group[keep - 1], following[keep - 1]):
             return keep
-    return fallback
+    return len(group)
 
 
 def _splits_quote(text: str, sentences: list[tuple[int, int]], a: int, b: int) -> bool:

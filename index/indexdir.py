@@ -96,6 +96,20 @@ def open_index(path: Path, *, model: str | None = None) -> OpenIndex:
         raise
 
 
+def consistency_problems(index: OpenIndex) -> list[str]:
+    """Full check that FAISS, SQLite and the manifest agree: empty when all is well."""
+    problems = []
+    faiss_ids = set(index.vectors.ids().tolist())
+    sql_ids = set(index.store.all_passage_ids())
+    if faiss_ids != sql_ids:
+        problems.append(f"{len(faiss_ids - sql_ids)} ids only in FAISS, "
+                        f"{len(sql_ids - faiss_ids)} only in SQLite")
+    on_disk = read_manifest(index.path)
+    if on_disk is None or on_disk != manifest_from_store(index.store, index.store.meta()):
+        problems.append("manifest does not match the store")
+    return problems
+
+
 def check_compatible(path: Path, meta: dict[str, str], *, model: str | None,
                      dim: int | None = None) -> None:
     schema = int(meta.get("schema_version", "0"))

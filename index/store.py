@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,21 +90,43 @@ class NewPassage:
 class Store:
     def __init__(self, path: Path, *, create: bool = False) -> None:
         self.path = path
+        # One connection per thread: the app searches from a pool of threads; WAL lets them
+        # read while a build writes, and each sees a committed state.
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        conn = self.conn
         try:
-            # check_same_thread off: the app serves from a thread pool; writes are serialized by
-            # the build lock and reads are safe under WAL.
-            self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=FULL")
             if create:
-                self.conn.executescript(_SCHEMA)
-            self.conn.execute("SELECT count(*) FROM meta").fetchone()
+                conn.executescript(_SCHEMA)
+            conn.execute("SELECT count(*) FROM meta").fetchone()
         except sqlite3.DatabaseError as err:
+            self.close()
             raise IndexCorrupt(f"{path.name} is not a readable index database ({err}); "
                                "run `python -m index build --rebuild ...`") from err
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=FULL")
+            except sqlite3.DatabaseError as err:
+                raise IndexCorrupt(f"{self.path.name} is not a readable index database ({err}); "
+                                   "run `python -m index build --rebuild ...`") from err
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
     def close(self) -> None:
-        self.conn.close()
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
 
     # -- meta ---------------------------------------------------------------
     def meta(self) -> dict[str, str]:
@@ -266,7 +289,7 @@ class Store:
 
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     """a an and are as at be by did do does for from had has have he her his how i in is it its
     of on or she so that the their them they this to was were what when where which who whom why
     will with would about said say says""".split()
@@ -275,7 +298,7 @@ _STOPWORDS = frozenset(
 
 def fts_query(text: str) -> str:
     """An FTS5 OR-query of the question's words, quoted so no word is read as syntax."""
-    words = [w for w in _FTS_TOKEN.findall(text.lower()) if w not in _STOPWORDS]
+    words = [w for w in _FTS_TOKEN.findall(text.lower()) if w not in STOPWORDS]
     return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
 
 

@@ -1,0 +1,1 @@
+"""Retrieval, ranking and answers made of dated excerpts."""

@@ -1,0 +1,229 @@
+"""The bot: one loaded index and model, answering questions and building timelines.
+
+The model is loaded once per process; ``reload`` swaps in a new index after an update, so a
+search in flight keeps the consistent state it started with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.answer import Answer, Hit, SourceRef, ordered
+from bot.query import Request, validate
+from bot.rank import FeatureReranker, RankInput, Reranker, same_story, sentence_matches
+from bot.retrieve import Candidate, hybrid_search
+from bot.timeline import Timeline, TimelineDate, top_dates, vote_dates
+from index.embed import Embedder, load_embedder
+from index.errors import IndexMismatch
+from index.indexdir import OpenIndex, open_index
+from index.models import Article, Passage
+from index.store import Filter
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# Calibrated with the real model on bench/questions.jsonl and off-topic questions
+# (bench/quality.py prints both score distributions): below this nothing is shown.
+RELEVANCE_FLOOR = 0.30
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    articles: int
+    passages: int
+    dated_articles: int
+    undated_articles: int
+    first_date: dt.date | None
+    last_date: dt.date | None
+    sources: tuple[str, ...]
+    model: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """A passage with its neighbours in the article, for reading around an excerpt."""
+
+    article: Article
+    passage: Passage
+    before: Passage | None
+    after: Passage | None
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate after reranking: everything needed to make it a Hit."""
+
+    passage: Passage
+    article: Article
+    score: float
+    relevance: float  # max of passage and best-sentence cosine: what the floor is judged on
+    highlights: tuple[tuple[int, int], ...]
+    dense: float
+
+
+class Bot:
+    def __init__(self, index: OpenIndex, embedder: Embedder, *,
+                 reranker: Reranker | None = None) -> None:
+        if embedder.dim != index.manifest.dim:
+            raise IndexMismatch(f"{index.path} holds {index.manifest.dim}-dimensional vectors, "
+                                f"the model gives {embedder.dim}")
+        self.embedder = embedder
+        self.reranker = reranker or FeatureReranker()
+        self._index = index
+        self._reload_lock = threading.Lock()
+
+    @classmethod
+    def load(cls, index_dir: str | Path, *, model: str | None = None,
+             reranker: Reranker | None = None) -> Bot:
+        index = open_index(Path(index_dir), model=model)
+        return cls(index, load_embedder(model or index.manifest.model), reranker=reranker)
+
+    @property
+    def index(self) -> OpenIndex:
+        return self._index
+
+    def reload(self) -> None:
+        """Pick up a committed update; searches already running finish on the old state."""
+        with self._reload_lock:
+            self._index = open_index(self._index.path, model=self.embedder.name)
+
+    # -- questions --------------------------------------------------------------
+    def ask(self, question: str, *, k: int = 8, date_from: dt.date | None = None,
+            date_to: dt.date | None = None, sources: Sequence[str] = (),
+            order: str = "relevance", as_of: dt.date | None = None) -> Answer:
+        from bot.timeparse import combine_ranges, parse_time
+
+        req = validate(question, k=k, date_from=date_from, date_to=date_to,
+                       sources=tuple(sources), order=order)
+        index = self._index
+        as_of = as_of or index.store.date_span()[1]
+        tq = parse_time(req.question, as_of=as_of)
+        lo, hi = combine_ranges(tq.date_from, tq.date_to, req.date_from, req.date_to)
+        text = tq.text.strip() or req.question
+        base = dict(query=req.question, search_text=text, date_from=lo, date_to=hi,
+                    sources=req.sources, order=req.order, understood=tq.understood)
+        if lo and hi and lo > hi:
+            return Answer(**base, hits=(), message=(
+                f"the time in the question ({tq.understood}) and the date filter do not overlap"))
+        flt = Filter(lo, hi, req.sources)
+        qvec = self.embedder.embed([text])[0]
+        scored = self._rank(index, qvec, text, flt, pool=max(60, 6 * req.k),
+                            rerank=max(30, 3 * req.k))
+        hits = _merge_duplicates(index, scored, req.k)
+        set_aside = self._undated_matches(index, qvec, text, req) if (lo or hi) else 0
+        message = None if hits else "no relevant passages" + (
+            " in that date range" if (lo or hi) else "") + (" from those sources" if req.sources else "")
+        return Answer(**base, hits=ordered(hits, req.order), undated_set_aside=set_aside,
+                      message=message)
+
+    def _rank(self, index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *, pool: int,
+              rerank: int) -> list[Scored]:
+        cands = hybrid_search(index, qvec, text, flt, pool=pool)[:rerank]
+        return self._score(index, qvec, text, cands)
+
+    def _score(self, index: OpenIndex, qvec: np.ndarray, text: str,
+               cands: Sequence[Candidate]) -> list[Scored]:
+        if not cands:
+            return []
+        passages = index.store.passages([c.passage_id for c in cands])
+        articles = index.store.articles(p.article_id for p in passages.values())
+        cands = [c for c in cands if c.passage_id in passages]
+        matches = sentence_matches(self.embedder, qvec, [passages[c.passage_id].text for c in cands])
+        items = [RankInput(passages[c.passage_id].text, articles[passages[c.passage_id].article_id].title,
+                           c.dense, c.fused, m) for c, m in zip(cands, matches, strict=True)]
+        scores = self.reranker.scores(text, items)
+        out = []
+        for c, m, s in zip(cands, matches, scores, strict=True):
+            relevance = max(c.dense, m.best)
+            if relevance < RELEVANCE_FLOOR:
+                continue
+            p = passages[c.passage_id]
+            out.append(Scored(p, articles[p.article_id], s, relevance, m.highlights(), c.dense))
+        out.sort(key=lambda x: -x.score)
+        return out
+
+    def _undated_matches(self, index: OpenIndex, qvec: np.ndarray, text: str, req: Request) -> int:
+        """How many relevant passages a date range left out only because they have no date."""
+        undated = Filter(sources=req.sources)
+        cands = hybrid_search(index, qvec, text, undated, pool=max(60, 6 * req.k))
+        ids = [c.passage_id for c in cands]
+        passages = index.store.passages(ids)
+        loose = [c for c in cands if passages[c.passage_id].timeline_date is None]
+        return len([s for s in self._score(index, qvec, text, loose[: 3 * req.k])])
+
+    # -- timelines ----------------------------------------------------------------
+    def timeline(self, topic: str, *, n_dates: int = 8, per_date: int = 2,
+                 date_from: dt.date | None = None, date_to: dt.date | None = None,
+                 sources: Sequence[str] = ()) -> Timeline:
+        from bot.timeparse import combine_ranges, parse_time
+
+        req = validate(topic, date_from=date_from, date_to=date_to, sources=tuple(sources))
+        index = self._index
+        tq = parse_time(req.question, as_of=index.store.date_span()[1])
+        lo, hi = combine_ranges(tq.date_from, tq.date_to, req.date_from, req.date_to)
+        text = tq.text.strip() or req.question
+        if lo and hi and lo > hi:
+            return Timeline(req.question, (), tq.understood)
+        qvec = self.embedder.embed([text])[0]
+        cands = [c for c in hybrid_search(index, qvec, text, Filter(lo, hi, req.sources),
+                                          pool=max(200, 25 * n_dates))
+                 if c.dense >= RELEVANCE_FLOOR]
+        passages = index.store.passages([c.passage_id for c in cands])
+        articles = index.store.articles(p.article_id for p in passages.values())
+        weighted = [(passages[c.passage_id], articles[passages[c.passage_id].article_id].published,
+                     c.dense - RELEVANCE_FLOOR + 0.05) for c in cands]
+        chosen = top_dates(vote_dates(weighted), n_dates)
+        by_id = {c.passage_id: c for c in cands}
+        dates = []
+        for day, score in chosen:
+            about = [c for c in cands if passages[c.passage_id].timeline_date == day] or [
+                c for c in cands if any(e.date == day for e in passages[c.passage_id].event_dates)]
+            about.sort(key=lambda c: -by_id[c.passage_id].dense)
+            scored = self._score(index, qvec, text, about[: 3 * per_date])
+            hits = _merge_duplicates(index, scored, per_date)
+            dates.append(TimelineDate(day, score, tuple(hits)))
+        return Timeline(req.question, tuple(d for d in dates if d.hits), tq.understood)
+
+    # -- reading around -----------------------------------------------------------
+    def context(self, passage_id: int) -> Context | None:
+        store = self._index.store
+        found = store.passages([passage_id]).get(passage_id)
+        if found is None:
+            return None
+        before, after = store.neighbours(passage_id)
+        article = store.articles([found.article_id])[found.article_id]
+        return Context(article, found, before, after)
+
+    def stats(self) -> CorpusStats:
+        index = self._index
+        m, (lo, hi) = index.manifest, index.store.date_span()
+        return CorpusStats(m.articles, m.passages, m.dated_articles, m.undated_articles, lo, hi,
+                           tuple(index.store.sources()), m.model)
+
+
+def _merge_duplicates(index: OpenIndex, scored: Sequence[Scored], k: int) -> list[Hit]:
+    """Keep the best of each group of near-duplicates; the rest become 'also in' sources."""
+    if not scored:
+        return []
+    vecs = index.vectors.reconstruct([s.passage.passage_id for s in scored])
+    sims = vecs @ vecs.T
+    kept: list[int] = []
+    also: dict[int, list[SourceRef]] = {}
+    for i, s in enumerate(scored):
+        twin = next((j for j in kept if s.passage.article_id != scored[j].passage.article_id
+                     and same_story(s.passage.text, scored[j].passage.text, float(sims[i, j]))),
+                    None)
+        if twin is not None:
+            a = s.article
+            also[twin].append(SourceRef(a.source, a.title, a.published, s.passage.passage_id, a.url))
+        elif len(kept) < k:
+            kept.append(i)
+            also[i] = []
+    return [Hit(rank=r, score=scored[i].score, passage=scored[i].passage, article=scored[i].article,
+                highlights=scored[i].highlights, also_in=tuple(also[i]))
+            for r, i in enumerate(kept, 1)]

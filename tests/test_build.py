@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.build import build_index
+from index.embed import FakeEmbedder
+from index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
+from index.indexdir import consistency_problems, open_index, read_manifest
+from tests.conftest import ROOT, run_cli, seed
+
+
+class CountingEmbedder(FakeEmbedder):
+    def __init__(self, dim: int = 64) -> None:
+        super().__init__(dim)
+        self.calls: list[int] = []
+
+    def embed(self, texts, *, progress=False):
+        self.calls.append(len(texts))
+        return super().embed(texts, progress=progress)
+
+
+def test_build_seeds_records_articles_passages_and_dates(fake_index: Path):
+    idx = open_index(fake_index)
+    m = idx.manifest
+    assert (m.articles, m.dated_articles, m.undated_articles) == (4, 2, 2)
+    assert m.passages == len(idx.vectors) > 8
+    assert m.model == "fake:64" and m.dim == 64 and m.index_type == "flat"
+    assert consistency_problems(idx) == []
+    on_disk = json.loads((fake_index / "manifest.json").read_text())
+    assert on_disk["passages"] == m.passages and on_disk["schema_version"] == 1
+    assert not list(fake_index.glob("*.pkl")) and not list(fake_index.glob("*.pickle"))
+
+
+def test_passages_record_article_ordinal_and_span(fake_index: Path):
+    idx = open_index(fake_index)
+    for art, n in idx.store.iter_articles():
+        passages = idx.store.article_passages(art.article_id)
+        assert len(passages) == n
+        assert [p.ordinal for p in passages] == list(range(n))
+        for p in passages:
+            assert art.text[p.start:p.end] == p.text
+        before, after = idx.store.neighbours(passages[0].passage_id)
+        assert before is None and (after is None or after.ordinal == 1)
+
+
+def test_titles_are_searchable_by_keyword(fake_index: Path):
+    idx = open_index(fake_index)
+    hits = idx.store.keyword_search("Cannot Be Trusted", 50)
+    arts = idx.store.articles(idx.store.passages([pid for pid, _ in hits])[pid].article_id
+                              for pid, _ in hits)
+    assert any("Cannot Be Trusted" in a.title for a in arts.values())
+    # every passage of that article matches on its title alone
+    art = next(a for a in arts.values() if "Cannot Be Trusted" in a.title)
+    ids = {pid for pid, _ in hits}
+    assert {p.passage_id for p in idx.store.article_passages(art.article_id)} <= ids
+
+
+def test_rebuild_of_same_folder_embeds_nothing(tmp_path: Path, seeds: Path):
+    emb = CountingEmbedder()
+    first = build_index([seeds], tmp_path / "ix", embedder=emb)
+    assert first.new == 4 and first.passages_added > 0 and sum(emb.calls) == first.embedded
+    emb.calls.clear()
+    again = build_index([seeds], tmp_path / "ix", embedder=emb)
+    assert (again.new, again.unchanged, again.passages_added) == (0, 4, 0)
+    assert "0 new passages" in again.summary()
+    assert sum(emb.calls) == 0
+
+
+def test_cli_rebuild_says_zero_new_passages(tmp_path: Path, seeds: Path):
+    args = ("build", str(seeds), "--index-dir", str(tmp_path / "ix"), "--model", "fake:64")
+    assert run_cli("index", *args).returncode == 0
+    again = run_cli("index", *args)
+    assert again.returncode == 0 and "0 new passages" in again.stdout, again.stderr
+
+
+def test_changed_article_replaces_its_passages(tmp_path: Path, seeds: Path):
+    ix = tmp_path / "ix"
+    emb = CountingEmbedder()
+    build_index([seeds], ix, embedder=emb)
+    idx = open_index(ix)
+    target = seed("004").name
+    old = next(a for a, _ in idx.store.iter_articles() if a.origin.endswith(target))
+    old_ids = set(idx.store.passage_ids_of(old.article_id))
+    idx.close()
+
+    path = seeds / target
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nKallas added a brand new closing line "
+                    "about the summit in Brussels on Monday.\n", encoding="utf-8")
+    emb.calls.clear()
+    report = build_index([seeds], ix, embedder=emb)
+    assert (report.new, report.replaced, report.unchanged) == (0, 1, 3)
+    assert report.passages_removed == len(old_ids)
+    assert report.reused > 0 and report.embedded < report.passages_added  # unchanged text reused
+
+    idx = open_index(ix)
+    assert old_ids.isdisjoint(set(idx.vectors.ids().tolist()))
+    assert old_ids.isdisjoint(idx.store.all_passage_ids())
+    assert consistency_problems(idx) == []
+    assert idx.manifest.articles == 4
+    new = next(a for a, _ in idx.store.iter_articles() if a.origin.endswith(target))
+    assert "brand new closing line" in new.text
+
+
+def test_rebuild_flag_starts_over(tmp_path: Path, seeds: Path):
+    ix = tmp_path / "ix"
+    build_index([seeds], ix, embedder=FakeEmbedder())
+    report = build_index([seeds], ix, embedder=FakeEmbedder(), rebuild=True)
+    assert report.new == 4 and report.unchanged == 0
+    assert consistency_problems(open_index(ix)) == []
+
+
+def test_bad_inputs_are_named_and_skipped(tmp_path: Path, seeds: Path):
+    (seeds / "empty.txt").write_text("")
+    (seeds / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00\xff" * 50)
+    (seeds / "latin.txt").write_bytes("Ukraine talks\n\nThe minister said caf\xe9 owners "
+                                      "in Kyiv reopened on Monday after the strikes.".encode("cp1252"))
+    (seeds / "records.jsonl").write_text(
+        json.dumps({"title": "Good record", "text": "Talks resumed in Geneva, officials said."})
+        + "\n{not json\n" + json.dumps({"title": "", "text": "  "}) + "\n", encoding="utf-8")
+    report = build_index([seeds], tmp_path / "ix", embedder=FakeEmbedder())
+    reasons = {Path(s.origin.split("#")[0]).name: s.reason for s in report.skipped}
+    assert "empty" in reasons["empty.txt"]
+    assert "binary" in reasons["blob.txt"]
+    assert "records.jsonl" in reasons
+    line = report.summary()
+    # empty file, binary file, a malformed JSON line and a record with no text
+    assert "empty.txt" in line and "blob.txt" in line and "4 skipped" in line
+    idx = open_index(tmp_path / "ix")
+    titles = {a.title for a, _ in idx.store.iter_articles()}
+    assert "Good record" in titles
+    latin = next(a for a, _ in idx.store.iter_articles() if a.origin.endswith("latin.txt"))
+    assert "café owners" in latin.text
+    assert idx.manifest.articles == 4 + 2
+
+
+def test_index_built_with_another_model_is_refused(fake_index: Path):
+    with pytest.raises(IndexMismatch, match="--rebuild"):
+        open_index(fake_index, model="some-other-model")
+    with pytest.raises(IndexMismatch, match="fake:64"):
+        build_index([ROOT / "data" / "articles"], fake_index, embedder=FakeEmbedder(32))
+
+
+def test_missing_and_corrupt_indexes_are_reported(tmp_path: Path, fake_index: Path):
+    with pytest.raises(IndexNotFound, match="python -m index build"):
+        open_index(tmp_path / "nowhere")
+    vec = next(fake_index.glob("vectors-*.faiss"))
+    vec.write_bytes(b"garbage" * 10)
+    with pytest.raises(IndexCorrupt):
+        open_index(fake_index)
+    vec.unlink()
+    with pytest.raises(IndexCorrupt, match="missing"):
+        open_index(fake_index)
+    (fake_index / "store.sqlite").write_bytes(b"not a database at all" * 100)
+    for extra in ("store.sqlite-wal", "store.sqlite-shm"):
+        (fake_index / extra).unlink(missing_ok=True)
+    with pytest.raises(IndexCorrupt):
+        open_index(fake_index)
+
+
+def test_stats_and_list_json(fake_index: Path):
+    stats = run_cli("index", "stats", "--index-dir", str(fake_index), "--json")
+    assert stats.returncode == 0, stats.stderr
+    data = json.loads(stats.stdout)
+    assert {k: data[k] for k in ("articles", "dated_articles", "undated_articles", "model", "dim")} \
+        == {"articles": 4, "dated_articles": 2, "undated_articles": 2, "model": "fake:64", "dim": 64}
+    assert data["passages"] > 0
+    listing = run_cli("index", "list", "--index-dir", str(fake_index), "--json")
+    rows = [json.loads(line) for line in listing.stdout.splitlines()]
+    assert len(rows) == 4
+    by_file = {Path(r["origin"]).name[:3]: r for r in rows}
+    assert (by_file["001"]["published"], by_file["001"]["date_source"]) == ("2025-02-19", "header")
+    assert (by_file["003"]["published"], by_file["003"]["date_source"]) == ("2025-08-12", "header")
+    assert by_file["000"]["published"] is None and by_file["000"]["date_source"] == "none"
+    assert all({"article_id", "title", "source", "passages"} <= r.keys() for r in rows)
+
+
+def test_cli_errors_are_one_line(tmp_path: Path):
+    res = run_cli("index", "stats", "--index-dir", str(tmp_path / "none"))
+    assert res.returncode != 0
+    assert res.stderr.strip().count("\n") == 0 and "python -m index build" in res.stderr
+    res = run_cli("index", "build", str(tmp_path / "missing.txt"), "--index-dir", str(tmp_path))
+    assert res.returncode != 0 and "no such file" in res.stderr
+
+
+def test_help_is_fast():
+    start = time.perf_counter()
+    res = subprocess.run([sys.executable, "-c", "import sys; from index.__main__ import main; "
+                          "import bot.__main__; sys.exit(0)"], cwd=ROOT)
+    assert res.returncode == 0
+    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "index", "--help"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert res.returncode == 0
+    heavy = [m for m in ("torch", "faiss", "sentence_transformers", "numpy", "dateparser",
+                         "trafilatura", "gradio") if f" {m}\n" in res.stderr or f"| {m}\n" in res.stderr]
+    assert heavy == []
+    assert time.perf_counter() - start < 10
+
+
+def _write_corpus(path: Path, n: int) -> None:
+    rng = random.Random(7)
+    words = "talks ceasefire Kyiv Moscow summit envoy sanctions drone grain port energy".split()
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        for i in range(n):
+            body = "\n\n".join(" ".join(f"{rng.choice(words).capitalize()} "
+                                          f"{' '.join(rng.choices(words, k=12))}." for _ in range(5))
+                                 for _ in range(4))
+            fh.write(json.dumps({"id": str(i), "date": f"2025-0{1 + i % 9}-1{i % 9}",
+                                 "title": f"Story {i}", "text": body}) + "\n")
+
+
+def test_kill_at_random_moments_leaves_a_consistent_index(tmp_path: Path):
+    data = tmp_path / "corpus.jsonl.gz"
+    _write_corpus(data, 1500)
+    ix = tmp_path / "ix"
+    cmd = [sys.executable, "-m", "index", "build", str(data), "--index-dir", str(ix),
+           "--model", "fake:64", "--batch-passages", "16"]
+    rng = random.Random(11)
+    kills = 0
+    for _ in range(8):
+        before = read_manifest(ix)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Wait for this run to commit something, then kill it at a random point of its next cycle
+        # (embedding, FAISS write, SQLite commit or manifest write).
+        deadline = time.monotonic() + 20
+        while proc.poll() is None and time.monotonic() < deadline:
+            now = read_manifest(ix)
+            if now is not None and (before is None or now.generation > before.generation):
+                break
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.05))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        idx = open_index(ix)  # loads, and FAISS, SQLite and the manifest agree
+        assert consistency_problems(idx) == []
+        assert len(idx.vectors.search(idx.vectors.reconstruct(idx.vectors.ids()[:1]), 3)[1][0]) == 3
+        idx.close()
+    assert kills >= 6
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    idx = open_index(ix)
+    assert consistency_problems(idx) == []
+    origins = [a.origin for a, _ in idx.store.iter_articles()]
+    assert len(origins) == len(set(origins)) == 1500
