@@ -17,7 +17,6 @@ from bot.answer import Answer, Hit, SourceRef, ordered
 from bot.query import Request, validate
 from bot.rank import FeatureReranker, RankInput, Reranker, same_story, sentence_matches
 from bot.retrieve import Candidate, hybrid_search
-from bot.timeline import Timeline, TimelineDate, top_dates, vote_dates
 from index.embed import Embedder, load_embedder
 from index.errors import IndexMismatch
 from index.indexdir import OpenIndex, open_index
@@ -26,6 +25,8 @@ from index.store import Filter
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from bot.timeline import Timeline
 
 # Calibrated with the real model on bench/questions.jsonl and off-topic questions
 # (bench/quality.py prints both score distributions): below this nothing is shown.
@@ -114,7 +115,7 @@ class Bot:
         qvec = self.embedder.embed([text])[0]
         scored = self._rank(index, qvec, text, flt, pool=max(60, 6 * req.k),
                             rerank=max(30, 3 * req.k))
-        hits = _merge_duplicates(index, scored, req.k)
+        hits = merge_duplicates(index, scored, req.k)
         set_aside = self._undated_matches(index, qvec, text, req) if (lo or hi) else 0
         message = None if hits else "no relevant passages" + (
             " in that date range" if (lo or hi) else "") + (" from those sources" if req.sources else "")
@@ -124,9 +125,9 @@ class Bot:
     def _rank(self, index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *, pool: int,
               rerank: int) -> list[Scored]:
         cands = hybrid_search(index, qvec, text, flt, pool=pool)[:rerank]
-        return self._score(index, qvec, text, cands)
+        return self.score(index, qvec, text, cands)
 
-    def _score(self, index: OpenIndex, qvec: np.ndarray, text: str,
+    def score(self, index: OpenIndex, qvec: np.ndarray, text: str,
                cands: Sequence[Candidate]) -> list[Scored]:
         if not cands:
             return []
@@ -154,40 +155,16 @@ class Bot:
         ids = [c.passage_id for c in cands]
         passages = index.store.passages(ids)
         loose = [c for c in cands if passages[c.passage_id].timeline_date is None]
-        return len([s for s in self._score(index, qvec, text, loose[: 3 * req.k])])
+        return len([s for s in self.score(index, qvec, text, loose[: 3 * req.k])])
 
     # -- timelines ----------------------------------------------------------------
     def timeline(self, topic: str, *, n_dates: int = 8, per_date: int = 2,
                  date_from: dt.date | None = None, date_to: dt.date | None = None,
                  sources: Sequence[str] = ()) -> Timeline:
-        from bot.timeparse import combine_ranges, parse_time
+        from bot.timeline import build_timeline
 
-        req = validate(topic, date_from=date_from, date_to=date_to, sources=tuple(sources))
-        index = self._index
-        tq = parse_time(req.question, as_of=index.store.date_span()[1])
-        lo, hi = combine_ranges(tq.date_from, tq.date_to, req.date_from, req.date_to)
-        text = tq.text.strip() or req.question
-        if lo and hi and lo > hi:
-            return Timeline(req.question, (), tq.understood)
-        qvec = self.embedder.embed([text])[0]
-        cands = [c for c in hybrid_search(index, qvec, text, Filter(lo, hi, req.sources),
-                                          pool=max(200, 25 * n_dates))
-                 if c.dense >= RELEVANCE_FLOOR]
-        passages = index.store.passages([c.passage_id for c in cands])
-        articles = index.store.articles(p.article_id for p in passages.values())
-        weighted = [(passages[c.passage_id], articles[passages[c.passage_id].article_id].published,
-                     c.dense - RELEVANCE_FLOOR + 0.05) for c in cands]
-        chosen = top_dates(vote_dates(weighted), n_dates)
-        by_id = {c.passage_id: c for c in cands}
-        dates = []
-        for day, score in chosen:
-            about = [c for c in cands if passages[c.passage_id].timeline_date == day] or [
-                c for c in cands if any(e.date == day for e in passages[c.passage_id].event_dates)]
-            about.sort(key=lambda c: -by_id[c.passage_id].dense)
-            scored = self._score(index, qvec, text, about[: 3 * per_date])
-            hits = _merge_duplicates(index, scored, per_date)
-            dates.append(TimelineDate(day, score, tuple(hits)))
-        return Timeline(req.question, tuple(d for d in dates if d.hits), tq.understood)
+        return build_timeline(self, topic, n_dates=n_dates, per_date=per_date,
+                              date_from=date_from, date_to=date_to, sources=sources)
 
     # -- reading around -----------------------------------------------------------
     def context(self, passage_id: int) -> Context | None:
@@ -206,7 +183,7 @@ class Bot:
                            tuple(index.store.sources()), m.model)
 
 
-def _merge_duplicates(index: OpenIndex, scored: Sequence[Scored], k: int) -> list[Hit]:
+def merge_duplicates(index: OpenIndex, scored: Sequence[Scored], k: int) -> list[Hit]:
     """Keep the best of each group of near-duplicates; the rest become 'also in' sources."""
     if not scored:
         return []

@@ -10,10 +10,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.answer import Hit, human_date
+from bot.query import validate
+from bot.retrieve import hybrid_search
 from index.models import Passage
+from index.store import Filter
+
+if TYPE_CHECKING:
+    from bot.engine import Bot
 
 # How much each kind of evidence votes for a date, relative to the passage's timeline date.
 MENTION_WEIGHT = 0.5
@@ -37,6 +43,38 @@ class Timeline:
         return {"topic": self.topic, "understood": self.understood,
                 "dates": [{"date": d.date.isoformat(), "score": round(d.score, 4),
                            "passages": [h.to_json() for h in d.hits]} for d in self.dates]}
+
+
+def build_timeline(bot: Bot, topic: str, *, n_dates: int = 8, per_date: int = 2,
+                   date_from: dt.date | None = None, date_to: dt.date | None = None,
+                   sources: Sequence[str] = ()) -> Timeline:
+    """The n most important dates for a topic, oldest first, each with its best excerpts."""
+    from bot.engine import RELEVANCE_FLOOR, merge_duplicates
+    from bot.timeparse import combine_ranges, parse_time
+
+    req = validate(topic, date_from=date_from, date_to=date_to, sources=tuple(sources))
+    index = bot.index
+    tq = parse_time(req.question, as_of=index.store.date_span()[1])
+    lo, hi = combine_ranges(tq.date_from, tq.date_to, req.date_from, req.date_to)
+    text = tq.text.strip() or req.question
+    if lo and hi and lo > hi:
+        return Timeline(req.question, (), tq.understood)
+    qvec = bot.embedder.embed([text])[0]
+    cands = [c for c in hybrid_search(index, qvec, text, Filter(lo, hi, req.sources),
+                                      pool=max(200, 25 * n_dates))
+             if c.dense >= RELEVANCE_FLOOR]
+    passages = index.store.passages([c.passage_id for c in cands])
+    articles = index.store.articles(p.article_id for p in passages.values())
+    weighted = [(passages[c.passage_id], articles[passages[c.passage_id].article_id].published,
+                 c.dense - RELEVANCE_FLOOR + 0.05) for c in cands]
+    dates = []
+    for day, score in top_dates(vote_dates(weighted), n_dates):
+        about = [c for c in cands if passages[c.passage_id].timeline_date == day] or [
+            c for c in cands if any(e.date == day for e in passages[c.passage_id].event_dates)]
+        about.sort(key=lambda c: -c.dense)
+        scored = bot.score(index, qvec, text, about[: 3 * per_date])
+        dates.append(TimelineDate(day, score, tuple(merge_duplicates(index, scored, per_date))))
+    return Timeline(req.question, tuple(d for d in dates if d.hits), tq.understood)
 
 
 def vote_dates(passages: Sequence[tuple[Passage, dt.date | None, float]]) -> dict[dt.date, float]:

@@ -5,12 +5,12 @@ Candidates come from precompiled regexes, never from ``dateparser.search.search_
 "25 years" as a year). Each candidate is resolved by calendar arithmetic; dateparser is
 the fallback only for free-form "N units ago" phrases.
 
-Conventions (the ``EventDate.precision`` contract has no "week"):
+Conventions:
 
 * month -> the 1st of the month; year -> 1 January; season -> the 1st of its first month.
 * Seasons are meteorological, northern hemisphere: spring = Mar, summer = Jun,
   autumn/fall = Sep, winter = Dec *of the previous year* (winter 2025 = Dec 2024 - Feb 2025).
-* "last week", "this week", "next week" -> the Monday of that week, "day" precision
+* "last week", "this week", "next week" -> the Monday of that week, "week" precision
   (in a Sunday article "last week" is the one ending that day); "...weekend" -> its
   Saturday. ``timeline_date`` ignores these (they are not one day).
 * A year-less or relative expression in an undated passage keeps ``date=None``: it is never
@@ -378,9 +378,9 @@ def _relative(phrase: str, anchor: dt.date) -> tuple[dt.date | None, Precision]:
         # a Sunday paper's "last week" is the one ending today, its "this week" the coming one
         monday = _shift(anchor, 1)
     if unit == "week":
-        return (None if monday is None else _shift(monday, 7 * step)), "day"
+        return (None if monday is None else _shift(monday, 7 * step)), "week"
     if unit == "weekend":
-        return (None if monday is None else _shift(monday, 5 + 7 * step)), "day"
+        return (None if monday is None else _shift(monday, 5 + 7 * step)), "week"
     if unit == "month":
         y, mo = _add_months(anchor.year, anchor.month, step)
         return _safe_date(y, mo, 1), "month"
@@ -422,7 +422,7 @@ def _from_relative(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand
         if off is None:
             return None
         unit, n = off
-        prec: Precision = {"day": "day", "week": "day", "month": "month", "year": "year"}[unit]
+        prec: Precision = {"day": "day", "week": "week", "month": "month", "year": "year"}[unit]
         if anchor is None:
             return start, end, None, prec
         if unit in ("day", "week"):

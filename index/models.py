@@ -10,7 +10,8 @@ from functools import cached_property
 from typing import Literal
 
 DateSource = Literal["metadata", "header", "html-meta", "dateline", "none"]
-Precision = Literal["day", "month", "year", "season"]
+# A "week" date is the Monday of that week (a weekend: its Saturday).
+Precision = Literal["day", "week", "month", "year", "season"]
 
 
 @dataclass(frozen=True)

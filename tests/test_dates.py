@@ -147,14 +147,14 @@ def test_years_outside_1900_2100_are_not_dates() -> None:
     ("today", D(2025, 3, 17), "day"),
     ("tomorrow", D(2025, 3, 18), "day"),
     ("last night", D(2025, 3, 16), "day"),
-    ("last week", D(2025, 3, 10), "day"),  # the Monday of that week
-    ("this week", D(2025, 3, 17), "day"),
+    ("last week", D(2025, 3, 10), "week"),  # the Monday of that week
+    ("this week", D(2025, 3, 17), "week"),
     ("earlier this month", D(2025, 3, 1), "month"),
     ("next month", D(2025, 4, 1), "month"),
     ("last year", D(2024, 1, 1), "year"),
     ("last spring", D(2024, 3, 1), "season"),  # in March, spring 2025 has only begun
     ("last winter", D(2024, 12, 1), "season"),  # Dec 2024 - Feb 2025, just over
-    ("two weeks ago", D(2025, 3, 3), "day"),
+    ("two weeks ago", D(2025, 3, 3), "week"),
     ("three years ago", D(2022, 1, 1), "year"),
     ("some 25 years ago", D(2000, 1, 1), "year"),
     # messy quantities go to dateparser
@@ -224,8 +224,8 @@ def test_plans_may_lie_more_than_half_a_year_ahead() -> None:
 
 def test_sunday_paper_weeks() -> None:
     sunday = D(2011, 1, 30)
-    assert _dates("protests last week", sunday) == [("last week", D(2011, 1, 24), "day")]
-    assert _dates("a vote this week", sunday) == [("this week", D(2011, 1, 31), "day")]
+    assert _dates("protests last week", sunday) == [("last week", D(2011, 1, 24), "week")]
+    assert _dates("a vote this week", sunday) == [("this week", D(2011, 1, 31), "week")]
 
 
 def test_a_quotation_has_its_own_tense() -> None:
