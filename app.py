@@ -35,6 +35,15 @@ UPDATE_CONCURRENCY = 1
 DEFAULT_CONCURRENCY = 8
 QUEUE_MAX_SIZE = 200  # beyond this a request is refused at once rather than waiting minutes
 
+# After an answer arrives, show its start (the summary line), not its end: the chat's own
+# autoscroll would jump to the last, often undated, excerpt.
+SCROLL_TO_ANSWER_JS = """() => { setTimeout(() => {
+  const wrap = document.querySelector('#tl-chat .panel-wrap, #tl-chat .bubble-wrap');
+  const rows = document.querySelectorAll('#tl-chat .message-row');
+  const row = rows.length > 1 ? rows[rows.length - 2] : rows[0];
+  if (wrap && row) wrap.scrollTop += row.getBoundingClientRect().top - wrap.getBoundingClientRect().top;
+}, 150); }"""
+
 EXAMPLES = [
     "What did Kallas say about Putin's intentions?",
     "What was agreed in Saudi Arabia in February?",
@@ -65,7 +74,8 @@ CSS = """
 .tl-also { font-size: .84rem; color: var(--body-text-color-subdued); margin-top: .25rem; }
 .tl-plot svg { overflow: visible; }
 .tl-plot .tl-axis { stroke: var(--body-text-color-subdued); stroke-width: 1.5; }
-.tl-plot .tl-tick, .tl-plot .tl-stem { stroke: var(--border-color-primary); stroke-width: 1; }
+.tl-plot .tl-tick, .tl-plot .tl-stem { stroke: var(--border-color-primary); stroke-width: 1;
+                                       pointer-events: none; }
 .tl-plot .tl-ticklabel { font-size: 11px; fill: var(--body-text-color-subdued); }
 .tl-plot .tl-dot circle { fill: var(--color-accent); cursor: default; }
 .tl-plot .tl-dot:hover circle { fill: var(--body-text-color); }
@@ -314,7 +324,7 @@ def build_app(bot: Bot, *, handlers: Handlers | None = None) -> gr.Blocks:
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 chat = gr.Chatbot(
-                    label="Answers", height=640, layout="panel",
+                    label="Answers", height=680, layout="panel", autoscroll=False,
                     sanitize_html=True, render_markdown=True, latex_delimiters=[], allow_tags=False,
                     line_breaks=False, buttons=["copy"], feedback_options=None,
                     placeholder="Ask a question below — e.g. *What did Kallas say in August 2025?* "
@@ -368,7 +378,8 @@ def build_app(bot: Bot, *, handlers: Handlers | None = None) -> gr.Blocks:
         ask_outputs = [chat, session, plot, pick, csv_btn, json_btn, msg]
         for trigger in (msg.submit, ask_btn.click):
             trigger(respond, ask_inputs, ask_outputs, api_visibility="private",
-                    concurrency_id="search", concurrency_limit=SEARCH_CONCURRENCY)
+                    concurrency_id="search", concurrency_limit=SEARCH_CONCURRENCY
+                    ).then(None, js=SCROLL_TO_ANSWER_JS)
         order.change(_guard(rerender), [session, order, chat], [session, chat],
                      api_visibility="private")
         ctx_btn.click(_guard(show_context), [pick, whole], [ctx_box], api_visibility="private")
