@@ -34,6 +34,10 @@ SEARCH_CONCURRENCY = 4
 UPDATE_CONCURRENCY = 1
 DEFAULT_CONCURRENCY = 8
 QUEUE_MAX_SIZE = 200  # beyond this a request is refused at once rather than waiting minutes
+# The page stays open all day: the chat sent with each question is capped, and Gradio's copies
+# of uploads and downloads are deleted hourly once a day old.
+MAX_CHAT_MESSAGES = 40
+DELETE_CACHE = (3600, 86400)
 
 # After an answer arrives, show its start (the summary line), not its end: the chat's own
 # autoscroll would jump to the last, often undated, excerpt.
@@ -178,7 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     force_offline()  # before gradio is imported: analytics off, no hub
     args = arg_parser().parse_args(argv)
     auth = _auth(args.auth)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Our own messages at INFO; libraries (faiss, httpx, sentence-transformers) only when they warn.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("timeline-bot").setLevel(logging.INFO)
     from index.errors import TimelineError
 
     try:
@@ -190,7 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"warning: listening on {args.host} without --auth: anyone who can reach this "
               "machine can search and upload", file=sys.stderr)
     demo = build_app(bot)
-    launch(demo, host=args.host, port=args.port, auth=auth)
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"serving on http://{shown}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    launch(demo, host=args.host, port=args.port, auth=auth, quiet=True)
     return 0
 
 
@@ -260,7 +268,7 @@ def build_app(bot: Bot, *, handlers: Handlers | None = None) -> gr.Blocks:
     def respond(message: str, history: list[dict[str, Any]] | None, session: Session | None,
                 k: float, date_from: str, date_to: str, sources: list[str] | None, order: str,
                 timeline: bool) -> tuple[Any, ...]:
-        history = list(history or [])
+        history = list(history or [])[-(MAX_CHAT_MESSAGES - 2):]
         session = session or Session()
         if not (message or "").strip():
             return (gr.skip(),) * 7
@@ -317,7 +325,7 @@ def build_app(bot: Bot, *, handlers: Handlers | None = None) -> gr.Blocks:
     timeline.__annotations__["return"] = dict
 
     accepted = " ".join(TEXT_SUFFIXES)
-    with gr.Blocks(title="Timeline bot", analytics_enabled=False) as demo:
+    with gr.Blocks(title="Timeline bot", analytics_enabled=False, delete_cache=DELETE_CACHE) as demo:
         session = gr.State(Session())
         gr.Markdown("# Timeline bot\nAsk about the news: every answer is word-for-word excerpts "
                     "from the articles, dated and laid out on a timeline.", elem_id="tl-title")
@@ -380,6 +388,7 @@ def build_app(bot: Bot, *, handlers: Handlers | None = None) -> gr.Blocks:
             trigger(respond, ask_inputs, ask_outputs, api_visibility="private",
                     concurrency_id="search", concurrency_limit=SEARCH_CONCURRENCY
                     ).then(None, js=SCROLL_TO_ANSWER_JS)
+        chat.clear(Session, None, [session], api_visibility="private")  # no follow-up on a wiped chat
         order.change(_guard(rerender), [session, order, chat], [session, chat],
                      api_visibility="private")
         ctx_btn.click(_guard(show_context), [pick, whole], [ctx_box], api_visibility="private")

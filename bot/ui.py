@@ -515,6 +515,7 @@ class Handlers:
     def write_exports(self, result: Answer | Timeline) -> tuple[Path | None, Path | None]:
         if not result_hits(result):
             return None, None
+        self._prune_exports()
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         folder = self.export_dir / stamp
         folder.mkdir(parents=True, exist_ok=True)
@@ -524,6 +525,18 @@ class Handlers:
         json_path.write_text(json.dumps(export_timelinejs(result), ensure_ascii=False, indent=1),
                              encoding="utf-8")
         return csv_path, json_path
+
+    def _prune_exports(self, max_age_s: float = 3600) -> None:
+        """Gradio serves its own copy of a download, so ours can go after an hour."""
+        import time
+
+        cutoff = time.time() - max_age_s
+        for folder in self.export_dir.glob("*"):
+            try:
+                if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                    shutil.rmtree(folder, ignore_errors=True)
+            except OSError:
+                pass
 
     def context(self, passage_id: int | str | None, *, whole: bool = False) -> str:
         if passage_id in (None, ""):

@@ -472,3 +472,33 @@ def test_app_import_is_light_and_cli_defaults_are_safe():
                          timeout=120).stdout
     assert out.splitlines()[0] == "127.0.0.1 7860 False False"
     assert "WARNING" in out and "--auth" in out and "25 MB" in out
+
+
+def _event(demo, name: str):
+    return next(fn.fn for fn in demo.fns.values() if fn.name == name)
+
+
+def test_chat_handler_shows_errors_in_the_chat_and_caps_history(bot: Bot, tmp_path: Path):
+    from app import MAX_CHAT_MESSAGES, build_app
+
+    demo = build_app(bot, handlers=Handlers(bot, export_dir=tmp_path))
+    respond = _event(demo, "respond")
+    out = respond("x" * 600, [], Session(), 8, "", "", [], "time", False)
+    assert out[0][-1]["role"] == "assistant" and "limit is 500" in out[0][-1]["content"]
+    assert out[0][-1]["content"].count("\n") == 0 and "Traceback" not in out[0][-1]["content"]
+    out = respond("<b>Kallas</b>", [], Session(), 8, "", "<img src=x>", [], "time", False)
+    assert "<img" not in out[0][-1]["content"] and "<b>" not in out[0][0]["content"]
+    history = [{"role": "user", "content": "q"}] * 100
+    out = respond("What did Kallas say?", history, Session(), 3, "", "", [], "time", False)
+    assert len(out[0]) == MAX_CHAT_MESSAGES and out[0][-1]["content"].startswith('<div class="tl-answer">')
+    assert out[1].subject == "What did Kallas say?" and out[-1] == ""
+
+
+def test_old_exports_are_pruned(handlers: Handlers):
+    import os
+
+    turn = handlers.ask("Kallas Putin", Session(), Filters())
+    old = turn.csv_path.parent
+    os.utime(old, (0, 0))
+    handlers.ask("Kallas Russia", Session(), Filters())
+    assert not old.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -111,6 +112,13 @@ def test_question_shows_dated_excerpts_in_date_order(page: Page):
     assert answer.locator("mark").count() >= 1
     assert page.page.locator("#tl-plot circle").count() == len(dated)
     assert "#1 · " in page.page.locator("#tl-plot title").first.text_content()
+    with page.page.expect_download() as dl:
+        page.page.locator("#tl-csv").click()
+    assert dl.value.suggested_filename.endswith(".csv")
+    assert "Kallas" in Path(dl.value.path()).read_text(encoding="utf-8-sig")
+    with page.page.expect_download() as dl:
+        page.page.locator("#tl-json").click()
+    assert json.loads(Path(dl.value.path()).read_text())["events"]
     ARTIFACTS.mkdir(exist_ok=True)
     page.page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
     docs = ROOT / "docs" / "screenshot.png"
