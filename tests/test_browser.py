@@ -112,6 +112,12 @@ def test_question_shows_dated_excerpts_in_date_order(page: Page):
     assert answer.locator("mark").count() >= 1
     assert page.page.locator("#tl-plot circle").count() == len(dated)
     assert "#1 · " in page.page.locator("#tl-plot title").first.text_content()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
+    docs = ROOT / "docs" / "screenshot.png"
+    if os.environ.get("UPDATE_SCREENSHOT") or not docs.exists():
+        docs.parent.mkdir(exist_ok=True)
+        page.page.screenshot(path=str(docs), full_page=False)
     with page.page.expect_download() as dl:
         page.page.locator("#tl-csv").click()
     assert dl.value.suggested_filename.endswith(".csv")
@@ -119,12 +125,6 @@ def test_question_shows_dated_excerpts_in_date_order(page: Page):
     with page.page.expect_download() as dl:
         page.page.locator("#tl-json").click()
     assert json.loads(Path(dl.value.path()).read_text())["events"]
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
-    docs = ROOT / "docs" / "screenshot.png"
-    if os.environ.get("UPDATE_SCREENSHOT") or not docs.exists():
-        docs.parent.mkdir(exist_ok=True)
-        page.page.screenshot(path=str(docs), full_page=False)
     # Offline: every request stayed on this machine (no Google Fonts, CDN, analytics).
     hosts = {urlparse(u).hostname for u in page.requests if u.startswith("http")}
     assert hosts == {"127.0.0.1"}, hosts
