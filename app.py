@@ -339,7 +339,7 @@ def build_app(bot: Bot, *, handlers: Handlers | None = None) -> gr.Blocks:
                                 "— or start with *timeline of …*", elem_id="tl-chat")
                 with gr.Row():
                     msg = gr.Textbox(placeholder="Ask about the news… (follow up with “and in March?” "
-                                     "or “only Fox News”)", show_label=False, scale=6, lines=1,
+                                     "or “only” + a source)", show_label=False, scale=6, lines=1,
                                      max_lines=4, autofocus=True, elem_id="tl-question",
                                      info=None)
                     ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=90,
