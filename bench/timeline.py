@@ -1,0 +1,210 @@
+"""Timeline quality on Timeline17 topics: the project against a dense, publication-dated baseline.
+
+    python bench/timeline.py [--data DIR] [--topics egypt,finan] [--query TOPIC=TEXT] [--no-hits]
+
+DIR (default $TIMELINE_BENCH_DATA, else ../shared/data/t17_dev) holds one folder per topic with
+``articles.jsonl.gz`` (dated articles: id, date, text, source) and ``timeline.jsonl`` (the gold
+timeline: date + sentences). Per topic it reports
+  * date-hit@5: each gold sentence asked as a question (``bot.ask(sentence, k=5)``); a hit when
+    a top-5 result's timeline date is the gold date of that sentence;
+  * Date-F1: ``bot.timeline(topic query, n_dates=<number of gold dates>)`` against the gold
+    dates (F1 of the two date sets).
+The baseline (dense-500): fixed 500-character chunks of the same articles, dense only with the
+same model, each chunk dated by its article's publication date; its timeline is the N most
+frequent publication dates among the top-200 chunks for the topic query.
+
+Indexes are built with the project's ``build_index`` under bench/.cache/ (git-ignored), so a
+re-run embeds nothing; the baseline chunk vectors are cached there as .npy.
+
+Latest run (all-MiniLM-L6-v2, 2 cores; first run ~3 min of which embedding ~2 min, cached
+re-runs ~1 min):
+
+    topic    questions  hit@5 proj  hit@5 base  ratio   F1 proj  F1 base  ratio
+    (filled in below by the final tuning run)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "t17_dev"
+DATA_ENV = "TIMELINE_BENCH_DATA"
+CACHE = ROOT / "bench" / ".cache" / "timeline"
+# A short query per topic folder: data, like the gold timelines. An unknown folder falls back
+# to its name, or to --query NAME=TEXT.
+TOPIC_QUERIES = {
+    "egypt": "Egypt protests Mubarak",
+    "finan": "financial crisis banks",
+    "h1n1": "H1N1 swine flu",
+}
+CHUNK = 500
+BASE_POOL = 200
+
+
+@dataclass
+class Result:
+    topic: str
+    questions: int
+    gold_dates: int
+    hit_project: float
+    hit_base: float
+    f1_project: float
+    f1_base: float
+
+
+def read_gold(folder: Path) -> list[dict]:
+    lines = (folder / "timeline.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def read_raw_articles(folder: Path) -> list[dict]:
+    with gzip.open(folder / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def date_f1(pred: set, gold: set) -> float:
+    hit = len(pred & gold)
+    if not hit:
+        return 0.0
+    p, r = hit / len(pred), hit / len(gold)
+    return 2 * p * r / (p + r)
+
+
+def fixed_chunks(articles: Sequence[dict], size: int = CHUNK) -> tuple[list[str], list[str]]:
+    texts, dates = [], []
+    for a in articles:
+        t = a["text"]
+        for i in range(0, len(t), size):
+            texts.append(t[i:i + size])
+            dates.append(a["date"][:10])
+    return texts, dates
+
+
+def cached_vectors(texts: list[str], embedder, path: Path):
+    import numpy as np
+
+    key = hashlib.sha256((embedder.name + "\0" + "\0".join(texts)).encode()).hexdigest()[:16]
+    f = path / f"dense500-{key}.npy"
+    if f.exists():
+        return np.load(f)
+    vecs = np.asarray(embedder.embed(texts), dtype=np.float32)
+    path.mkdir(parents=True, exist_ok=True)
+    np.save(f, vecs)
+    return vecs
+
+
+def run_topic(folder: Path, query: str, embedder, *, hits: bool, k: int = 5) -> Result:
+    import numpy as np
+
+    from bot.engine import Bot
+    from index.build import build_index
+    from index.indexdir import open_index
+
+    topic = folder.name
+    gold = read_gold(folder)
+    gold_dates = {g["date"][:10] for g in gold}
+    questions = [(s, g["date"][:10]) for g in gold for s in g["sentences"] if s.strip()]
+    cache = CACHE / topic
+    t0 = time.perf_counter()
+    build_index([folder / "articles.jsonl.gz"], cache / "index", embedder=embedder)
+    bot = Bot(open_index(cache / "index"), embedder)
+    texts, chunk_dates = fixed_chunks(read_raw_articles(folder))
+    mat = cached_vectors(texts, embedder, cache)
+    t_index = time.perf_counter() - t0
+
+    # Date-F1
+    tl = bot.timeline(query, n_dates=len(gold_dates))
+    f1_project = date_f1({d.date.isoformat() for d in tl.dates}, gold_dates)
+    sims = mat @ np.asarray(embedder.embed([query]))[0]
+    top = np.argsort(-sims)[:BASE_POOL]
+    counts = Counter(chunk_dates[i] for i in top)
+    first = {}
+    for r, i in enumerate(top):
+        first.setdefault(chunk_dates[i], r)
+    base_dates = sorted(counts, key=lambda d: (-counts[d], first[d]))[:len(gold_dates)]
+    f1_base = date_f1(set(base_dates), gold_dates)
+
+    # date-hit@5
+    hit_p = hit_b = float("nan")
+    if hits and questions:
+        qvecs = np.asarray(embedder.embed([q for q, _ in questions]))
+        hp = hb = 0
+        for (q, day), qv in zip(questions, qvecs, strict=True):
+            answer = bot.ask(q, k=k)
+            hp += any(h.passage.timeline_date and h.passage.timeline_date.isoformat() == day
+                      for h in answer.hits[:k])
+            best = np.argsort(-(mat @ qv))[:k]
+            hb += any(chunk_dates[i] == day for i in best)
+        hit_p, hit_b = hp / len(questions), hb / len(questions)
+    print(f"  {topic}: indexed in {t_index:.0f}s, evaluated in "
+          f"{time.perf_counter() - t0 - t_index:.0f}s", file=sys.stderr)
+    return Result(topic, len(questions), len(gold_dates), hit_p, hit_b, f1_project, f1_base)
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else ("inf" if a else "-")
+
+
+def print_table(results: Sequence[Result]) -> None:
+    head = (f"{'topic':<8}{'quest':>6}{'dates':>6}{'hit@5 proj':>12}{'hit@5 base':>12}{'ratio':>7}"
+            f"{'F1 proj':>9}{'F1 base':>9}{'ratio':>7}")
+    print(head)
+    for r in results:
+        print(f"{r.topic:<8}{r.questions:>6}{r.gold_dates:>6}{r.hit_project:>12.3f}"
+              f"{r.hit_base:>12.3f}{_ratio(r.hit_project, r.hit_base):>7}{r.f1_project:>9.3f}"
+              f"{r.f1_base:>9.3f}{_ratio(r.f1_project, r.f1_base):>7}")
+    n = len(results)
+    m = Result("mean", sum(r.questions for r in results), sum(r.gold_dates for r in results),
+               *(sum(getattr(r, f) for r in results) / n
+                 for f in ("hit_project", "hit_base", "f1_project", "f1_base")))
+    print(f"{m.topic:<8}{m.questions:>6}{m.gold_dates:>6}{m.hit_project:>12.3f}{m.hit_base:>12.3f}"
+          f"{_ratio(m.hit_project, m.hit_base):>7}{m.f1_project:>9.3f}{m.f1_base:>9.3f}"
+          f"{_ratio(m.f1_project, m.f1_base):>7}")
+
+
+def main() -> int:
+    from index.embed import load_embedder
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", type=Path, default=Path(os.environ.get(DATA_ENV) or DEFAULT_DATA),
+                   help=f"topic folders (default: ${DATA_ENV}, else {DEFAULT_DATA})")
+    p.add_argument("--topics", default=None, help="comma-separated topic folders (default: all)")
+    p.add_argument("--query", action="append", default=[], metavar="TOPIC=TEXT",
+                   help="the timeline query of a topic folder (repeatable)")
+    p.add_argument("--model", default=None)
+    p.add_argument("--no-hits", action="store_true", help="only Date-F1 (quick, for tuning)")
+    args = p.parse_args()
+
+    queries = dict(TOPIC_QUERIES)
+    queries.update(q.split("=", 1) for q in args.query)
+    folders = sorted(f for f in args.data.iterdir() if (f / "timeline.jsonl").exists())
+    if args.topics:
+        wanted = set(args.topics.split(","))
+        folders = [f for f in folders if f.name in wanted]
+    if not folders:
+        print(f"no topic folders in {args.data}", file=sys.stderr)
+        return 2
+    t0 = time.perf_counter()
+    embedder = load_embedder(args.model)
+    results = [run_topic(f, queries.get(f.name, f.name), embedder, hits=not args.no_hits)
+               for f in folders]
+    print(f"data: {args.data} · model: {embedder.name} · {time.perf_counter() - t0:.0f}s")
+    print_table(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Bot
+from bot.timeline import render_timeline, top_dates, vote_dates
+from index.embed import FakeEmbedder
+from index.indexdir import open_index
+from index.models import EventDate, Passage
+from tests.conftest import run_cli
+
+D = dt.date
+RESULT_FIELDS = {"rank", "score", "text", "title", "source", "url", "published", "date_source",
+                 "event_dates", "timeline_date", "article_id", "passage_id", "highlights",
+                 "also_in"}
+
+
+def passage(pid: int, article: str, timeline: dt.date | None, *mentions: dt.date) -> Passage:
+    events = tuple(EventDate(str(m), 0, 1, m, "day", None) for m in mentions)
+    return Passage(pid, article, 0, 0, 1, "text", events, timeline)
+
+
+def test_vote_dates_counts_timeline_mentioned_and_published_days():
+    votes = vote_dates([(passage(1, "a", D(2011, 1, 25), D(2011, 1, 28)), D(2011, 1, 26), 1.0)])
+    assert set(votes) == {D(2011, 1, 25), D(2011, 1, 28), D(2011, 1, 26)}
+    assert votes[D(2011, 1, 25)] > votes[D(2011, 1, 28)] > 0
+    assert votes[D(2011, 1, 26)] > 0
+    assert vote_dates([]) == {}
+
+
+def test_vote_dates_more_support_more_score_and_weight_matters():
+    day, other = D(2011, 2, 11), D(2011, 2, 1)
+    votes = vote_dates([(passage(1, "a", day), day, 1.0), (passage(2, "b", day), day, 1.0),
+                        (passage(3, "c", other), other, 1.0)])
+    assert votes[day] > votes[other]
+    light = vote_dates([(passage(1, "a", day), day, 0.1), (passage(3, "c", other), other, 1.0)])
+    assert light[other] > light[day]
+
+
+def test_vote_dates_ignores_undated_and_coarse_mentions():
+    coarse = EventDate("2011", 0, 4, D(2011, 1, 1), "year", None)
+    p = Passage(1, "a", 0, 0, 1, "text", (coarse,), None)
+    assert vote_dates([(p, None, 1.0)]) == {}
+
+
+def test_top_dates_oldest_first_n_respected_ties_deterministic():
+    votes = {D(2011, 1, 3): 1.0, D(2011, 1, 1): 3.0, D(2011, 1, 2): 2.0, D(2011, 1, 4): 2.0}
+    assert [d for d, _ in top_dates(votes, 2)] == [D(2011, 1, 1), D(2011, 1, 2)]
+    assert [d for d, _ in top_dates(votes, 3)] == [D(2011, 1, 1), D(2011, 1, 2), D(2011, 1, 4)]
+    assert top_dates(votes, 10) == sorted(votes.items())
+    assert top_dates(votes, 0) == [] and top_dates({}, 3) == []
+    shuffled = dict(reversed(list(votes.items())))
+    assert top_dates(shuffled, 2) == top_dates(votes, 2)
+
+
+def test_timeline_on_fake_index(fake_index: Path):
+    bot = Bot(open_index(fake_index), FakeEmbedder(64))
+    tl = bot.timeline("Kallas Russia peace", n_dates=3)
+    days = [d.date for d in tl.dates]
+    assert 0 < len(days) <= 3 and days == sorted(days) and len(set(days)) == len(days)
+    for d in tl.dates:
+        assert d.hits and len(d.hits) <= 2
+        assert all(d.date == h.passage.timeline_date or
+                   any(e.date == d.date for e in h.passage.event_dates) for h in d.hits)
+    assert "Timeline: Kallas Russia peace" in render_timeline(tl)
+
+
+def test_cli_timeline_json_shape(fake_index: Path):
+    r = run_cli("bot", "timeline", "--index-dir", str(fake_index), "--json", "--dates", "3",
+                "Kallas", "on", "Russia")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["topic"] == "Kallas on Russia"
+    days = [d["date"] for d in out["dates"]]
+    assert 0 < len(days) <= 3 and days == sorted(days)
+    for d in out["dates"]:
+        D.fromisoformat(d["date"])
+        assert isinstance(d["score"], float) and d["passages"]
+        for p in d["passages"]:
+            assert set(p) >= RESULT_FIELDS
+            assert p["timeline_date"] == d["date"] or d["date"] in {
+                e["date"] for e in p["event_dates"]}
+
+
+@pytest.mark.slow
+def test_kallas_timeline_with_the_real_model(real_bot: Bot):
+    tl = real_bot.timeline("Kallas on Russia", n_dates=3)
+    days = [d.date for d in tl.dates]
+    assert days == sorted(days) and len(days) == 3
+    assert {D(2025, 2, 19), D(2025, 8, 12)} <= set(days)
+    for d in tl.dates:
+        assert d.hits
+        for h in d.hits:
+            assert h.passage.timeline_date == d.date
+            assert "kallas" in (h.passage.text + h.article.title).lower() or \
+                "russia" in h.passage.text.lower()
