@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 
 from bot.answer import Answer, Hit, SourceRef, ordered
 from bot.query import Request, validate
-from bot.rank import FeatureReranker, RankInput, Reranker, same_story, sentence_matches
+from bot.rank import (
+    FeatureReranker,
+    RankInput,
+    Reranker,
+    same_story,
+    sentence_matches,
+    term_weights,
+)
 from bot.retrieve import Candidate, hybrid_search
 from index.embed import Embedder, load_embedder
 from index.errors import IndexMismatch
@@ -137,7 +144,9 @@ class Bot:
         matches = sentence_matches(self.embedder, qvec, [passages[c.passage_id].text for c in cands])
         items = [RankInput(passages[c.passage_id].text, articles[passages[c.passage_id].article_id].title,
                            c.dense, c.fused, m) for c, m in zip(cands, matches, strict=True)]
-        scores = self.reranker.scores(text, items)
+        store = index.store
+        weights = term_weights(text, store.doc_freq, index.manifest.passages)
+        scores = self.reranker.scores(text, items, weights=weights)
         out = []
         for c, m, s in zip(cands, matches, scores, strict=True):
             relevance = max(c.dense, m.best)

@@ -263,6 +263,14 @@ class Store:
         q = "SELECT source FROM articles GROUP BY source ORDER BY count(*) DESC, source"
         return [r[0] for r in self.conn.execute(q)]
 
+    def doc_freq(self, word: str, *, cap: int = 20_000) -> int:
+        """Passages containing ``word`` (stemmed as FTS5 does), counted up to ``cap``."""
+        expr = fts_query(word)
+        if not expr:
+            return 0
+        q = "SELECT count(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)"
+        return int(self.conn.execute(q, (expr, cap)).fetchone()[0])
+
     def keyword_search(self, query: str, k: int, flt: Filter | None = None
                        ) -> list[tuple[int, float]]:
         """BM25 over title and text; any-term match, rarer terms weigh more."""
