@@ -9,18 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from index.config import default_index_dir
-from index.errors import TimelineError
+from index.errors import TimelineError, run_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except TimelineError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    return run_command(args.func, args)
 
 
 def _parser() -> argparse.ArgumentParser:

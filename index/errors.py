@@ -5,6 +5,12 @@ The CLI prints ``str(err)`` and exits non-zero; the UI shows it as ``gr.Error``.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class TimelineError(Exception):
     """Base of every error the project raises on purpose."""
@@ -28,3 +34,15 @@ class BadDocument(TimelineError):
 
 class BadQuery(TimelineError):
     """A question or filter the bot cannot answer as given."""
+
+
+def run_command(func: Callable[[T], int], args: T) -> int:
+    """Run a CLI command: a project error becomes one line on stderr and a non-zero exit."""
+    try:
+        return func(args)
+    except TimelineError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -145,14 +145,15 @@ class Store:
         q = "SELECT passage_id FROM passages WHERE article_id = ? ORDER BY ordinal"
         return [r[0] for r in self.conn.execute(q, (article_id,))]
 
+    def _rows_in(self, select: str, column: str, values: Iterable[object]) -> Iterator[tuple]:
+        """``select ... WHERE column IN (values)``, in slices under SQLite's variable limit."""
+        values = list(dict.fromkeys(values))
+        for i in range(0, len(values), 500):
+            part = values[i:i + 500]
+            yield from self.conn.execute(f"{select} WHERE {column} IN ({_marks(part)})", part)
+
     def ids_by_text_hash(self, hashes: Iterable[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        hashes = list(set(hashes))
-        for i in range(0, len(hashes), 500):
-            part = hashes[i:i + 500]
-            q = f"SELECT text_hash, passage_id FROM passages WHERE text_hash IN ({_marks(part)})"
-            found.update(self.conn.execute(q, part))
-        return found
+        return dict(self._rows_in("SELECT text_hash, passage_id FROM passages", "text_hash", hashes))
 
     def all_passage_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT passage_id FROM passages")]
@@ -210,26 +211,14 @@ class Store:
             "WHERE timeline_date IS NOT NULL)").fetchone()
         return _date(lo), _date(hi)
 
-    def passages(self, ids: Sequence[int]) -> dict[int, Passage]:
-        out: dict[int, Passage] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            q = (f"SELECT passage_id, article_id, ordinal, start, end, text, event_dates, "
-                 f"timeline_date FROM passages WHERE passage_id IN ({_marks(part)})")
-            for row in self.conn.execute(q, part):
-                out[row[0]] = _passage(row)
-        return out
+    def passages(self, ids: Iterable[int]) -> dict[int, Passage]:
+        q = ("SELECT passage_id, article_id, ordinal, start, end, text, event_dates, timeline_date "
+             "FROM passages")
+        return {row[0]: _passage(row) for row in self._rows_in(q, "passage_id", ids)}
 
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
-        out: dict[str, Article] = {}
-        ids = list(set(ids))
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            q = f"SELECT * FROM articles WHERE article_id IN ({_marks(part)})"
-            for row in self.conn.execute(q, part):
-                out[row[0]] = _article(row)
-        return out
+        return {row[0]: _article(row) for row in self._rows_in("SELECT * FROM articles",
+                                                               "article_id", ids)}
 
     def article_passages(self, article_id: str) -> list[Passage]:
         q = ("SELECT passage_id, article_id, ordinal, start, end, text, event_dates, timeline_date "
