@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Bot
-from bot.timeline import render_timeline, top_dates, vote_dates
+from bot.timeline import MENTION_WEIGHT, PUBLISHED_WEIGHT, render_timeline, top_dates, vote_dates
 from index.embed import FakeEmbedder
 from index.indexdir import open_index
 from index.models import EventDate, Passage
@@ -26,10 +26,21 @@ def passage(pid: int, article: str, timeline: dt.date | None, *mentions: dt.date
 
 def test_vote_dates_counts_timeline_mentioned_and_published_days():
     votes = vote_dates([(passage(1, "a", D(2011, 1, 25), D(2011, 1, 28)), D(2011, 1, 26), 1.0)])
-    assert set(votes) == {D(2011, 1, 25), D(2011, 1, 28), D(2011, 1, 26)}
-    assert votes[D(2011, 1, 25)] > votes[D(2011, 1, 28)] > 0
-    assert votes[D(2011, 1, 26)] > 0
+    assert votes == {D(2011, 1, 25): 1.0, D(2011, 1, 28): MENTION_WEIGHT,
+                     D(2011, 1, 26): PUBLISHED_WEIGHT}
+    assert 0 < PUBLISHED_WEIGHT < MENTION_WEIGHT <= 1.0
     assert vote_dates([]) == {}
+
+
+def test_vote_dates_counts_each_article_once_per_day():
+    day = D(2008, 9, 15)
+    repeated = vote_dates([(passage(i, "a", day), day, 1.0) for i in range(5)])
+    spread = vote_dates([(passage(i, f"a{i}", day), day, 1.0) for i in range(5)])
+    assert repeated == {day: 1.0} and spread == {day: 5.0}
+    # the article's best passage counts: here the one whose timeline date it is
+    both = vote_dates([(passage(1, "a", D(2008, 9, 14), day), None, 1.0),
+                       (passage(2, "a", day), None, 1.0)])
+    assert both[day] == 1.0
 
 
 def test_vote_dates_more_support_more_score_and_weight_matters():
