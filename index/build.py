@@ -16,6 +16,7 @@ from index.chunk import chunk_text
 from index.config import default_model
 from index.embed import Embedder, load_embedder
 from index.errors import IndexCorrupt, IndexMismatch
+from index.faults import fault_point
 from index.indexdir import (
     MANIFEST_FILE,
     STORE_FILE,
@@ -201,6 +202,7 @@ class _Builder:
         first_text = {h: t for t, h in zip(texts, hashes, strict=True)}
         self.progress("embedding", 0, len(todo))
         fresh = self.embedder.embed([first_text[h] for h in todo], progress=True)
+        fault_point("embedding")
         self.progress("embedding", len(todo), len(todo))
         by_hash = dict(zip(todo, fresh, strict=True))
         if known:

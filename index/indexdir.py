@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
+from index.faults import fault_point
 from index.store import SCHEMA_VERSION, Store
 from index.vectors import VectorIndex, _fsync_dir
 
@@ -157,6 +158,7 @@ def atomic_write(target: Path, text: str) -> None:
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()
+        fault_point("manifest-write")
         os.fsync(fh.fileno())
     os.replace(tmp, target)
     _fsync_dir(target.parent)

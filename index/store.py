@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import IndexCorrupt
+from index.faults import fault_point
 from index.models import Article, EventDate, Passage
 
 SCHEMA_VERSION = 1
@@ -182,6 +183,7 @@ class Store:
             c.executemany("INSERT INTO passages_fts(rowid, title, text) VALUES (?,?,?)",
                           [(p.passage_id, titles[p.article_id], p.text) for p in passages])
             c.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
+            fault_point("sqlite-commit")
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")

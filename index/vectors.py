@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.errors import IndexCorrupt
+from index.faults import fault_point
 
 if TYPE_CHECKING:
     import numpy as np
@@ -90,6 +91,7 @@ class VectorIndex:
 
         tmp = path.with_name(path.name + ".tmp")
         faiss.write_index(self._index, str(tmp))
+        fault_point("faiss-write")
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)

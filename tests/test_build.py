@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
 import signal
 import subprocess
@@ -252,3 +253,23 @@ def test_kill_at_random_moments_leaves_a_consistent_index(tmp_path: Path):
     assert consistency_problems(idx) == []
     origins = [a.origin for a, _ in idx.store.iter_articles()]
     assert len(origins) == len(set(origins)) == 1500
+
+
+@pytest.mark.parametrize("point", ["embedding", "faiss-write", "sqlite-commit", "manifest-write"])
+def test_kill_at_each_write_phase_then_resume(tmp_path: Path, point: str):
+    data = tmp_path / "corpus.jsonl.gz"
+    _write_corpus(data, 120)
+    ix = tmp_path / "ix"
+    cmd = [sys.executable, "-m", "index", "build", str(data), "--index-dir", str(ix),
+           "--model", "fake:64", "--batch-passages", "64"]
+    env = {"TIMELINE_FAULT": point, "TIMELINE_FAULT_AFTER": "3"}
+    killed = subprocess.run(cmd, cwd=ROOT, capture_output=True, env={**os.environ, **env})
+    assert killed.returncode == -signal.SIGKILL
+    idx = open_index(ix)
+    assert consistency_problems(idx) == [] and 0 < idx.manifest.passages < 480
+    idx.close()
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    idx = open_index(ix)
+    assert consistency_problems(idx) == [] and idx.manifest.articles == 120
+    assert idx.manifest.passages == 480
