@@ -16,11 +16,18 @@ frequent publication dates among the top-200 chunks for the topic query.
 Indexes are built with the project's ``build_index`` under bench/.cache/ (git-ignored), so a
 re-run embeds nothing; the baseline chunk vectors are cached there as .npy.
 
-Latest run (all-MiniLM-L6-v2, 2 cores; first run ~3 min of which embedding ~2 min, cached
-re-runs ~1 min):
+Latest run (all-MiniLM-L6-v2, 2 shared cores, 40 questions per topic). First run ~15 min, of
+which embedding ~12k passages + ~12k baseline chunks ~9 min under contention (another bench was
+running); cached re-runs: ~1.5 min with --no-hits, ~4.5 min with hits (an ask takes 1-3 s).
 
-    topic    questions  hit@5 proj  hit@5 base  ratio   F1 proj  F1 base  ratio
-    (filled in below by the final tuning run)
+    topic    quest dates  hit@5 proj  hit@5 base  ratio  F1 proj  F1 base  ratio
+    egypt       40    20       0.775       0.600   1.29    0.950    0.947   1.00
+    finan       40    65       0.050       0.050   1.00    0.538    0.369   1.46
+    h1n1        40    21       0.425       0.375   1.13    0.524    0.381   1.38
+    mean       120   106       0.417       0.342   1.22    0.671    0.566   1.19
+
+Date-F1 before tuning bot/timeline.py (relevance-weighted passage votes, mention 0.5, pool 200+):
+0.950 / 0.415 / 0.381, mean 0.582. date-hit@5 depends on ``Bot.ask`` only, not on the timeline.
 """
 
 from __future__ import annotations
