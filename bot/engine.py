@@ -83,6 +83,7 @@ class Bot:
         self.embedder = embedder
         self.reranker = reranker or FeatureReranker()
         self._index = index
+        self._span = index.store.date_span()
         self._reload_lock = threading.Lock()
 
     @classmethod
@@ -98,7 +99,17 @@ class Bot:
     def reload(self) -> None:
         """Pick up a committed update; searches already running finish on the old state."""
         with self._reload_lock:
-            self._index = open_index(self._index.path, model=self.embedder.name)
+            index = open_index(self._index.path, model=self.embedder.name)
+            self._span = index.store.date_span()
+            self._index = index
+
+    @property
+    def date_span(self) -> tuple[dt.date | None, dt.date | None]:
+        """First and last date in the corpus; the last is what "last week" is relative to.
+
+        Computed once per loaded index: it scans every passage's date.
+        """
+        return self._span
 
     # -- questions --------------------------------------------------------------
     def ask(self, question: str, *, k: int = 8, date_from: dt.date | None = None,
@@ -109,7 +120,7 @@ class Bot:
         req = validate(question, k=k, date_from=date_from, date_to=date_to,
                        sources=tuple(sources), order=order)
         index = self._index
-        as_of = as_of or index.store.date_span()[1]
+        as_of = as_of or self._span[1]
         tq = parse_time(req.question, as_of=as_of)
         lo, hi = combine_ranges(tq.date_from, tq.date_to, req.date_from, req.date_to)
         text = tq.text.strip() or req.question
@@ -158,13 +169,13 @@ class Bot:
         return out
 
     def _undated_matches(self, index: OpenIndex, qvec: np.ndarray, text: str, req: Request) -> int:
-        """How many relevant passages a date range left out only because they have no date."""
-        undated = Filter(sources=req.sources)
-        cands = hybrid_search(index, qvec, text, undated, pool=max(60, 6 * req.k))
-        ids = [c.passage_id for c in cands]
-        passages = index.store.passages(ids)
-        loose = [c for c in cands if passages[c.passage_id].timeline_date is None]
-        return len([s for s in self.score(index, qvec, text, loose[: 3 * req.k])])
+        """How many relevant passages a date range left out only because they have no date.
+
+        Judged on passage cosine alone: a count does not need the sentence-level pass.
+        """
+        cands = hybrid_search(index, qvec, text, Filter(sources=req.sources), pool=max(60, 6 * req.k))
+        near = [c.passage_id for c in cands if c.dense >= RELEVANCE_FLOOR]
+        return sum(p.timeline_date is None for p in index.store.passages(near).values())
 
     # -- timelines ----------------------------------------------------------------
     def timeline(self, topic: str, *, n_dates: int = 8, per_date: int = 2,
@@ -187,7 +198,7 @@ class Bot:
 
     def stats(self) -> CorpusStats:
         index = self._index
-        m, (lo, hi) = index.manifest, index.store.date_span()
+        m, (lo, hi) = index.manifest, self._span
         return CorpusStats(m.articles, m.passages, m.dated_articles, m.undated_articles, lo, hi,
                            tuple(index.store.sources()), m.model)
 

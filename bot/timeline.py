@@ -64,7 +64,7 @@ def build_timeline(bot: Bot, topic: str, *, n_dates: int = 8, per_date: int = 2,
 
     req = validate(topic, date_from=date_from, date_to=date_to, sources=tuple(sources))
     index = bot.index
-    tq = parse_time(req.question, as_of=index.store.date_span()[1])
+    tq = parse_time(req.question, as_of=bot.date_span[1])
     lo, hi = combine_ranges(tq.date_from, tq.date_to, req.date_from, req.date_to)
     text = tq.text.strip() or req.question
     if lo and hi and lo > hi:

@@ -486,7 +486,7 @@ class Handlers:
 
         date_from = parse_day(filters.date_from, "From")
         date_to = parse_day(filters.date_to, "To")
-        as_of = self.bot.index.store.date_span()[1]
+        as_of = self.bot.date_span[1]
         r = resolve(message, session, known_sources=self.bot.stats().sources, as_of=as_of,
                     timeline_switch=filters.timeline)
         sources = r.sources if r.sources is not None else tuple(filters.sources)
