@@ -30,7 +30,7 @@ from index.indexdir import (
 )
 from index.models import Article, Chunk, Skipped
 from index.store import SCHEMA_VERSION, NewPassage, Store
-from index.vectors import VectorIndex
+from index.vectors import IVF_SQ8, VectorIndex, kind_for, nlist_for
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 # (stage, done, total or None): the CLI draws it on a terminal, the app in the page.
 Progress = Callable[[str, int, "int | None"], None]
 FLUSH_PASSAGES = 2048
+# Each batch rewrites the whole FAISS file (the crash-safe protocol in index/indexdir.py), so
+# batches grow with the index: a quarter of what is already stored, up to MAX_FLUSH_PASSAGES.
+# The file is then rewritten ~log(N) times while small and every 100k passages when large,
+# not N/2048 times (quadratic I/O: ~280 GB written for 1.15M headlines at 2048 per batch).
+MAX_FLUSH_PASSAGES = 100_000
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,14 @@ class _Pending:
 
 
 def embed_text(title: str, passage_text: str) -> str:
-    """What gets embedded: the title travels with every passage, so it is never lost."""
-    return f"{title}\n{passage_text}" if title else passage_text
+    """What gets embedded: the title travels with every passage, so it is never lost.
+
+    A headline-only record (the title is the whole text) is embedded once, not twice: the same
+    vector direction at half the tokens, which matters at a million headlines.
+    """
+    if not title or passage_text.strip() == title.strip():
+        return passage_text
+    return f"{title}\n{passage_text}"
 
 
 def text_hash(text: str) -> str:
@@ -81,14 +92,21 @@ def text_hash(text: str) -> str:
 
 def build_index(paths: Sequence[str | Path], index_dir: str | Path, *, model: str | None = None,
                 embedder: Embedder | None = None, rebuild: bool = False,
-                progress: Progress | None = None, flush_every: int = FLUSH_PASSAGES) -> BuildReport:
+                progress: Progress | None = None, flush_every: int = FLUSH_PASSAGES,
+                ivf_threshold: int | None = None) -> BuildReport:
+    """Add or update ``paths`` in ``index_dir``; the vector layout follows the corpus size.
+
+    ``ivf_threshold``: passages above which FAISS switches from exact flat to IVF-SQ8 (default
+    ``index.vectors.IVF_THRESHOLD`` or ``$TIMELINE_IVF_THRESHOLD``).
+    """
     from index.ingest import read_paths
 
     index_dir = Path(index_dir)
     with write_lock(index_dir):
         if rebuild:
             _clear(index_dir)
-        builder = _Builder(index_dir, model=model, embedder=embedder, progress=progress)
+        builder = _Builder(index_dir, model=model, embedder=embedder, progress=progress,
+                           ivf_threshold=ivf_threshold)
         try:
             return builder.run(read_paths(paths), flush_every)
         finally:
@@ -97,8 +115,9 @@ def build_index(paths: Sequence[str | Path], index_dir: str | Path, *, model: st
 
 class _Builder:
     def __init__(self, index_dir: Path, *, model: str | None, embedder: Embedder | None,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, ivf_threshold: int | None = None) -> None:
         self.dir = index_dir
+        self.ivf_threshold = ivf_threshold
         self.store = Store(index_dir / STORE_FILE, create=True)
         self.meta = self.store.meta()
         self.model = embedder.name if embedder else (model or self.meta.get("model") or default_model())
@@ -141,7 +160,8 @@ class _Builder:
                 continue
             if not self._admit(item, pending, seen_origins, seen_ids):
                 continue
-            if len(pending.chunks) >= flush_every:
+            stored = len(self.vectors) if self.vectors is not None else 0
+            if len(pending.chunks) >= max(flush_every, min(MAX_FLUSH_PASSAGES, stored // 4)):
                 self._flush(pending)
                 pending = _Pending()
         self._flush(pending)
@@ -223,6 +243,7 @@ class _Builder:
         removed = [pid for aid in pending.replaced for pid in self.store.passage_ids_of(aid)]
         self.vectors.remove(removed)
         self.vectors.add(np.array([p.passage_id for p in passages], dtype=np.int64), vectors)
+        self._choose_layout()
         generation = int(self.meta.get("generation", "0")) + 1
         vectors_file = f"vectors-{generation:06d}.faiss"
         self.progress("writing", 0, None)
@@ -230,7 +251,8 @@ class _Builder:
         stamp = now_iso()
         meta = {
             "schema_version": str(SCHEMA_VERSION), "model": self.model,
-            "dim": str(self.vectors.dim), "index_type": "flat", "vectors_file": vectors_file,
+            "dim": str(self.vectors.dim), "index_type": self.vectors.kind, "vectors_file": vectors_file,
+            "embedding_route": str(getattr(self.embedder, "route", "fp32")),
             "generation": str(generation), "next_passage_id": str(next_id),
             "created_at": self.meta.get("created_at", stamp), "updated_at": stamp,
         }
@@ -243,6 +265,19 @@ class _Builder:
             (self.dir / previous).unlink(missing_ok=True)
         self.stats["passages_added"] += len(passages)
         self.stats["passages_removed"] += len(removed)
+
+    def _choose_layout(self) -> None:
+        """Flat while small; IVF-SQ8 past the threshold, retrained when it outgrows its lists.
+
+        Retraining (when ~4*sqrt(N) reaches twice the trained list count, i.e. N grew 4x)
+        re-adds the stored vectors, so its cost stays proportional to the corpus overall.
+        """
+        assert self.vectors is not None
+        n, kind = len(self.vectors), self.vectors.kind
+        wanted = kind_for(n, kind, self.ivf_threshold)
+        if wanted != kind or (kind == IVF_SQ8 and nlist_for(n) >= 2 * self.vectors.nlist):
+            self.progress("training", 0, None)
+            self.vectors = self.vectors.rebuilt(wanted)
 
 
 def _clear(index_dir: Path) -> None:

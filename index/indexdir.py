@@ -42,6 +42,7 @@ class Manifest:
     undated_articles: int
     created_at: str
     updated_at: str
+    embedding_route: str = "fp32"  # how the model ran (e.g. "bf16"); older indexes: fp32
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
@@ -68,8 +69,12 @@ def exists(path: Path) -> bool:
     return (path / STORE_FILE).exists()
 
 
-def open_index(path: Path, *, model: str | None = None) -> OpenIndex:
-    """Load and check an index; raise one readable error rather than half-use it."""
+def open_index(path: Path, *, model: str | None = None, mmap: bool = True) -> OpenIndex:
+    """Load and check an index; raise one readable error rather than half-use it.
+
+    ``mmap``: the FAISS file is memory-mapped read-only where its layout allows (IVF-SQ8), so
+    a million-passage index opens in a fraction of a second; the build loads it writable.
+    """
     path = Path(path)
     if not exists(path):
         raise IndexNotFound(f"no index at {path}; run `python -m index build PATH... "
@@ -84,7 +89,7 @@ def open_index(path: Path, *, model: str | None = None) -> OpenIndex:
         vectors_path = path / meta["vectors_file"]
         if not vectors_path.exists():
             raise IndexCorrupt(f"{vectors_path.name} is missing from {path}; {rebuild_hint(path)}")
-        vectors = VectorIndex.load(vectors_path)
+        vectors = VectorIndex.load(vectors_path, mmap=mmap)
         counts = store.counts()
         if len(vectors) != counts.passages or vectors.dim != int(meta["dim"]):
             raise IndexCorrupt(f"{path}: vector file holds {len(vectors)} vectors for "
@@ -133,6 +138,7 @@ def manifest_from_store(store: Store, meta: dict[str, str]) -> Manifest:
         generation=int(meta["generation"]), articles=counts.articles, passages=counts.passages,
         dated_articles=counts.dated_articles, undated_articles=counts.undated_articles,
         created_at=meta["created_at"], updated_at=meta["updated_at"],
+        embedding_route=meta.get("embedding_route", "fp32"),
     )
 
 
