@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
+import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -98,30 +100,32 @@ def cmd_embed(args: argparse.Namespace) -> None:
 
 
 class CachedEmbedder:
-    """Looks texts up in the cache by text hash; anything missing goes to the real model."""
+    """Looks texts up in the cache by text hash; a miss goes to the real model, or with
+    ``fill="perturb"`` (only when the cache is incomplete, and reported as such) becomes a
+    cached real vector plus noise, deterministic per text: same scale and cluster structure,
+    no model time."""
 
-    def __init__(self, model: str | None = None) -> None:
+    def __init__(self, model: str | None = None, *, fill: str = "model") -> None:
         import numpy as np
 
         from index.config import default_model
 
         self.name = model or default_model()
+        self.fill = fill
         self._model = None
-        self.route = "fp32"
-        folder = None
-        for cand in sorted(CACHE.glob(f"emb-{self.name.replace('/', '_')}-*")):
-            if (cand / "complete").exists():
-                folder = cand
-                break
-        if folder is None:
+        folders = sorted(CACHE.glob(f"emb-{self.name.replace('/', '_')}-*"))
+        if not folders or not (folders[0] / "hashes.npy").exists():
             raise SystemExit("no embedding cache: run `python bench/search.py embed` first")
+        folder = folders[0]
         self.route = folder.name.rsplit("-", 1)[1]
+        self.complete = (folder / "complete").exists()
         hashes = np.load(folder / "hashes.npy")
-        shards = sorted(folder.glob("shard-*.npy"))
-        self._vecs = np.concatenate([np.load(s) for s in shards if ".tmp" not in s.name])
-        assert len(self._vecs) == len(hashes), "incomplete cache"
+        shards = [np.load(f) for f in sorted(folder.glob("shard-*.npy")) if ".tmp" not in f.name]
+        self._vecs = np.concatenate(shards) if shards else np.zeros((0, 384), np.float16)
+        hashes = hashes[:len(self._vecs)]
         self._order = np.argsort(hashes)
         self._sorted = hashes[self._order]
+        self.cached = len(self._vecs)
         self.dim = int(self._vecs.shape[1])
         self.hits = self.misses = 0
 
@@ -133,26 +137,278 @@ class CachedEmbedder:
             self._model = load_embedder(self.name)
         return self._model
 
-    def embed(self, texts: Sequence[str], *, progress: bool = False):  # noqa: ANN201
+    def by_hash(self, keys, texts: Sequence[str] | None = None):  # noqa: ANN001, ANN201
         import numpy as np
 
-        from index.build import text_hash
-
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not len(texts):
+        out = np.zeros((len(keys), self.dim), dtype=np.float32)
+        if not len(keys):
             return out
-        keys = np.array([text_hash(t) for t in texts], dtype="S32")
-        pos = np.searchsorted(self._sorted, keys).clip(0, len(self._sorted) - 1)
-        found = self._sorted[pos] == keys
+        keys = np.asarray(keys, dtype="S32")
+        pos = np.searchsorted(self._sorted, keys).clip(0, max(0, len(self._sorted) - 1))
+        found = (self._sorted[pos] == keys) if len(self._sorted) else np.zeros(len(keys), bool)
         out[found] = self._vecs[self._order[pos[found]]].astype(np.float32)
         missing = np.flatnonzero(~found)
-        if len(missing):
+        if len(missing) and self.fill == "perturb":
+            for i in missing:
+                seed = int(keys[i][:15], 16)
+                rng = np.random.default_rng(seed)
+                base = self._vecs[seed % self.cached].astype(np.float32)
+                out[i] = base + rng.normal(0, 0.6 / np.sqrt(self.dim), self.dim)
+        elif len(missing):
+            assert texts is not None, "a text missing from the cache"
             out[missing] = self.model.embed([texts[i] for i in missing])
         self.hits += int(found.sum())
         self.misses += len(missing)
-        # float16 rounding: renormalize so inner product stays a cosine
-        out /= np.linalg.norm(out, axis=1, keepdims=True)
+        out /= np.linalg.norm(out, axis=1, keepdims=True)  # float16 rounding: back to unit
         return out
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False):  # noqa: ANN201
+        from index.build import text_hash
+
+        return self.by_hash([text_hash(t) for t in texts], texts)
+
+
+# -- building and measuring ------------------------------------------------------------------
+
+def rss() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def mapped_rss(path: Path) -> int:
+    """Resident bytes of this process's mappings of ``path`` (mmap-ed FAISS codes)."""
+    total, inside = 0, False
+    with open("/proc/self/smaps") as fh:
+        for line in fh:
+            if "-" in line.split(" ", 1)[0]:
+                inside = line.rstrip().endswith(str(path))
+            elif inside and line.startswith("Rss:"):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
+def subset(data: Path, n: int) -> Path:
+    """The first n records of the corpus, as a file the build reads (cached)."""
+    if not n:
+        return data
+    out = CACHE / f"subset-{n}.jsonl"
+    if not out.exists():
+        import gzip
+
+        with gzip.open(data, "rt", encoding="utf-8") as src, open(out.with_suffix(".tmp"), "w") as dst:
+            for i, line in enumerate(src):
+                if i >= n:
+                    break
+                dst.write(line)
+        os.replace(out.with_suffix(".tmp"), out)
+    return out
+
+
+def build(data: Path, n: int, emb: CachedEmbedder, rebuild: bool) -> tuple[Path, dict]:
+    from index.build import build_index
+
+    ix = CACHE / f"index-{n or 'all'}"
+    done = ix / "bench-build.json"
+    if done.exists() and not rebuild:
+        return ix, json.loads(done.read_text())
+    src = subset(data, n)
+    t0 = time.perf_counter()
+    last = [0.0]
+
+    def progress(stage: str, done_: int, total: int | None) -> None:
+        if stage != "reading" and time.perf_counter() - last[0] > 30:
+            last[0] = time.perf_counter()
+            print(f"  build {n or 'all'}: {stage} {done_}/{total} at {last[0] - t0:.0f}s",
+                  flush=True)
+
+    report = build_index([src], ix, embedder=emb, rebuild=True, progress=progress)
+    info = {"seconds": time.perf_counter() - t0, "summary": report.summary()[:200],
+            "cache_misses": emb.misses, "fill": emb.fill if emb.misses else "none"}
+    done.write_text(json.dumps(info))
+    return ix, info
+
+
+def questions(data: Path, n: int, seed: int = 7) -> list[str]:
+    """Questions from random headlines of the whole corpus: their content words."""
+    import gzip
+
+    from index.store import STOPWORDS
+
+    rng = random.Random(seed)
+    with gzip.open(data, "rt", encoding="utf-8") as fh:
+        titles = [json.loads(line)["title"] for i, line in enumerate(fh) if i % 97 == 0]
+    out = []
+    for t in rng.sample(titles, n):
+        words = [w for w in t.replace("-", " ").split() if w.lower() not in STOPWORDS]
+        out.append(" ".join(words[:6]) + "?")
+    return out
+
+
+def pct(xs: Sequence[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))] * 1000  # ms
+
+
+def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int) -> dict:  # noqa: ANN001
+    import dataclasses
+    import datetime as dt
+
+    import numpy as np
+
+    from bot.engine import Bot
+    from index.indexdir import open_index
+    from index.store import Filter
+    from index.vectors import VectorIndex
+
+    r: dict = {}
+    idx = open_index(ix)
+    n = len(idx.vectors)
+    vec_path = ix / idx.manifest.vectors_file
+    base = rss()
+    t = time.perf_counter()
+    proj = VectorIndex.load(vec_path, mmap=True)
+    r["load_s"] = time.perf_counter() - t
+    r["proj_rss_load"] = (rss() - base) / n
+    idx = dataclasses.replace(idx, vectors=proj)
+    r.update(passages=n, kind=proj.kind, nlist=proj.nlist, nprobe=proj.nprobe,
+             disk_bytes=vec_path.stat().st_size)
+    # The baseline: exact flat search over the very vectors the build stored.
+    rows = idx.store.conn.execute("SELECT passage_id, text_hash FROM passages").fetchall()
+    ids = np.array([p for p, _ in rows], dtype=np.int64)
+    base = rss()
+    flat = VectorIndex.new(emb.dim)
+    for lo in range(0, len(rows), 100_000):
+        flat.add(ids[lo:lo + 100_000], emb.by_hash([h for _, h in rows[lo:lo + 100_000]]))
+    r["flat_rss"] = (rss() - base) / n
+    flat_path = CACHE / f"flat-{n}.faiss"
+    if not flat_path.exists():
+        flat.save(flat_path)
+    r["flat_disk_bytes"] = flat_path.stat().st_size
+    del rows
+
+    qvecs = model.embed(qs)
+    lo_d, hi_d = idx.store.date_span()
+    rng = random.Random(3)
+    span = max(0, (hi_d - lo_d).days - 30)
+    windows = [(d, d + dt.timedelta(days=29)) for d in
+               (lo_d + dt.timedelta(days=rng.randint(0, span)) for _ in qs)]
+    bots = {"proj": Bot(idx, model), "flat": Bot(dataclasses.replace(idx, vectors=flat), model)}
+    for q in qs[:10]:  # warm-up
+        for b in bots.values():
+            b.ask(q)
+    times: dict[str, list[float]] = {}
+    rec, rec_f, allowed_n = [], [], []
+
+    def timed(key: str, fn):  # noqa: ANN001, ANN202
+        t0 = time.perf_counter()
+        out = fn()
+        times.setdefault(key, []).append(time.perf_counter() - t0)
+        return out
+
+    for i, q in enumerate(qs):
+        qv = qvecs[i:i + 1]
+        flt = Filter(*windows[i])
+        allowed = timed("filtered_ids", lambda: idx.store.filtered_id_array(flt))  # noqa: B023
+        allowed_n.append(len(allowed))
+        for name, vecs in (("proj", proj), ("flat", flat)) if i % 2 else (("flat", flat), ("proj", proj)):
+            got = timed(f"vec_{name}", lambda: vecs.search(qv, 60)[1][0])  # noqa: B023
+            got_f = timed(f"vecf_{name}", lambda: vecs.search(qv, 60, allowed=allowed)[1][0])  # noqa: B023
+            if name == "proj":
+                p10, pf10 = got[:10], got_f[:10]
+            else:
+                e10, ef10 = got[:10], got_f[:10]
+        rec.append(len(set(p10) & set(e10)) / max(1, len(e10)))
+        ef10 = [x for x in ef10 if x >= 0]
+        rec_f.append(len(set(pf10) & set(ef10)) / max(1, len(ef10)))
+        timed("fts", lambda: idx.store.keyword_search(q, 60))  # noqa: B023
+        timed("fts_filtered", lambda: idx.store.keyword_search(q, 60, flt))  # noqa: B023
+        for name in (("proj", "flat") if i % 2 else ("flat", "proj")):
+            timed(f"ask_{name}", lambda: bots[name].ask(q))  # noqa: B023
+            timed(f"askf_{name}", lambda: bots[name].ask(q, date_from=flt.date_from,  # noqa: B023
+                                                      date_to=flt.date_to))  # noqa: B023
+    # mmap: the codes count once paged in; after 200+ queries, those pages are resident too.
+    r["proj_rss_after"] = r["proj_rss_load"] + mapped_rss(vec_path) / n
+    r["recall10"] = float(np.mean(rec))
+    r["recall10_filtered"] = float(np.mean(rec_f))
+    r["allowed_fraction"] = float(np.mean(allowed_n)) / n
+    for key, xs in times.items():
+        r[f"{key}_p50"], r[f"{key}_p95"] = pct(xs, 50), pct(xs, 95)
+    for kind, extra in (("proj", []), ("flat", ["--flat", str(flat_path)])):
+        runs = []
+        for _ in range(cold_runs):
+            t0 = time.perf_counter()
+            out = subprocess.run([sys.executable, str(Path(__file__)), "cold", str(ix), qs[0], *extra],
+                                 capture_output=True, text=True, check=True)
+            runs.append(time.perf_counter() - t0)
+            r[f"cold_{kind}_detail"] = json.loads(out.stdout.strip().splitlines()[-1])
+        r[f"cold_{kind}_s"] = min(runs)
+    return r
+
+
+def cmd_cold(args: argparse.Namespace) -> None:
+    """A fresh process: open the index, load the model, answer one question."""
+    t0 = time.perf_counter()
+    from bot.engine import Bot
+    from index import indexdir
+    from index.embed import load_embedder
+    from index.vectors import VectorIndex
+
+    if args.flat:  # the baseline: the same store, an exact flat file read whole
+        indexdir.VectorIndex = type("FlatLoad", (), {"load": staticmethod(  # type: ignore[misc]
+            lambda path, mmap=True: VectorIndex.load(Path(args.flat), mmap=False))})
+    t_imp = time.perf_counter()
+    idx = indexdir.open_index(Path(args.index_dir))
+    t_idx = time.perf_counter()
+    emb = load_embedder(idx.manifest.model)
+    t_model = time.perf_counter()
+    answer = Bot(idx, emb).ask(args.question)
+    t_ask = time.perf_counter()
+    print(json.dumps({"imports": t_imp - t0, "open_index": t_idx - t_imp, "model": t_model - t_idx,
+                      "first_ask": t_ask - t_model, "hits": len(answer.hits)}))
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    from index.embed import load_embedder
+
+    data = data_path(args.data)
+    emb = CachedEmbedder(fill=args.fill)
+    print(f"cache: {emb.cached} vectors ({'complete' if emb.complete else 'INCOMPLETE'}), "
+          f"route {emb.route}; misses filled by {args.fill}", flush=True)
+    model = load_embedder(emb.name)
+    qs = questions(data, args.questions)
+    results = []
+    for n in [int(x) for x in args.sizes.split(",")]:
+        ix, info = build(data, n, emb, args.rebuild)
+        print(f"built {ix.name} in {info['seconds']:.0f}s: {info['summary']}", flush=True)
+        r = measure(ix, qs, emb, model, args.cold_runs)
+        r["build_s"], r["build_fill"] = info["seconds"], info["fill"]
+        results.append(r)
+        print(json.dumps(r), flush=True)
+    out = CACHE / "search-results.json"
+    out.write_text(json.dumps(results, indent=1))
+    print(table(results))
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| passages | index | build | vector p50 proj / flat | recall@10 (filtered) "
+             "| ask p50 / p95 proj | ask p50 flat | ask+date p50 proj / flat "
+             "| vector bytes/passage proj (load / warm) / flat | disk proj / flat "
+             "| cold start proj / flat | FTS5 p50 / p95 (filtered p50) |",
+             "|" + "---|" * 11]
+    for r in results:
+        lines.append(
+            f"| {r['passages']:,} | {r['kind']}"
+            + (f" (nlist {r['nlist']}, nprobe {r['nprobe']})" if r['nlist'] else "")
+            + f" | {r['build_s']:.0f} s | {r['vec_proj_p50']:.1f} / {r['vec_flat_p50']:.1f} ms "
+            f"| {r['recall10']:.3f} ({r['recall10_filtered']:.3f}) "
+            f"| {r['ask_proj_p50']:.0f} / {r['ask_proj_p95']:.0f} ms | {r['ask_flat_p50']:.0f} ms "
+            f"| {r['askf_proj_p50']:.0f} / {r['askf_flat_p50']:.0f} ms "
+            f"| {r['proj_rss_load']:.0f} / {r.get('proj_rss_after', float('nan')):.0f} / "
+            f"{r['flat_rss']:.0f} B "
+            f"| {r['disk_bytes'] / 1e6:.0f} / {r['flat_disk_bytes'] / 1e6:.0f} MB "
+            f"| {r['cold_proj_s']:.1f} / {r['cold_flat_s']:.1f} s "
+            f"| {r['fts_p50']:.1f} / {r['fts_p95']:.1f} ({r['fts_filtered_p50']:.1f}) ms |")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -161,8 +417,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     e = sub.add_parser("embed")
     e.add_argument("--data")
     e.add_argument("--model")
+    r = sub.add_parser("run")
+    r.add_argument("--data")
+    r.add_argument("--sizes", default="10000,100000,0", help="articles per index, 0 = all")
+    r.add_argument("--questions", type=int, default=200)
+    r.add_argument("--cold-runs", type=int, default=2)
+    r.add_argument("--fill", choices=("model", "perturb"), default="model",
+                   help="texts missing from the cache: embed them, or perturb cached vectors")
+    r.add_argument("--rebuild", action="store_true")
+    c = sub.add_parser("cold")
+    c.add_argument("index_dir")
+    c.add_argument("question")
+    c.add_argument("--flat")
     args = ap.parse_args(argv)
-    {"embed": cmd_embed}[args.cmd](args)
+    {"embed": cmd_embed, "run": cmd_run, "cold": cmd_cold}[args.cmd](args)
 
 
 if __name__ == "__main__":

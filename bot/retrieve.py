@@ -29,9 +29,10 @@ def hybrid_search(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *,
     """The union of both lists, best fused first. Filters apply inside each search."""
     import numpy as np
 
-    allowed = index.store.filtered_ids(flt) if flt.active else None
+    # Ids as a numpy array: FAISS builds its selector bitmap from it without a Python loop.
+    allowed = index.store.filtered_id_array(flt) if flt.active else None
     dense: list[tuple[int, float]] = []
-    if allowed is None or allowed:
+    if allowed is None or len(allowed):
         scores, ids = index.vectors.search(qvec[None, :], pool, allowed=allowed)
         dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
     keyword = index.store.keyword_search(text, pool, flt) if text.strip() else []
