@@ -19,6 +19,7 @@ from bot.rank import (
     FeatureReranker,
     RankInput,
     Reranker,
+    coverage,
     same_story,
     sentence_matches,
     term_weights,
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
 # Calibrated with the real model on bench/questions.jsonl and off-topic questions
 # (bench/quality.py prints both score distributions): below this nothing is shown.
 RELEVANCE_FLOOR = 0.30
+# How many candidates get the sentence-level pass, and the coverage weight of the pre-rank
+# that picks them (bench/quality.py: quality holds while latency falls with the pool).
+SENTENCE_PASS = 12
+PRERANK_COVERAGE = 0.5
 
 
 @dataclass(frozen=True)
@@ -132,7 +137,7 @@ class Bot:
         flt = Filter(lo, hi, req.sources)
         qvec = self.embedder.embed([text])[0]
         scored = self._rank(index, qvec, text, flt, pool=max(60, 6 * req.k),
-                            rerank=max(30, 3 * req.k))
+                            rerank=max(30, 3 * req.k), deep=max(SENTENCE_PASS, req.k + 4))
         hits = merge_duplicates(index, scored, req.k)
         set_aside = self._undated_matches(index, qvec, text, req) if (lo or hi) else 0
         message = None if hits else "no relevant passages" + (
@@ -141,22 +146,32 @@ class Bot:
                       message=message)
 
     def _rank(self, index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *, pool: int,
-              rerank: int) -> list[Scored]:
+              rerank: int, deep: int | None = None) -> list[Scored]:
         cands = hybrid_search(index, qvec, text, flt, pool=pool)[:rerank]
-        return self.score(index, qvec, text, cands)
+        return self.score(index, qvec, text, cands, deep=deep)
 
-    def score(self, index: OpenIndex, qvec: np.ndarray, text: str,
-               cands: Sequence[Candidate]) -> list[Scored]:
+    def score(self, index: OpenIndex, qvec: np.ndarray, text: str, cands: Sequence[Candidate], *,
+              deep: int | None = None) -> list[Scored]:
+        """Rerank candidates; only the ``deep`` best by a cheap pre-rank get the sentence pass.
+
+        Embedding every sentence of every candidate is what a question costs most; the pre-rank
+        (passage cosine and idf coverage, no model) keeps that to a dozen passages.
+        """
         if not cands:
             return []
         passages = index.store.passages([c.passage_id for c in cands])
         articles = index.store.articles(p.article_id for p in passages.values())
+        weights = term_weights(text, index.store.doc_freq, index.manifest.passages)
         cands = [c for c in cands if c.passage_id in passages]
+        if deep is not None and len(cands) > deep:
+            def cheap(c: Candidate) -> float:
+                p = passages[c.passage_id]
+                return c.dense + PRERANK_COVERAGE * coverage(
+                    weights, f"{articles[p.article_id].title}\n{p.text}")
+            cands = sorted(cands, key=cheap, reverse=True)[:deep]
         matches = sentence_matches(self.embedder, qvec, [passages[c.passage_id].text for c in cands])
         items = [RankInput(passages[c.passage_id].text, articles[passages[c.passage_id].article_id].title,
                            c.dense, c.fused, m) for c, m in zip(cands, matches, strict=True)]
-        store = index.store
-        weights = term_weights(text, store.doc_freq, index.manifest.passages)
         scores = self.reranker.scores(text, items, weights=weights)
         out = []
         for c, m, s in zip(cands, matches, scores, strict=True):
