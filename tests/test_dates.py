@@ -314,7 +314,7 @@ def test_property_spans_and_range(text: str, anchor: dt.date | None) -> None:
         assert text[ev.start:ev.end] == ev.text
         assert ev.start >= last_end  # ordered, no overlap
         last_end = ev.end
-        assert ev.precision in ("day", "month", "year", "season")
+        assert ev.precision in ("day", "week", "month", "year", "season")
         assert ev.anchor == anchor
         if ev.date is not None:
             assert 1900 <= ev.date.year <= 2100
