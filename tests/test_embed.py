@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index import embed
+from index.embed import FakeEmbedder, load_embedder
+from index.errors import IndexMismatch
+
+
+def test_fake_route():
+    e = load_embedder("fake:32")
+    assert isinstance(e, FakeEmbedder) and e.route == "fake" and e.dim == 32
+    assert load_embedder("fake", route="fake").route == "fake"
+    with pytest.raises(IndexMismatch):
+        load_embedder("fake", route="bf16")
+
+
+@pytest.mark.parametrize("route", ["nonsense", "BF16", "int8"])
+def test_unknown_route_is_a_clear_mismatch(route, monkeypatch):
+    monkeypatch.delenv(embed.ROUTE_ENV, raising=False)
+    with pytest.raises(IndexMismatch, match="unknown embedding route"):
+        load_embedder(route=route)
+
+
+def test_unknown_route_from_env(monkeypatch):
+    monkeypatch.setenv(embed.ROUTE_ENV, "nonsense")
+    with pytest.raises(IndexMismatch, match="unknown embedding route"):
+        load_embedder()
+
+
+class _Stub:
+    """Stands in for the real model: records the route it was asked for."""
+
+    fail: set[str] = set()
+
+    def __init__(self, name: str, *, route: str = "fp32") -> None:
+        if route in self.fail:
+            raise RuntimeError("no bf16 here")
+        self.name, self.route, self.dim = name, route, 384
+
+
+@pytest.fixture
+def stub(monkeypatch):
+    monkeypatch.delenv(embed.ROUTE_ENV, raising=False)
+    monkeypatch.setattr(embed, "SentenceTransformerEmbedder", _Stub)
+    _Stub.fail = set()
+    return _Stub
+
+
+@pytest.mark.parametrize(("flags", "route"), [
+    ({"avx2", "fma"}, "fp32"),
+    (set(), "fp32"),
+    ({"avx512f", "avx512_bf16"}, "bf16"),
+    ({"amx_bf16", "amx_tile"}, "bf16"),
+])
+def test_auto_route_follows_cpu(stub, monkeypatch, flags, route):
+    monkeypatch.setattr(embed, "cpu_flags", lambda: flags)
+    assert load_embedder().route == route
+
+
+def test_auto_falls_back_when_bf16_fails(stub, monkeypatch, capsys):
+    monkeypatch.setattr(embed, "cpu_flags", lambda: {"amx_bf16"})
+    stub.fail = {"bf16"}
+    assert load_embedder().route == "fp32"
+    assert "bf16 unavailable" in capsys.readouterr().err
+
+
+def test_explicit_and_env_routes_are_exact(stub, monkeypatch):
+    monkeypatch.setattr(embed, "cpu_flags", lambda: set())
+    assert load_embedder(route="bf16").route == "bf16"  # the index's route, even if slow here
+    monkeypatch.setenv(embed.ROUTE_ENV, "bf16")
+    assert load_embedder().route == "bf16"
+    assert load_embedder(route="fp32").route == "fp32"  # the manifest wins over the env
+
+
+def test_cpu_flags_reads_this_machine():
+    assert isinstance(embed.cpu_flags(), set)
+
+
+@pytest.fixture(scope="module")
+def passages() -> list[str]:
+    from conftest import SEEDS
+
+    from index.build import embed_text
+    from index.chunk import chunk_text
+    from index.ingest import read_paths
+    from index.models import Article
+
+    texts = [embed_text(a.title, c.text) for a in read_paths([SEEDS]) if isinstance(a, Article)
+             for c in chunk_text(a.text)]
+    return texts[:50]
+
+
+@pytest.mark.slow
+def test_chosen_route_agrees_with_fp32(passages, monkeypatch):
+    monkeypatch.delenv(embed.ROUTE_ENV, raising=False)
+    e = load_embedder()
+    vecs = e.embed(passages)
+    assert vecs.dtype == np.float32 and vecs.shape == (len(passages), 384) == (len(passages), e.dim)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    ref = e._model.encode(passages, normalize_embeddings=True) if e.route == "fp32" else \
+        load_embedder(route="fp32")._model.encode(passages, normalize_embeddings=True)
+    agreement = float(np.mean(np.sum(vecs * ref, axis=1)))
+    assert agreement >= 0.999, (e.route, agreement)
+    again = load_embedder(route=e.route)
+    assert again.route == e.route
+    assert np.array_equal(again.embed(passages), vecs)  # deterministic: queries match the index
