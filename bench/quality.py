@@ -112,12 +112,13 @@ def main() -> int:
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default=None)
+    p.add_argument("--route", default=None, help="embedding route (default: chosen for this CPU)")
     p.add_argument("--index-dir", type=Path, default=None, help="default: a fresh temporary index")
     p.add_argument("--show-misses", action="store_true")
     args = p.parse_args()
 
     questions = load_questions()
-    embedder = load_embedder(args.model)
+    embedder = load_embedder(args.model, route=args.route)
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = args.index_dir or Path(tmp) / "index"
         build_index([BUNDLED_CORPUS], index_dir, embedder=embedder)
