@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CACHE = ROOT / "bench" / ".cache"
+CACHE = Path(os.environ.get("TIMELINE_BENCH_CACHE") or ROOT / "bench" / ".cache")
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "reuters_headlines_1m.jsonl.gz"
-SHARD = 50_000
+SHARD = 5_000  # texts per cache file: progress survives an interrupted `embed`
 
 
 def data_path(arg: str | None) -> Path:
@@ -64,9 +64,11 @@ def cache_dir(model: str, route: str) -> Path:
 def cmd_embed(args: argparse.Namespace) -> None:
     """Embed every unique text once, in resumable shards of SHARD texts (float16 rows)."""
     import numpy as np
+    import torch
 
     from index.embed import load_embedder
 
+    torch.set_num_threads(args.threads)  # on a busy 2-core machine, 1 thread wastes less
     embedder = load_embedder(args.model)
     route = getattr(embedder, "route", "fp32")
     out = cache_dir(embedder.name, route)
@@ -105,7 +107,8 @@ class CachedEmbedder:
     cached real vector plus noise, deterministic per text: same scale and cluster structure,
     no model time."""
 
-    def __init__(self, model: str | None = None, *, fill: str = "model") -> None:
+    def __init__(self, model: str | None = None, *, fill: str = "model",
+                 limit: int | None = None) -> None:
         import numpy as np
 
         from index.config import default_model
@@ -122,6 +125,9 @@ class CachedEmbedder:
         hashes = np.load(folder / "hashes.npy")
         shards = [np.load(f) for f in sorted(folder.glob("shard-*.npy")) if ".tmp" not in f.name]
         self._vecs = np.concatenate(shards) if shards else np.zeros((0, 384), np.float16)
+        # limit: the cache as it was when an index was built, so the baseline gets the very
+        # vectors the build got even if more shards have been embedded since.
+        self._vecs = self._vecs[:limit] if limit is not None else self._vecs
         hashes = hashes[:len(self._vecs)]
         self._order = np.argsort(hashes)
         self._sorted = hashes[self._order]
@@ -149,11 +155,10 @@ class CachedEmbedder:
         out[found] = self._vecs[self._order[pos[found]]].astype(np.float32)
         missing = np.flatnonzero(~found)
         if len(missing) and self.fill == "perturb":
-            for i in missing:
-                seed = int(keys[i][:15], 16)
-                rng = np.random.default_rng(seed)
-                base = self._vecs[seed % self.cached].astype(np.float32)
-                out[i] = base + rng.normal(0, 0.6 / np.sqrt(self.dim), self.dim)
+            seeds = np.array([int(k[:15], 16) for k in keys[missing]], dtype=np.int64)
+            noise = np.random.default_rng(0).normal(0, 0.6 / np.sqrt(self.dim), (4096, self.dim))
+            out[missing] = (self._vecs[seeds % self.cached].astype(np.float32)
+                            + noise[(seeds >> 20) % 4096].astype(np.float32))
         elif len(missing):
             assert texts is not None, "a text missing from the cache"
             out[missing] = self.model.embed([texts[i] for i in missing])
@@ -223,7 +228,9 @@ def build(data: Path, n: int, emb: CachedEmbedder, rebuild: bool) -> tuple[Path,
 
     report = build_index([src], ix, embedder=emb, rebuild=True, progress=progress)
     info = {"seconds": time.perf_counter() - t0, "summary": report.summary()[:200],
-            "cache_misses": emb.misses, "fill": emb.fill if emb.misses else "none"}
+            "cached": emb.cached, "cache_misses": emb.misses,
+            "fill": emb.fill if emb.misses else "none"}
+    emb.misses = 0
     done.write_text(json.dumps(info))
     return ix, info
 
@@ -249,7 +256,8 @@ def pct(xs: Sequence[float], p: float) -> float:
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))] * 1000  # ms
 
 
-def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int) -> dict:  # noqa: ANN001
+def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,  # noqa: ANN001
+            ask_n: int) -> dict:
     import dataclasses
     import datetime as dt
 
@@ -307,6 +315,7 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int)
 
     for i, q in enumerate(qs):
         qv = qvecs[i:i + 1]
+        ask = i < ask_n  # end-to-end asks on the first ask_n questions (model-bound, slow)
         flt = Filter(*windows[i])
         allowed = timed("filtered_ids", lambda: idx.store.filtered_id_array(flt))  # noqa: B023
         allowed_n.append(len(allowed))
@@ -322,12 +331,27 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int)
         rec_f.append(len(set(pf10) & set(ef10)) / max(1, len(ef10)))
         timed("fts", lambda: idx.store.keyword_search(q, 60))  # noqa: B023
         timed("fts_filtered", lambda: idx.store.keyword_search(q, 60, flt))  # noqa: B023
-        for name in (("proj", "flat") if i % 2 else ("flat", "proj")):
+        for name in (("proj", "flat") if i % 2 else ("flat", "proj")) if ask else ():
             timed(f"ask_{name}", lambda: bots[name].ask(q))  # noqa: B023
             timed(f"askf_{name}", lambda: bots[name].ask(q, date_from=flt.date_from,  # noqa: B023
                                                       date_to=flt.date_to))  # noqa: B023
     # mmap: the codes count once paged in; after 200+ queries, those pages are resident too.
     r["proj_rss_after"] = r["proj_rss_load"] + mapped_rss(vec_path) / n
+    if proj.nlist:  # how recall and latency trade against the lists scanned
+        sweep, chosen = {}, proj.nprobe
+        _, exact = flat.search(qvecs, 10)
+        for nprobe in sorted({8, 16, 32, 64, 128, chosen}):
+            proj.nprobe = nprobe
+            lat = []
+            for i in range(len(qs)):
+                t0 = time.perf_counter()
+                proj.search(qvecs[i:i + 1], 60)
+                lat.append(time.perf_counter() - t0)
+            _, got = proj.search(qvecs, 10)
+            rc = np.mean([len(set(g) & set(e)) / 10 for g, e in zip(got, exact, strict=True)])
+            sweep[nprobe] = (round(float(rc), 3), round(pct(lat, 50), 2))
+        proj.nprobe = chosen
+        r["nprobe_sweep"] = sweep
     r["recall10"] = float(np.mean(rec))
     r["recall10_filtered"] = float(np.mean(rec_f))
     r["allowed_fraction"] = float(np.mean(allowed_n)) / n
@@ -378,9 +402,14 @@ def cmd_run(args: argparse.Namespace) -> None:
     qs = questions(data, args.questions)
     results = []
     for n in [int(x) for x in args.sizes.split(",")]:
+        emb = CachedEmbedder(fill=args.fill)  # re-read: `embed` may have added shards
         ix, info = build(data, n, emb, args.rebuild)
         print(f"built {ix.name} in {info['seconds']:.0f}s: {info['summary']}", flush=True)
-        r = measure(ix, qs, emb, model, args.cold_runs)
+        same = emb if info["cached"] == emb.cached else CachedEmbedder(
+            fill=args.fill, limit=info["cached"])
+        r = measure(ix, qs, same, model, args.cold_runs, min(args.ask_questions, len(qs)))
+        r["ask_questions"] = min(args.ask_questions, len(qs))
+        r["cached_vectors"], r["synthetic_vectors"] = info["cached"], info["cache_misses"]
         r["build_s"], r["build_fill"] = info["seconds"], info["fill"]
         results.append(r)
         print(json.dumps(r), flush=True)
@@ -395,7 +424,7 @@ def table(results: list[dict]) -> str:
              "| vector bytes/passage proj (load / warm) / flat | disk proj / flat "
              "| cold start proj / flat | FTS5 p50 / p95 (filtered p50) |",
              "|" + "---|" * 11]
-    for r in results:
+    for r in sorted(results, key=lambda r: r["passages"]):
         lines.append(
             f"| {r['passages']:,} | {r['kind']}"
             + (f" (nlist {r['nlist']}, nprobe {r['nprobe']})" if r['nlist'] else "")
@@ -417,10 +446,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     e = sub.add_parser("embed")
     e.add_argument("--data")
     e.add_argument("--model")
+    e.add_argument("--threads", type=int, default=1)
     r = sub.add_parser("run")
     r.add_argument("--data")
     r.add_argument("--sizes", default="10000,100000,0", help="articles per index, 0 = all")
     r.add_argument("--questions", type=int, default=200)
+    r.add_argument("--ask-questions", type=int, default=200,
+                   help="how many of the questions also go through Bot.ask end to end")
     r.add_argument("--cold-runs", type=int, default=2)
     r.add_argument("--fill", choices=("model", "perturb"), default="model",
                    help="texts missing from the cache: embed them, or perturb cached vectors")
