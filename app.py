@@ -162,7 +162,8 @@ def prepare_bot(index_dir: Path, *, model: str | None = None) -> Bot:
     manifest = None if fresh else read_manifest(index_dir)
     name = model or (manifest.model if manifest else None) or default_model()
     print(f"loading model {name} …", file=sys.stderr, flush=True)
-    embedder = load_embedder(name)
+    # an existing index's queries are embedded the way its vectors were (the manifest's route)
+    embedder = load_embedder(name, route=manifest.embedding_route if manifest else None)
     paths: list[Path] = []
     if fresh or _seeded(index_dir):
         paths.append(BUNDLED_CORPUS)

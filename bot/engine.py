@@ -95,7 +95,10 @@ class Bot:
     def load(cls, index_dir: str | Path, *, model: str | None = None,
              reranker: Reranker | None = None) -> Bot:
         index = open_index(Path(index_dir), model=model)
-        return cls(index, load_embedder(model or index.manifest.model), reranker=reranker)
+        m = index.manifest
+        # queries go through the route the index was embedded with, so they match its vectors
+        return cls(index, load_embedder(model or m.model, route=m.embedding_route),
+                   reranker=reranker)
 
     @property
     def index(self) -> OpenIndex:
