@@ -34,6 +34,11 @@ def _translation_table() -> dict[int, str | None]:
     table[ord("\r")] = "\n"
     for cp in (0x200B, 0x200C, 0x200D, 0xFEFF, 0x2060):  # zero-width: invisible, break search
         table[cp] = None
+    # Bidi embeddings, overrides and isolates: invisible, and they can make an excerpt display
+    # in another order than its stored words ("Trojan Source"). RTL letters and the LRM/RLM
+    # marks (U+200E/F, which reorder nothing on their own) are kept.
+    for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)):
+        table[cp] = None
     for cp in (0x00A0, 0x2007, 0x202F, 0x205F, 0x3000, *range(0x2000, 0x200B)):
         table[cp] = " "
     table[0x2028] = "\n"  # line separator
@@ -46,7 +51,8 @@ _SPACES_RE = re.compile(r"[ \t]+")
 
 
 def normalize_text(raw: str) -> str:
-    """NFC, no zero-width or control characters, \\n line ends. Keeps indentation and RTL text."""
+    """NFC, no zero-width, bidi-override or control characters, \\n line ends. Keeps indentation
+    and RTL text."""
     text = raw.replace("\r\n", "\n").translate(_TABLE)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)

@@ -38,7 +38,7 @@ from index.pubdate import (
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-__all__ = ["SUPPORTED_SUFFIXES", "MAX_DECOMPRESSED_BYTES", "read_paths", "read_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "MAX_DECOMPRESSED_BYTES", "MAX_RUN_CHARS", "read_paths", "read_file"]
 
 _KINDS = {
     ".txt": "text",
@@ -54,6 +54,12 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (*_KINDS, *(s + ".gz" for s in _KINDS))
 MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024
 """Gzip input past this many bytes is refused ("decompresses past 512 MiB"), and a plain
 file read whole (text, Markdown, HTML, JSON) past it is refused as too large."""
+
+MAX_RUN_CHARS = 20_000
+"""An article with more characters than this between two sentence ends or line breaks is refused:
+no prose has a 3,000-word sentence, and the chunker never cuts one, so it would be one passage of
+megabytes (a minified blob, a 20 MB single line)."""
+_SENTENCE_RUN_RE = re.compile(r"[^.!?…。！？\n]+")
 
 _CSV_FIELD_LIMIT = 16 * 1024 * 1024  # a 10 MB article body must fit in one CSV field
 _SNIFF_BYTES = 64 * 1024
@@ -132,7 +138,8 @@ def read_file(path: str | Path) -> Iterator[Article | Skipped]:
         return
     kind, gz = fmt
     try:
-        yield from _READERS[kind](path, gz, origin)
+        for item in _READERS[kind](path, gz, origin):
+            yield _sentence_sized(item)
     except _Refused as err:
         yield Skipped(origin, err.reason)
     except UnicodeDecodeError:
@@ -147,6 +154,16 @@ def read_file(path: str | Path) -> Iterator[Article | Skipped]:
         yield Skipped(origin, "permission denied")
     except OSError as err:
         yield Skipped(origin, f"cannot read file ({err.strerror or err})")
+
+
+def _sentence_sized(item: Article | Skipped) -> Article | Skipped:
+    if isinstance(item, Skipped) or len(item.text) <= MAX_RUN_CHARS:
+        return item
+    longest = max((m.end() - m.start() for m in _SENTENCE_RUN_RE.finditer(item.text)), default=0)
+    if longest <= MAX_RUN_CHARS:
+        return item
+    return Skipped(item.origin, f"{longest:,} characters without a sentence end or line break: "
+                                "not article text")
 
 
 # --- bytes and encodings ----------------------------------------------------------
