@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="sentence-transformers name or path (default: the packaged "
                         "all-MiniLM-L6-v2, or the model the index was built with)")
     b.add_argument("--rebuild", action="store_true", help="start over (uploads are kept)")
+    b.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="run on a Ray cluster: ray://host:10001 or auto joins one; without an "
+                        "address a local Ray instance starts on this machine")
     b.add_argument("--batch-passages", type=int, default=None, metavar="N",
                    help="passages embedded per commit (default 2048): what a kill can lose")
     b.set_defaults(func=_build)
@@ -54,6 +57,14 @@ def _build(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise TimelineError(f"no such file or folder: {', '.join(missing)}")
+    if args.ray:
+        from index.ray_build import build_with_ray
+
+        report = build_with_ray(args.paths, index_dir, model=args.model, rebuild=args.rebuild,
+                                address=None if args.ray == "local" else args.ray)
+        print(report.summary())
+        print(f"index: {index_dir}")
+        return 0
     with _TerminalProgress() as progress:
         report = build_index(args.paths, index_dir, model=args.model, rebuild=args.rebuild,
                              progress=progress, flush_every=args.batch_passages or FLUSH_PASSAGES)

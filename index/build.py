@@ -6,16 +6,17 @@ passages, and a passage whose text was embedded before reuses that vector.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from index.chunk import chunk_text
 from index.config import default_model
 from index.embed import Embedder, load_embedder
-from index.errors import IndexCorrupt, IndexMismatch
+from index.errors import IndexCorrupt, IndexMismatch, TimelineError
 from index.faults import fault_point
 from index.indexdir import (
     MANIFEST_FILE,
@@ -29,7 +30,7 @@ from index.indexdir import (
     write_manifest,
 )
 from index.models import Article, Chunk, Skipped
-from index.store import SCHEMA_VERSION, NewPassage, Store
+from index.store import SCHEMA_VERSION, NewPassage, Store, dates_from_json
 from index.vectors import IVF_SQ8, VectorIndex, kind_for, nlist_for
 
 if TYPE_CHECKING:
@@ -93,11 +94,15 @@ def text_hash(text: str) -> str:
 def build_index(paths: Sequence[str | Path], index_dir: str | Path, *, model: str | None = None,
                 embedder: Embedder | None = None, rebuild: bool = False,
                 progress: Progress | None = None, flush_every: int = FLUSH_PASSAGES,
-                ivf_threshold: int | None = None) -> BuildReport:
+                ivf_threshold: int | None = None,
+                articles: Iterable[Article | Skipped] | None = None,
+                prepared: Prepared | None = None) -> BuildReport:
     """Add or update ``paths`` in ``index_dir``; the vector layout follows the corpus size.
 
     ``ivf_threshold``: passages above which FAISS switches from exact flat to IVF-SQ8 (default
     ``index.vectors.IVF_THRESHOLD`` or ``$TIMELINE_IVF_THRESHOLD``).
+    ``articles`` replaces reading ``paths``, and ``prepared`` supplies passages, dates and
+    vectors computed elsewhere (the Ray path): the same builder then writes the same index.
     """
     from index.ingest import read_paths
 
@@ -106,17 +111,19 @@ def build_index(paths: Sequence[str | Path], index_dir: str | Path, *, model: st
         if rebuild:
             _clear(index_dir)
         builder = _Builder(index_dir, model=model, embedder=embedder, progress=progress,
-                           ivf_threshold=ivf_threshold)
+                           ivf_threshold=ivf_threshold, prepared=prepared)
         try:
-            return builder.run(read_paths(paths), flush_every)
+            return builder.run(read_paths(paths) if articles is None else articles, flush_every)
         finally:
             builder.store.close()
 
 
 class _Builder:
     def __init__(self, index_dir: Path, *, model: str | None, embedder: Embedder | None,
-                 progress: Progress | None, ivf_threshold: int | None = None) -> None:
+                 progress: Progress | None, ivf_threshold: int | None = None,
+                 prepared: Prepared | None = None) -> None:
         self.dir = index_dir
+        self.prepared = prepared
         self.ivf_threshold = ivf_threshold
         self.store = Store(index_dir / STORE_FILE, create=True)
         self.meta = self.store.meta()
@@ -140,8 +147,11 @@ class _Builder:
     @property
     def embedder(self) -> Embedder:
         # Loaded on first need: a rebuild of an unchanged folder never loads the model.
+        if self._embedder is None and self.prepared is not None:
+            self._embedder = _PreparedEmbedder(self.model, self.prepared)
         if self._embedder is None:
-            self._embedder = load_embedder(self.model)
+            # an existing index keeps the route its vectors were made with
+            self._embedder = load_embedder(self.model, route=self.meta.get("embedding_route"))
         if self.meta.get("dim") and int(self.meta["dim"]) != self._embedder.dim:
             raise IndexMismatch(f"{self.dir} holds {self.meta['dim']}-dimensional vectors, "
                                 f"{self.model} gives {self._embedder.dim}; {rebuild_hint(self.dir)}")
@@ -179,7 +189,7 @@ class _Builder:
         if self.store.has_article(aid):
             self.stats["unchanged"] += 1
             return False
-        chunks = chunk_text(art.text)
+        chunks = self._chunks(art)
         if not chunks:
             self.skipped.append(Skipped(art.origin, "no text left after cleaning"))
             return False
@@ -206,12 +216,23 @@ class _Builder:
         ids = list(range(first_id, first_id + len(texts)))
         passages = []
         for pid, h, (art, c) in zip(ids, hashes, pending.chunks, strict=True):
-            events = extract_event_dates(c.text, art.published)
+            row = self.prepared.chunks[art.article_id][c.ordinal] if self.prepared else None
+            if row is not None:
+                events = dates_from_json(row["events"])
+                day = dt.date.fromisoformat(row["timeline_date"]) if row["timeline_date"] else None
+            else:
+                events = extract_event_dates(c.text, art.published)
+                day = timeline_date(events, art.published, c.text)
             passages.append(NewPassage(
                 passage_id=pid, article_id=art.article_id, ordinal=c.ordinal, start=c.start,
-                end=c.end, text=c.text, text_hash=h, event_dates=events,
-                timeline_date=timeline_date(events, art.published, c.text)))
+                end=c.end, text=c.text, text_hash=h, event_dates=events, timeline_date=day))
         self._commit(pending, passages, vectors, next_id=first_id + len(texts))
+
+    def _chunks(self, art: Article) -> list[Chunk]:
+        if self.prepared is not None and art.article_id in self.prepared.chunks:
+            return [Chunk(r["ordinal"], r["start"], r["end"], r["text"])
+                    for r in self.prepared.chunks[art.article_id]]
+        return chunk_text(art.text)
 
     def _vectors_for(self, texts: list[str], hashes: list[str]) -> np.ndarray:
         """Reuse stored vectors for text seen before; embed each new text once."""
@@ -278,6 +299,71 @@ class _Builder:
         if wanted != kind or (kind == IVF_SQ8 and nlist_for(n) >= 2 * self.vectors.nlist):
             self.progress("training", 0, None)
             self.vectors = self.vectors.rebuilt(wanted)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Passages, dates and vectors computed before the build (by the Ray stages)."""
+
+    chunks: Mapping[str, Sequence[Mapping[str, Any]]]  # article id -> passage rows by ordinal
+    vectors: Mapping[str, bytes]  # text hash -> float32 vector bytes
+    route: str
+
+
+class _PreparedEmbedder:
+    """Hands back vectors computed elsewhere, by the hash of the text they were made from."""
+
+    def __init__(self, name: str, prepared: Prepared) -> None:
+        import numpy as np
+
+        self.name, self.route, self._prepared = name, prepared.route, prepared
+        first = next(iter(prepared.vectors.values()), b"")
+        self.dim = len(np.frombuffer(first, dtype=np.float32)) if first else 0
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        import numpy as np
+
+        rows = []
+        for t in texts:
+            raw = self._prepared.vectors.get(text_hash(t))
+            if raw is None:
+                raise TimelineError("a passage reached assembly without its vector; run the "
+                                    "build again")
+            rows.append(np.frombuffer(raw, dtype=np.float32))
+        return np.vstack(rows) if rows else np.zeros((0, self.dim), np.float32)
+
+
+def planned_model(index_dir: Path, *, model: str | None, rebuild: bool) -> tuple[str, str]:
+    """The model and route a build of ``index_dir`` will embed with, decided up front."""
+    from index.embed import auto_routes, load_embedder
+
+    meta = {} if rebuild or not (index_dir / STORE_FILE).exists() else _meta(index_dir)
+    name = model or meta.get("model") or default_model()
+    if meta:
+        check_compatible(index_dir, meta, model=name)
+    if meta.get("embedding_route"):
+        return name, meta["embedding_route"]
+    if name.startswith("fake"):
+        return name, load_embedder(name).route
+    return name, auto_routes()[0]
+
+
+def existing_article_ids(index_dir: Path) -> set[str]:
+    if not (index_dir / STORE_FILE).exists():
+        return set()
+    store = Store(index_dir / STORE_FILE)
+    try:
+        return {r[0] for r in store.conn.execute("SELECT article_id FROM articles")}
+    finally:
+        store.close()
+
+
+def _meta(index_dir: Path) -> dict[str, str]:
+    store = Store(index_dir / STORE_FILE)
+    try:
+        return store.meta()
+    finally:
+        store.close()
 
 
 def _clear(index_dir: Path) -> None:

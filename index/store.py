@@ -183,7 +183,7 @@ class Store:
                 "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
                 [(p.passage_id, p.article_id, p.ordinal, p.start, p.end, p.text, p.text_hash,
                   p.timeline_date.isoformat() if p.timeline_date else None,
-                  _dates_to_json(p.event_dates)) for p in passages],
+                  dates_to_json(p.event_dates)) for p in passages],
             )
             c.executemany("INSERT INTO passages_fts(rowid, title, text) VALUES (?,?,?)",
                           [(p.passage_id, titles[p.article_id], p.text) for p in passages])
@@ -369,13 +369,13 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _dates_to_json(dates: Sequence[EventDate]) -> str:
+def dates_to_json(dates: Sequence[EventDate]) -> str:
     return json.dumps([[e.text, e.start, e.end, e.date.isoformat() if e.date else None,
                         e.precision, e.anchor.isoformat() if e.anchor else None] for e in dates],
                       ensure_ascii=False)
 
 
-def _dates_from_json(raw: str) -> tuple[EventDate, ...]:
+def dates_from_json(raw: str) -> tuple[EventDate, ...]:
     return tuple(EventDate(text=t, start=s, end=e, date=_date(d), precision=p, anchor=_date(a))
                  for t, s, e, d, p, a in json.loads(raw))
 
@@ -383,7 +383,7 @@ def _dates_from_json(raw: str) -> tuple[EventDate, ...]:
 def _passage(row: Sequence) -> Passage:
     pid, aid, ordinal, start, end, text, dates, timeline = row
     return Passage(passage_id=pid, article_id=aid, ordinal=ordinal, start=start, end=end, text=text,
-                   event_dates=_dates_from_json(dates), timeline_date=_date(timeline))
+                   event_dates=dates_from_json(dates), timeline_date=_date(timeline))
 
 
 def _article(row: Sequence) -> Article:

@@ -1,0 +1,208 @@
+"""Build an index on a Ray cluster, for corpora one 2-core machine cannot embed in time.
+
+Stages, each a Ray Data operator so they spread over the cluster:
+  read + parse + clean  ``flat_map`` over the input files (a file is one task)
+  skip known articles   by content hash, before any embedding is scheduled
+  chunk + date          ``flat_map`` over articles
+  embed                 ``map_batches`` over an actor pool: one model per actor, the index's route
+  write shards          Parquet under ``<index>/staging/<run>/``, one file per block
+Then the driver assembles the shards into exactly the directory the single-machine build
+writes (SQLite, FAISS, manifest), through the same builder, so ids are assigned once, in
+input order, without collisions, and ``bot``/``app.py`` need no change. A worker that dies
+mid-run is restarted by Ray and its task retried; assembly keeps each article once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from index.build import BuildReport, Prepared, Progress, embed_text, text_hash
+from index.models import Article, Skipped
+from index.store import dates_to_json
+
+if TYPE_CHECKING:
+    import numpy as np
+
+STAGING_DIR = "staging"
+EMBED_BATCH = 256
+# Ray restarts a dead embedding actor and retries its batch this many times.
+MAX_RETRIES = 4
+
+
+# -- the stages (run on Ray workers; plain functions of dict rows) -----------------------------
+
+def list_inputs(paths: Iterable[str | Path]) -> tuple[list[Path], list[Skipped]]:
+    """The files a build reads, in the order the single-machine build reads them."""
+    from index.ingest import _walk
+
+    files: list[Path] = []
+    missing: list[Skipped] = []
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            missing.append(Skipped(str(path.absolute()), "no such file or folder"))
+            continue
+        for item in (_walk(path) if path.is_dir() else [path]):
+            if isinstance(item, Skipped):
+                missing.append(item)
+            elif item.resolve() not in seen:
+                seen.add(item.resolve())
+                files.append(item)
+    return files, missing
+
+
+def parse_file(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """One input file -> article rows and skipped rows, numbered in reading order."""
+    from index.ingest import read_file
+
+    out = []
+    for n, item in enumerate(read_file(Path(row["path"]))):
+        base = {"file_idx": row["file_idx"], "rec_idx": n, "origin": item.origin}
+        if isinstance(item, Skipped):
+            out.append({**base, "kind": "skipped", "reason": item.reason, "article": ""})
+        else:
+            out.append({**base, "kind": "article", "reason": "", "article": _article_json(item)})
+    return out
+
+
+def chunk_and_date(row: dict[str, Any]) -> list[dict[str, Any]]:
+    from index.chunk import chunk_text
+    from index.dates import extract_event_dates, timeline_date
+
+    art = _article_from_json(row["article"])
+    out = []
+    for c in chunk_text(art.text):
+        events = extract_event_dates(c.text, art.published)
+        day = timeline_date(events, art.published, c.text)
+        text = embed_text(art.title, c.text)
+        out.append({"file_idx": row["file_idx"], "rec_idx": row["rec_idx"],
+                    "article_id": art.article_id, "ordinal": c.ordinal, "start": c.start,
+                    "end": c.end, "text": c.text, "text_hash": text_hash(text),
+                    "embed_text": text, "events": dates_to_json(events),
+                    "timeline_date": day.isoformat() if day else ""})
+    return out
+
+
+class EmbedActor:
+    """Loads the model once per actor; every batch is embedded the way the index is."""
+
+    def __init__(self, model: str, route: str | None) -> None:
+        from index.embed import load_embedder
+
+        self.embedder = load_embedder(model, route=route)
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
+        vectors = self.embedder.embed([str(t) for t in batch["embed_text"]])
+        out = {k: v for k, v in batch.items() if k != "embed_text"}
+        out["vector"] = [v.tobytes() for v in vectors]  # bytes: plain Parquet, exact float32
+        return out
+
+
+# -- the driver ----------------------------------------------------------------------------
+
+def build_with_ray(paths: Sequence[str | Path], index_dir: str | Path, *, address: str | None = None,
+                   model: str | None = None, rebuild: bool = False, progress: Progress | None = None,
+                   num_cpus: int | None = None, actors: int | None = None) -> BuildReport:
+    """``python -m index build --ray [ADDRESS]``: join a cluster, or start a local one."""
+    import ray
+
+    from index.build import build_index, existing_article_ids, planned_model
+
+    index_dir = Path(index_dir)
+    files, missing = list_inputs(paths)
+    model_name, route = planned_model(index_dir, model=model, rebuild=rebuild)
+    known = set() if rebuild else existing_article_ids(index_dir)
+    run_dir = index_dir / STAGING_DIR / uuid.uuid4().hex[:12]
+    started = False
+    if not ray.is_initialized():
+        init: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
+                                "configure_logging": False}
+        if address:
+            init["address"] = address
+        else:
+            init["num_cpus"] = num_cpus
+        ray.init(**init)
+        started = True
+    try:
+        _run_stages(files, run_dir, model_name, route, known, actors, progress)
+        prepared, parsed = _read_shards(run_dir, route)
+        report = build_index([], index_dir, model=model_name, rebuild=rebuild, progress=progress,
+                             articles=parsed, prepared=prepared)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        if started:
+            ray.shutdown()
+    return BuildReport(**{**report.__dict__, "skipped": tuple(missing) + report.skipped})
+
+
+def _run_stages(files: list[Path], run_dir: Path, model: str, route: str | None, known: set[str],
+                actors: int | None, progress: Progress | None) -> None:
+    import ray
+
+    if not files:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        return
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = bool(progress)
+    items = [{"file_idx": i, "path": str(p)} for i, p in enumerate(files)]
+    parsed = ray.data.from_items(items, override_num_blocks=min(len(items), 200)).flat_map(parse_file)
+    parsed = parsed.materialize()
+    parsed.write_parquet(str(run_dir / "parsed"))
+
+    def is_new(row: dict[str, Any]) -> bool:
+        return row["kind"] == "article" and json.loads(row["article"])["article_id"] not in known
+
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    passages = (parsed.filter(is_new).repartition(max(2, cpus * 2)).flat_map(chunk_and_date))
+    embedded = passages.map_batches(
+        EmbedActor, fn_constructor_kwargs={"model": model, "route": route},
+        batch_size=EMBED_BATCH, batch_format="numpy",
+        compute=ray.data.ActorPoolStrategy(size=actors or max(1, cpus // 2)),
+        max_restarts=MAX_RETRIES, max_task_retries=MAX_RETRIES,
+    )
+    embedded.write_parquet(str(run_dir / "passages"))
+
+
+def _read_shards(run_dir: Path, route: str) -> tuple[Prepared, list[Article | Skipped]]:
+    """Articles and skips in input order, and the prepared passages keyed by article."""
+    import pyarrow.dataset as pads
+
+    items: list[tuple[int, int, Article | Skipped]] = []
+    if (run_dir / "parsed").exists():
+        for r in pads.dataset(run_dir / "parsed").to_table().to_pylist():
+            item = (_article_from_json(r["article"]) if r["kind"] == "article"
+                    else Skipped(r["origin"], r["reason"]))
+            items.append((r["file_idx"], r["rec_idx"], item))
+    items.sort(key=lambda t: (t[0], t[1]))
+    chunks: dict[str, dict[int, dict[str, Any]]] = {}
+    vectors: dict[str, bytes] = {}
+    if (run_dir / "passages").exists():
+        for r in pads.dataset(run_dir / "passages").to_table().to_pylist():
+            # a retried task may have written its rows twice: one per (article, ordinal) is kept
+            chunks.setdefault(r["article_id"], {})[r["ordinal"]] = r
+            vectors[r["text_hash"]] = r["vector"]
+    ordered = {aid: [rows[o] for o in sorted(rows)] for aid, rows in chunks.items()}
+    return Prepared(ordered, vectors, route), [t[2] for t in items]
+
+
+# -- rows <-> records ----------------------------------------------------------------------
+
+def _article_json(a: Article) -> str:
+    return json.dumps({"origin": a.origin, "title": a.title, "text": a.text, "source": a.source,
+                       "url": a.url, "published": a.published.isoformat() if a.published else None,
+                       "date_source": a.date_source, "meta": dict(a.meta),
+                       "article_id": a.article_id}, ensure_ascii=False)
+
+
+def _article_from_json(raw: str) -> Article:
+    d = json.loads(raw)
+    d.pop("article_id", None)
+    d["published"] = dt.date.fromisoformat(d["published"]) if d["published"] else None
+    return Article(**d)
