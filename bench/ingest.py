@@ -12,9 +12,15 @@ repo; ``--data`` or $TIMELINE_BENCH_DATA override; ``--limit N`` keeps the first
 Baseline vectors and timings are cached in bench/.cache/ (git-ignored): ``--cached-baseline``
 reuses them instead of re-running the slow fp32 pass (the ratio is then not side by side).
 
-Latest run (2-core shared VM with AMX, load average ~3-8 from other jobs; route bf16;
-``python bench/ingest.py --limit 400``):
-    LATEST_RUN_PLACEHOLDER
+Latest run (2-core shared VM with AMX, load average 5-7 from other jobs; route bf16;
+``python bench/ingest.py --limit 400``, 1228 passages):
+    baseline fp32 encode 14.7 passages/s · bf16 route 51.5 passages/s · ratio 3.50x
+    agreement with fp32: mean cosine 0.99995, min 0.99990
+    end to end (build_index, read → chunk → date → embed → store): 51.1 passages/s
+    bench/quality.py --route bf16: project hit@1 0.917, hit@5 1.000, MRR@10 0.958 (= fp32)
+Where it comes from (interleaved, same process, 512 passages): bf16 weights on AMX ~2.5-2.9x at
+equal threads; one thread instead of two while the machine is busy ~1.8x for either dtype; sorting
+by length ~1.5x for fp32. Tokenizing runs at ~3,000 passages/s, ~1% of the time: not overlapped.
 """
 
 from __future__ import annotations

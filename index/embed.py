@@ -6,7 +6,8 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -145,7 +146,8 @@ class SentenceTransformerEmbedder:
 
             starts = tqdm(starts, desc="embedding", unit="batch")
         model = self._model
-        with torch.inference_mode():
+        threads = torch.get_num_threads()
+        with torch.inference_mode(), _threads(1 if _busy() else threads):
             for start in starts:
                 idx = order[start:start + BATCH_SIZE]
                 features = _preprocess(model, [texts[i] for i in idx])
@@ -157,6 +159,27 @@ class SentenceTransformerEmbedder:
                 vecs = torch.nn.functional.normalize(features["sentence_embedding"].float(), dim=1)
                 out[idx] = vecs.numpy()
         return out
+
+
+def _busy() -> bool:
+    """Other processes hold the cores: then each OpenMP barrier waits for a preempted thread, and
+    one thread ran ~1.8x faster than two on a loaded 2-core VM. Results are bitwise the same."""
+    try:
+        return os.getloadavg()[0] >= (os.cpu_count() or 1)
+    except OSError:
+        return False
+
+
+@contextmanager
+def _threads(n: int) -> Iterator[None]:
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _preprocess(model: object, texts: list[str]) -> dict:
