@@ -413,7 +413,7 @@ def cmd_run(args: argparse.Namespace) -> None:
         r["build_s"], r["build_fill"] = info["seconds"], info["fill"]
         results.append(r)
         print(json.dumps(r), flush=True)
-    out = CACHE / "search-results.json"
+    out = Path(args.out) if args.out else CACHE / "search-results.json"
     out.write_text(json.dumps(results, indent=1))
     print(table(results))
 
@@ -457,6 +457,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     r.add_argument("--fill", choices=("model", "perturb"), default="model",
                    help="texts missing from the cache: embed them, or perturb cached vectors")
     r.add_argument("--rebuild", action="store_true")
+    r.add_argument("--out", help="results JSON (default bench/.cache/search-results.json)")
     c = sub.add_parser("cold")
     c.add_argument("index_dir")
     c.add_argument("question")

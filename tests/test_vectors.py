@@ -112,7 +112,8 @@ def test_build_switches_to_ivf_and_updates_keep_working(tmp_path: Path):
     build_index([data], ix, embedder=emb, flush_every=256, ivf_threshold=400)
     idx = open_index(ix)
     assert idx.manifest.index_type == IVF_SQ8 and idx.vectors.kind == IVF_SQ8
-    assert idx.manifest.embedding_route == "fp32" and idx.manifest.passages == 1200
+    assert idx.manifest.embedding_route == getattr(emb, "route", "fp32")
+    assert idx.manifest.passages == 1200
     assert consistency_problems(idx) == []
     idx.close()
     _corpus(data, 1200, changed=7)  # a changed article: old passage removed, new one added
@@ -135,5 +136,9 @@ def test_old_manifest_without_route_reads_as_fp32(tmp_path: Path):
     raw.pop("embedding_route")
     (ix / "manifest.json").write_text(json.dumps(raw))
     assert read_manifest(ix).embedding_route == "fp32"
+    import sqlite3
+
+    with sqlite3.connect(ix / "store.sqlite") as conn:  # an index from before the field
+        conn.execute("DELETE FROM meta WHERE key = 'embedding_route'")
     idx = open_index(ix)
     assert idx.manifest.index_type == FLAT and idx.manifest.embedding_route == "fp32"
