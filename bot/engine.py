@@ -25,6 +25,7 @@ from bot.rank import (
     term_weights,
 )
 from bot.retrieve import Candidate, hybrid_search
+from index.build import embed_text
 from index.embed import Embedder, load_embedder
 from index.errors import IndexMismatch
 from index.indexdir import OpenIndex, open_index
@@ -172,7 +173,11 @@ class Bot:
                 return c.dense + PRERANK_COVERAGE * coverage(
                     weights, f"{articles[p.article_id].title}\n{p.text}")
             cands = sorted(cands, key=cheap, reverse=True)[:deep]
-        matches = sentence_matches(self.embedder, qvec, [passages[c.passage_id].text for c in cands])
+        texts = [passages[c.passage_id].text for c in cands]
+        titles = [articles[passages[c.passage_id].article_id].title for c in cands]
+        own = [c.dense if embed_text(title, t) == t else None
+               for c, t, title in zip(cands, texts, titles, strict=True)]
+        matches = sentence_matches(self.embedder, qvec, texts, own)
         items = [RankInput(passages[c.passage_id].text, articles[passages[c.passage_id].article_id].title,
                            c.dense, c.fused, m) for c, m in zip(cands, matches, strict=True)]
         scores = self.reranker.scores(text, items, weights=weights)

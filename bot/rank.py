@@ -44,16 +44,25 @@ class SentenceMatch:
         return tuple(self.spans[i] for i in sorted(keep))
 
 
-def sentence_matches(embedder: Embedder, qvec: np.ndarray, texts: Sequence[str]
-                     ) -> list[SentenceMatch]:
-    """One batch for every sentence of every passage: the model runs once per question."""
+def sentence_matches(embedder: Embedder, qvec: np.ndarray, texts: Sequence[str],
+                     known: Sequence[float | None] = ()) -> list[SentenceMatch]:
+    """One batch for every sentence of every passage: the model runs once per question.
+
+    ``known[i]`` is passage i's own cosine when its vector was made from exactly its one
+    sentence (a headline): that sentence is not embedded again.
+    """
+    known = list(known) or [None] * len(texts)
     spans = [split_sentences(t) or [(0, len(t))] for t in texts]
-    flat = [t[s:e] for t, sp in zip(texts, spans, strict=True) for s, e in sp]
+    todo = [i for i, sp in enumerate(spans) if not (len(sp) == 1 and known[i] is not None)]
+    flat = [texts[i][s:e] for i in todo for s, e in spans[i]]
     sims = (embedder.embed(flat) @ qvec).tolist() if flat else []
     out, pos = [], 0
-    for sp in spans:
-        out.append(SentenceMatch(tuple(sp), tuple(sims[pos:pos + len(sp)])))
-        pos += len(sp)
+    for i, sp in enumerate(spans):
+        if i in todo:
+            out.append(SentenceMatch(tuple(sp), tuple(sims[pos:pos + len(sp)])))
+            pos += len(sp)
+        else:
+            out.append(SentenceMatch(tuple(sp), (float(known[i]),)))
     return out
 
 
