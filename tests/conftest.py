@@ -69,3 +69,21 @@ def run_cli(module: str, *args: str, env: dict[str, str] | None = None,
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True,
                           cwd=ROOT, env=full_env, input=stdin, timeout=timeout)
+
+
+def write_synthetic_corpus(path: Path, n: int, *, seed: int = 7) -> Path:
+    """A gzipped JSONL of n dated articles of four paragraphs each: ~4 passages an article."""
+    import gzip
+    import json
+    import random
+
+    rng = random.Random(seed)
+    words = "talks ceasefire Kyiv Moscow summit envoy sanctions drone grain port energy".split()
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        for i in range(n):
+            body = "\n\n".join(" ".join(f"{rng.choice(words).capitalize()} "
+                                          f"{' '.join(rng.choices(words, k=12))}." for _ in range(5))
+                                 for _ in range(4))
+            fh.write(json.dumps({"id": str(i), "date": f"2025-0{1 + i % 9}-1{i % 9}",
+                                 "title": f"Story {i}", "text": body}) + "\n")
+    return path

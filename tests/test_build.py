@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import random
@@ -16,7 +15,7 @@ from index.build import build_index
 from index.embed import FakeEmbedder
 from index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 from index.indexdir import consistency_problems, open_index, read_manifest
-from tests.conftest import ROOT, run_cli, seed
+from tests.conftest import ROOT, run_cli, seed, write_synthetic_corpus
 
 
 class CountingEmbedder(FakeEmbedder):
@@ -206,21 +205,9 @@ def test_help_is_fast():
     assert time.perf_counter() - start < 10
 
 
-def _write_corpus(path: Path, n: int) -> None:
-    rng = random.Random(7)
-    words = "talks ceasefire Kyiv Moscow summit envoy sanctions drone grain port energy".split()
-    with gzip.open(path, "wt", encoding="utf-8") as fh:
-        for i in range(n):
-            body = "\n\n".join(" ".join(f"{rng.choice(words).capitalize()} "
-                                          f"{' '.join(rng.choices(words, k=12))}." for _ in range(5))
-                                 for _ in range(4))
-            fh.write(json.dumps({"id": str(i), "date": f"2025-0{1 + i % 9}-1{i % 9}",
-                                 "title": f"Story {i}", "text": body}) + "\n")
-
-
 def test_kill_at_random_moments_leaves_a_consistent_index(tmp_path: Path):
     data = tmp_path / "corpus.jsonl.gz"
-    _write_corpus(data, 1500)
+    write_synthetic_corpus(data, 1500)
     ix = tmp_path / "ix"
     cmd = [sys.executable, "-m", "index", "build", str(data), "--index-dir", str(ix),
            "--model", "fake:64", "--batch-passages", "16"]
@@ -258,7 +245,7 @@ def test_kill_at_random_moments_leaves_a_consistent_index(tmp_path: Path):
 @pytest.mark.parametrize("point", ["embedding", "faiss-write", "sqlite-commit", "manifest-write"])
 def test_kill_at_each_write_phase_then_resume(tmp_path: Path, point: str):
     data = tmp_path / "corpus.jsonl.gz"
-    _write_corpus(data, 120)
+    write_synthetic_corpus(data, 120)
     ix = tmp_path / "ix"
     cmd = [sys.executable, "-m", "index", "build", str(data), "--index-dir", str(ix),
            "--model", "fake:64", "--batch-passages", "64"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bench import crash, load
-from tests.conftest import ROOT, SEEDS, SHARED_DATA, run_cli
+from tests.conftest import ROOT, SEEDS, SHARED_DATA, run_cli, write_synthetic_corpus
 from tests.test_app_server import free_port, running_app
 
 REUTERS = SHARED_DATA / "reuters21578.jsonl.gz"
@@ -30,19 +30,7 @@ def _corpus(tmp_path: Path, n: int) -> Path:
     if REUTERS.exists():
         crash.write_subset(REUTERS, data, n)
     else:  # a synthetic corpus of the same shape
-        import gzip
-        import json
-        import random
-
-        rng = random.Random(3)
-        words = "cocoa prices talks harvest bags shipment exporters Bahia crop weather".split()
-        with gzip.open(data, "wt", encoding="utf-8") as fh:
-            for i in range(n):
-                body = "\n\n".join(" ".join(f"{rng.choice(words).capitalize()} "
-                                            f"{' '.join(rng.choices(words, k=14))}." for _ in range(4))
-                                   for _ in range(3))
-                fh.write(json.dumps({"id": f"r{i}", "date": f"1987-03-{1 + i % 28:02d}",
-                                     "title": f"Story {i}", "text": body}) + "\n")
+        write_synthetic_corpus(data, n, seed=3)
     return data
 
 
