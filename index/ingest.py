@@ -89,7 +89,7 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[Article | Skipped]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            files: Iterable[Path | Skipped] = _walk(path)
+            files: Iterable[Path | Skipped] = walk_folder(path)
         elif path.exists():
             files = [path]
         else:
@@ -105,7 +105,8 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[Article | Skipped]:
                 yield from read_file(item)
 
 
-def _walk(folder: Path) -> Iterator[Path | Skipped]:
+def walk_folder(folder: Path) -> Iterator[Path | Skipped]:
+    """Files below ``folder`` in sorted order, hidden entries skipped: the order a build reads."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as err:
@@ -116,7 +117,7 @@ def _walk(folder: Path) -> Iterator[Path | Skipped]:
             continue  # .git, .DS_Store, editor swap files: never articles
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(path)
+            yield from walk_folder(path)
         elif entry.is_file():
             yield path
 

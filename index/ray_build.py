@@ -39,7 +39,7 @@ MAX_RETRIES = 4
 
 def list_inputs(paths: Iterable[str | Path]) -> tuple[list[Path], list[Skipped]]:
     """The files a build reads, in the order the single-machine build reads them."""
-    from index.ingest import _walk
+    from index.ingest import walk_folder
 
     files: list[Path] = []
     missing: list[Skipped] = []
@@ -49,7 +49,7 @@ def list_inputs(paths: Iterable[str | Path]) -> tuple[list[Path], list[Skipped]]
         if not path.exists():
             missing.append(Skipped(str(path.absolute()), "no such file or folder"))
             continue
-        for item in (_walk(path) if path.is_dir() else [path]):
+        for item in (walk_folder(path) if path.is_dir() else [path]):
             if isinstance(item, Skipped):
                 missing.append(item)
             elif item.resolve() not in seen:

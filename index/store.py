@@ -283,13 +283,6 @@ class Store:
         self._dates = (gen, day_arr, id_arr)
         return day_arr, id_arr
 
-    def count_undated(self, flt: Filter) -> int:
-        """Passages a date range leaves out only for lack of a date (sources still apply)."""
-        sql, args = _filter_sql(Filter(sources=flt.sources))
-        q = (f"SELECT count(*) FROM passages p JOIN articles a USING(article_id) "
-             f"WHERE p.timeline_date IS NULL AND {sql}")
-        return int(self.conn.execute(q, args).fetchone()[0])
-
     def sources(self) -> list[str]:
         q = "SELECT source FROM articles GROUP BY source ORDER BY count(*) DESC, source"
         return [r[0] for r in self.conn.execute(q)]
