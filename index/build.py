@@ -31,7 +31,7 @@ from index.indexdir import (
 )
 from index.models import Article, Chunk, Skipped
 from index.store import SCHEMA_VERSION, NewPassage, Store, dates_from_json
-from index.vectors import IVF_SQ8, VectorIndex, kind_for, nlist_for
+from index.vectors import IVF_SQ8, Adder, VectorIndex, kind_for, nlist_for
 
 if TYPE_CHECKING:
     import numpy as np
@@ -96,13 +96,15 @@ def build_index(paths: Sequence[str | Path], index_dir: str | Path, *, model: st
                 progress: Progress | None = None, flush_every: int = FLUSH_PASSAGES,
                 ivf_threshold: int | None = None,
                 articles: Iterable[Article | Skipped] | None = None,
-                prepared: Prepared | None = None) -> BuildReport:
+                prepared: Prepared | None = None, add: Adder | None = None) -> BuildReport:
     """Add or update ``paths`` in ``index_dir``; the vector layout follows the corpus size.
 
     ``ivf_threshold``: passages above which FAISS switches from exact flat to IVF-SQ8 (default
     ``index.vectors.IVF_THRESHOLD`` or ``$TIMELINE_IVF_THRESHOLD``).
     ``articles`` replaces reading ``paths``, and ``prepared`` supplies passages, dates and
     vectors computed elsewhere (the Ray path): the same builder then writes the same index.
+    ``add`` puts new vectors into FAISS (default ``VectorIndex.add``; the Ray path encodes IVF
+    partitions in parallel and merges them, ``index/partition.py``).
     """
     from index.ingest import read_paths
 
@@ -111,7 +113,7 @@ def build_index(paths: Sequence[str | Path], index_dir: str | Path, *, model: st
         if rebuild:
             _clear(index_dir)
         builder = _Builder(index_dir, model=model, embedder=embedder, progress=progress,
-                           ivf_threshold=ivf_threshold, prepared=prepared)
+                           ivf_threshold=ivf_threshold, prepared=prepared, add=add)
         try:
             return builder.run(read_paths(paths) if articles is None else articles, flush_every)
         finally:
@@ -121,8 +123,9 @@ def build_index(paths: Sequence[str | Path], index_dir: str | Path, *, model: st
 class _Builder:
     def __init__(self, index_dir: Path, *, model: str | None, embedder: Embedder | None,
                  progress: Progress | None, ivf_threshold: int | None = None,
-                 prepared: Prepared | None = None) -> None:
+                 prepared: Prepared | None = None, add: Adder | None = None) -> None:
         self.dir = index_dir
+        self.adder = add
         self.prepared = prepared
         self.ivf_threshold = ivf_threshold
         self.store = Store(index_dir / STORE_FILE, create=True)
@@ -263,7 +266,8 @@ class _Builder:
             self.vectors = VectorIndex.new(self.embedder.dim)
         removed = [pid for aid in pending.replaced for pid in self.store.passage_ids_of(aid)]
         self.vectors.remove(removed)
-        self.vectors.add(np.array([p.passage_id for p in passages], dtype=np.int64), vectors)
+        new_ids = np.array([p.passage_id for p in passages], dtype=np.int64)
+        (self.adder or VectorIndex.add)(self.vectors, new_ids, vectors)
         self._choose_layout()
         generation = int(self.meta.get("generation", "0")) + 1
         vectors_file = f"vectors-{generation:06d}.faiss"
@@ -298,7 +302,7 @@ class _Builder:
         wanted = kind_for(n, kind, self.ivf_threshold)
         if wanted != kind or (kind == IVF_SQ8 and nlist_for(n) >= 2 * self.vectors.nlist):
             self.progress("training", 0, None)
-            self.vectors = self.vectors.rebuilt(wanted)
+            self.vectors = self.vectors.rebuilt(wanted, add=self.adder)
 
 
 @dataclass(frozen=True)

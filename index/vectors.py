@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -88,18 +88,51 @@ class VectorIndex:
         import numpy as np
 
         sample = np.ascontiguousarray(sample, dtype=np.float32)
-        dim = sample.shape[1]
-        nlist = max(1, min(nlist, len(sample)))
-        quantizer = faiss.IndexFlatIP(dim)
-        index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist,
-                                              faiss.ScalarQuantizer.QT_8bit,
-                                              faiss.METRIC_INNER_PRODUCT)
-        index.own_fields = True  # the index frees the quantizer, Python must not
-        quantizer.this.disown()
+        index = _ivf_sq8(faiss.IndexFlatIP(sample.shape[1]), max(1, min(nlist, len(sample))))
         index.cp.niter = 10
         index.train(sample)
         index.set_direct_map_type(faiss.DirectMap.Hashtable)
         return cls(index)
+
+    def empty_twin(self) -> VectorIndex:
+        """An empty IVF index with this one's trained centroids and SQ8 ranges, built without
+        copying any codes: a partition of new vectors is encoded into it, then ``merge``d."""
+        import faiss
+
+        src = faiss.downcast_index(self._ivf)
+        quantizer = faiss.IndexFlatIP(self.dim)
+        quantizer.add(src.quantizer.reconstruct_n(0, self.nlist))
+        twin = _ivf_sq8(quantizer, self.nlist)
+        twin.sq.trained = src.sq.trained
+        twin.is_trained = True
+        return VectorIndex(twin)
+
+    def merge(self, parts: Iterable[VectorIndex]) -> None:
+        """Move the vectors of IVF ``parts`` (twins of this index, disjoint ids) into it.
+
+        FAISS merges inverted lists only without a direct map, so the id hashtable is dropped
+        for the merge and rebuilt once at the end.
+        """
+        import faiss
+
+        self._ivf.set_direct_map_type(faiss.DirectMap.NoMap)
+        try:
+            for part in parts:
+                part._ivf.set_direct_map_type(faiss.DirectMap.NoMap)
+                self._ivf.merge_from(part._ivf, 0)
+        finally:
+            self._ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
+
+    def to_bytes(self) -> np.ndarray:
+        import faiss
+
+        return faiss.serialize_index(self._index)
+
+    @classmethod
+    def from_bytes(cls, raw: np.ndarray) -> VectorIndex:
+        import faiss
+
+        return cls(faiss.deserialize_index(raw))
 
     @classmethod
     def load(cls, path: Path, *, mmap: bool = False) -> VectorIndex:
@@ -240,8 +273,11 @@ class VectorIndex:
         return True
 
     def rebuilt(self, kind: str, *, nlist: int | None = None, sample: int | None = None,
-                seed: int = 0) -> VectorIndex:
-        """The same ids and vectors in another layout (or an IVF retrained for more vectors)."""
+                seed: int = 0, add: Adder | None = None) -> VectorIndex:
+        """The same ids and vectors in another layout (or an IVF retrained for more vectors).
+
+        ``add`` puts the vectors into the new index (the Ray path encodes them in parallel).
+        """
         import numpy as np
 
         ids = self.ids()
@@ -253,6 +289,9 @@ class VectorIndex:
             n_train = min(len(ids), sample or TRAIN_PER_LIST * nlist)
             rows = np.random.default_rng(seed).choice(len(ids), n_train, replace=False)
             out = VectorIndex.new_ivf(vecs[np.sort(rows)], nlist)
+        if add is not None:
+            add(out, ids, vecs)
+            return out
         for lo in range(0, len(ids), 100_000):
             out.add(ids[lo:lo + 100_000], vecs[lo:lo + 100_000])
         return out
@@ -268,6 +307,21 @@ class VectorIndex:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
         _fsync_dir(path.parent)
+
+
+# (index, passage ids, vectors) -> None: how a build puts new vectors into an index.
+Adder = Callable[[VectorIndex, "np.ndarray", "np.ndarray"], None]
+
+
+def _ivf_sq8(quantizer, nlist: int):  # noqa: ANN001, ANN202 - faiss objects
+    """The one IVF-SQ8 layout: inner product, 8-bit codes; the index owns its quantizer."""
+    import faiss
+
+    index = faiss.IndexIVFScalarQuantizer(quantizer, quantizer.d, nlist,
+                                          faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+    index.own_fields = True  # the index frees the quantizer, Python must not
+    quantizer.this.disown()
+    return index
 
 
 def _fsync_dir(folder: Path) -> None:
