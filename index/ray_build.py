@@ -8,8 +8,11 @@ Stages, each a Ray Data operator so they spread over the cluster:
   write shards          Parquet under ``<index>/staging/<run>/``, one file per block
 Then the driver assembles the shards into exactly the directory the single-machine build
 writes (SQLite, FAISS, manifest), through the same builder, so ids are assigned once, in
-input order, without collisions, and ``bot``/``app.py`` need no change. A worker that dies
-mid-run is restarted by Ray and its task retried; assembly keeps each article once.
+input order, without collisions, and ``bot``/``app.py`` need no change. Once the index is
+IVF-SQ8 (past ``ivf_threshold`` passages), large additions and retrains take the partitioned
+route of ``index/partition.py``: parts encoded as Ray tasks, inverted lists merged into the one
+index file. A worker that dies mid-run is restarted by Ray and its task retried; assembly keeps
+each article once.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.build import BuildReport, Prepared, Progress, embed_text, text_hash
 from index.models import Article, Skipped
+from index.partition import ParallelAdd
 from index.store import dates_to_json
 
 if TYPE_CHECKING:
@@ -109,8 +113,12 @@ class EmbedActor:
 
 def build_with_ray(paths: Sequence[str | Path], index_dir: str | Path, *, address: str | None = None,
                    model: str | None = None, rebuild: bool = False, progress: Progress | None = None,
-                   num_cpus: int | None = None, actors: int | None = None) -> BuildReport:
-    """``python -m index build --ray [ADDRESS]``: join a cluster, or start a local one."""
+                   num_cpus: int | None = None, actors: int | None = None,
+                   ivf_threshold: int | None = None, add: ParallelAdd | None = None) -> BuildReport:
+    """``python -m index build --ray [ADDRESS]``: join a cluster, or start a local one.
+
+    ``ivf_threshold`` as in ``build_index``; ``add`` sets when FAISS additions go parallel.
+    """
     import ray
 
     from index.build import build_index, existing_article_ids, planned_model
@@ -134,7 +142,8 @@ def build_with_ray(paths: Sequence[str | Path], index_dir: str | Path, *, addres
         _run_stages(files, run_dir, model_name, route, known, actors, progress)
         prepared, parsed = _read_shards(run_dir, route)
         report = build_index([], index_dir, model=model_name, rebuild=rebuild, progress=progress,
-                             articles=parsed, prepared=prepared)
+                             articles=parsed, prepared=prepared, ivf_threshold=ivf_threshold,
+                             add=add or ParallelAdd())
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
         if started:
