@@ -12,20 +12,25 @@ repo; ``--data`` or $TIMELINE_BENCH_DATA override; ``--limit N`` keeps the first
 Baseline vectors and timings are cached in bench/.cache/ (git-ignored): ``--cached-baseline``
 reuses them instead of re-running the slow fp32 pass (the ratio is then not side by side).
 
-Latest run (2-core shared VM with AMX, load average 5-7 from other jobs; route bf16;
-``python bench/ingest.py --limit 400``, 1228 passages):
-    baseline fp32 encode 14.7 passages/s · bf16 route 51.5 passages/s · ratio 3.50x
-    agreement with fp32: mean cosine 0.99995, min 0.99990
-    end to end (build_index, read → chunk → date → embed → store): 51.1 passages/s
-    bench/quality.py --route bf16: project hit@1 0.917, hit@5 1.000, MRR@10 0.958 (= fp32)
-Where it comes from (interleaved, same process, 512 passages): bf16 weights on AMX ~2.5-2.9x at
-equal threads; one thread instead of two while the machine is busy ~1.8x for either dtype; sorting
-by length ~1.5x for fp32. Tokenizing runs at ~3,000 passages/s, ~1% of the time: not overlapped.
+Latest run (quiet 2-core AMX VM: other jobs paused; route openvino-bf16, the default here;
+``python bench/ingest.py --limit 500``, 1420 passages, interleaved with the baseline):
+    baseline fp32 encode 86.9 passages/s · route openvino-bf16 322.2 passages/s · ratio **3.71x**
+    agreement with fp32: mean cosine 0.99999, min 0.99997
+    end to end (build_index, read → chunk → date → embed → store): 272.9 passages/s
+    bench/quality.py: hit@1 0.917, hit@5 1.000, MRR@10 0.958 for fp32, bf16 and openvino-bf16 alike
+An earlier quiet run (``--limit 300``) gave 81.8 vs 308.3 passages/s (3.77x).
 
-Quiet machine (load average ~1.3, one-thread rule not triggered; ``--limit 300``, 894 passages):
-    baseline fp32 encode 83.7 passages/s · route bf16 173.6 passages/s · ratio **2.07x**
-    agreement mean 0.99995, min 0.99991 · end to end 151.2 passages/s
-So the 3x target holds only on a loaded machine; idle, the bf16 route gives ~2x. Not met yet.
+Routes compared on the same quiet machine and passages (ratios to the fp32 baseline):
+    torch bf16 weights (route bf16), batch 128, 2 threads ........ 2.07x at 0.99995 (earlier run)
+    OpenVINO bf16, LATENCY mode (2 threads), batch 16 / 32 / 64 .. 3.32x / 3.11x / 2.59x
+    OpenVINO bf16, THROUGHPUT mode (2 streams x 1 thread), batch 8 / 16 / 32 / 64
+                                                                    3.77x / 3.70x / 3.30x / 2.76x
+Two single-threaded streams never wait for each other at OpenMP barriers, and small batches keep
+activations in cache; the next batch is tokenized while the streams run. Converting the model to
+OpenVINO costs ~5 s once; the result is cached (``$TIMELINE_CACHE_DIR``, else
+~/.cache/timeline-bot), so later loads take ~0.3 s. A question embeds in ~3.4 ms (fp32: ~11 ms).
+On a loaded machine (the older figure: fp32 14.7, torch bf16 51.5 passages/s) torch drops to one
+thread by itself (``_busy`` in index/embed.py); OpenVINO's streams are single-threaded anyway.
 """
 
 from __future__ import annotations

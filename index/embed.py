@@ -23,12 +23,17 @@ BATCH_SIZE = 128
 FAKE_PREFIX = "fake"
 ROUTE_ENV = "TIMELINE_EMBED_ROUTE"
 # How vectors are computed. The manifest records it and passes it back, so a query is embedded
-# the same way as the index. Both run the transformer under inference_mode on batches sorted by
-# length; pooling and normalization stay in float32.
-#   bf16: transformer weights in bfloat16 (oneDNN uses AMX / AVX-512 BF16 for the matmuls);
-#         ~3.5x fp32 at 0.99995 mean cosine agreement on this project's passages.
+# the same way as the index. All run the transformer on batches sorted by length; pooling and
+# normalization stay in float32 (bench/ingest.py measures them on a quiet 2-core AMX machine).
+#   openvino-bf16: OpenVINO runs the transformer in bfloat16 on two single-threaded streams
+#         (index/embed_openvino.py); ~3.7x plain fp32 encode at 0.99998 agreement.
+#   bf16: torch with the transformer's weights in bfloat16 (oneDNN's AMX / AVX-512 BF16
+#         matmuls); ~2.1x at 0.99995.
 #   fp32: the reference numbers, for CPUs without native bf16.
-ROUTES = ("bf16", "fp32")
+OPENVINO_ROUTE = "openvino-bf16"
+ROUTES = (OPENVINO_ROUTE, "bf16", "fp32")
+# A route whose self-test vectors drift further than this from fp32 is refused (int8 gave 0.94).
+MIN_AGREEMENT = 0.999
 FAKE_ROUTE = "fake"
 _BF16_FLAGS = ("amx_bf16", "avx512_bf16")
 
@@ -89,7 +94,9 @@ def cpu_flags() -> set[str]:
 def auto_routes() -> list[str]:
     """Routes to try, best first; fp32 always last. bf16 only where the CPU runs it natively:
     emulated bf16 is slower than fp32."""
-    return ["bf16", "fp32"] if cpu_flags() & set(_BF16_FLAGS) else ["fp32"]
+    if cpu_flags() & set(_BF16_FLAGS):
+        return [OPENVINO_ROUTE, "bf16", "fp32"]
+    return ["fp32"]
 
 
 def resolve_model_path(name: str) -> str:
@@ -121,17 +128,30 @@ class SentenceTransformerEmbedder:
         dim = self._model.get_embedding_dimension() if hasattr(
             self._model, "get_embedding_dimension") else self._model.get_sentence_embedding_dimension()
         self.dim = int(dim)
+        self._openvino = None
+        if route == "fp32":
+            return
+        probe = ["Route self-test: the central bank raised rates in March.",
+                 "Kallas said on Tuesday that Putin does not want peace."]
+        reference = self.embed(probe)
         if route == "bf16":
             self._model[0].to(torch.bfloat16)  # the transformer; pooling etc. run in float32
-            self._check()
+        else:
+            from index.embed_openvino import OpenVinoTransformer
 
-    def _check(self) -> None:
+            self._openvino = OpenVinoTransformer(self._model, path)
+        self._check(probe, reference)
+
+    def _check(self, probe: list[str], reference: np.ndarray) -> None:
         """A route that loads but computes garbage must fail here, not in an index."""
         import numpy as np
 
-        vec = self.embed(["Route self-test: the central bank raised rates in March."])
-        if vec.shape != (1, self.dim) or not np.isfinite(vec).all():
-            raise RuntimeError("self-test gave no finite unit vector")
+        vecs = self.embed(probe)
+        if vecs.shape != reference.shape or not np.isfinite(vecs).all():
+            raise RuntimeError("self-test gave no finite unit vectors")
+        agreement = float(np.sum(vecs * reference, axis=1).min())
+        if agreement < MIN_AGREEMENT:
+            raise RuntimeError(f"self-test agreement with fp32 only {agreement:.4f}")
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         import numpy as np
@@ -140,25 +160,45 @@ class SentenceTransformerEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # Longest first: batches of similar length pad little, and the slowest batch shows early.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        starts = range(0, len(order), BATCH_SIZE)
-        if progress and sys.stderr.isatty() and len(starts) > 1:
+        size = BATCH_SIZE if self._openvino is None else self._openvino.batch_size
+        batches = [order[start:start + size] for start in range(0, len(order), size)]
+        bar = None
+        if progress and sys.stderr.isatty() and len(batches) > 1:
             from tqdm.auto import tqdm
 
-            starts = tqdm(starts, desc="embedding", unit="batch")
+            bar = tqdm(total=len(texts), desc="embedding", unit="passage")
         model = self._model
-        threads = torch.get_num_threads()
-        with torch.inference_mode(), _threads(1 if _busy() else threads):
-            for start in starts:
-                idx = order[start:start + BATCH_SIZE]
-                features = _preprocess(model, [texts[i] for i in idx])
-                features = model[0](features)
-                features = {k: v.float() if torch.is_tensor(v) and v.is_floating_point() else v
-                            for k, v in features.items()}
-                for module in list(model)[1:]:
-                    features = module(features)
-                vecs = torch.nn.functional.normalize(features["sentence_embedding"].float(), dim=1)
-                out[idx] = vecs.numpy()
+        if self._openvino is not None:
+            def done(rows: Sequence[int], tokens: dict, hidden: np.ndarray) -> None:
+                features = {k: torch.from_numpy(v) for k, v in tokens.items()}
+                features["token_embeddings"] = torch.from_numpy(hidden).float()
+                with torch.inference_mode():
+                    out[rows] = self._finish(features)
+                if bar is not None:
+                    bar.update(len(rows))
+
+            self._openvino.run(batches, texts, done)
+        else:
+            threads = torch.get_num_threads()
+            with torch.inference_mode(), _threads(1 if _busy() else threads):
+                for rows in batches:
+                    features = model[0](_preprocess(model, [texts[i] for i in rows]))
+                    out[rows] = self._finish(features)
+                    if bar is not None:
+                        bar.update(len(rows))
+        if bar is not None:
+            bar.close()
         return out
+
+    def _finish(self, features: dict) -> np.ndarray:
+        """The modules after the transformer (pooling, ...), in float32, then L2 normalization."""
+        import torch
+
+        features = {k: v.float() if torch.is_tensor(v) and v.is_floating_point() else v
+                    for k, v in features.items()}
+        for module in list(self._model)[1:]:
+            features = module(features)
+        return torch.nn.functional.normalize(features["sentence_embedding"].float(), dim=1).numpy()
 
 
 def _busy() -> bool:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -51,17 +53,20 @@ def stub(monkeypatch):
 @pytest.mark.parametrize(("flags", "route"), [
     ({"avx2", "fma"}, "fp32"),
     (set(), "fp32"),
-    ({"avx512f", "avx512_bf16"}, "bf16"),
-    ({"amx_bf16", "amx_tile"}, "bf16"),
+    ({"avx512f", "avx512_bf16"}, "openvino-bf16"),
+    ({"amx_bf16", "amx_tile"}, "openvino-bf16"),
 ])
 def test_auto_route_follows_cpu(stub, monkeypatch, flags, route):
     monkeypatch.setattr(embed, "cpu_flags", lambda: flags)
     assert load_embedder().route == route
 
 
-def test_auto_falls_back_when_bf16_fails(stub, monkeypatch, capsys):
+def test_auto_falls_back_route_by_route(stub, monkeypatch, capsys):
     monkeypatch.setattr(embed, "cpu_flags", lambda: {"amx_bf16"})
-    stub.fail = {"bf16"}
+    stub.fail = {"openvino-bf16"}
+    assert load_embedder().route == "bf16"
+    assert "openvino-bf16 unavailable" in capsys.readouterr().err
+    stub.fail = {"openvino-bf16", "bf16"}
     assert load_embedder().route == "fp32"
     assert "bf16 unavailable" in capsys.readouterr().err
 
@@ -92,10 +97,19 @@ def passages() -> list[str]:
     return texts[:50]
 
 
+@pytest.fixture
+def model_cache(tmp_path_factory, monkeypatch) -> Path:
+    """Converted models go to a fresh folder, so conversion itself is tested too."""
+    folder = tmp_path_factory.mktemp("model-cache")
+    monkeypatch.setenv("TIMELINE_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.mark.slow
-def test_chosen_route_agrees_with_fp32(passages, monkeypatch):
+def test_chosen_route_agrees_with_fp32(passages, monkeypatch, model_cache):
     monkeypatch.delenv(embed.ROUTE_ENV, raising=False)
     e = load_embedder()
+    assert e.route == embed.auto_routes()[0]  # this machine's best route loads, no fallback
     vecs = e.embed(passages)
     assert vecs.dtype == np.float32 and vecs.shape == (len(passages), 384) == (len(passages), e.dim)
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
@@ -106,3 +120,47 @@ def test_chosen_route_agrees_with_fp32(passages, monkeypatch):
     again = load_embedder(route=e.route)
     assert again.route == e.route
     assert np.array_equal(again.embed(passages), vecs)  # deterministic: queries match the index
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("route", embed.ROUTES)
+def test_every_route_embeds_alike_alone_in_batches_and_in_threads(passages, route, model_cache):
+    """A question (one text, alone) must land where the same text lands inside an index batch,
+    and the app embeds questions from several threads at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    e = load_embedder(route=route)
+    batch = e.embed(passages)
+    alone = np.vstack([e.embed([t]) for t in passages[:12]])
+    assert np.min(np.sum(alone * batch[:12], axis=1)) >= 0.9999
+    with ThreadPoolExecutor(4) as pool:
+        threaded = np.vstack(list(pool.map(lambda t: e.embed([t]), passages[:12] * 3)))
+    assert np.allclose(threaded, np.vstack([alone] * 3), atol=1e-6)
+
+
+@pytest.mark.slow
+def test_openvino_conversion_is_cached(model_cache):
+    load_embedder(route=embed.OPENVINO_ROUTE)
+    converted = list((model_cache / "openvino").glob("*/model.xml"))
+    assert len(converted) == 1
+    stamp = converted[0].stat().st_mtime_ns
+    load_embedder(route=embed.OPENVINO_ROUTE)
+    assert [p.stat().st_mtime_ns for p in (model_cache / "openvino").glob("*/model.xml")] == [stamp]
+    assert not list((model_cache / "openvino").glob(".tmp-*"))  # no half-written conversions
+
+
+@pytest.mark.slow
+def test_a_route_that_computes_garbage_is_refused(monkeypatch, model_cache, capsys):
+    """The self-test compares with fp32: a broken fast route falls back instead of filling an index."""
+    from index import embed_openvino
+
+    def garbage(self, batches, texts, done):
+        for rows in batches:
+            tokens = self.tokenize([texts[i] for i in rows])
+            hidden = np.random.default_rng(0).normal(size=(*tokens["input_ids"].shape, 384))
+            done(rows, tokens, hidden.astype(np.float32))
+
+    monkeypatch.setattr(embed_openvino.OpenVinoTransformer, "run", garbage)
+    monkeypatch.delenv(embed.ROUTE_ENV, raising=False)
+    assert load_embedder().route == "bf16"
+    assert "openvino-bf16 unavailable" in capsys.readouterr().err
