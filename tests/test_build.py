@@ -260,3 +260,20 @@ def test_kill_at_each_write_phase_then_resume(tmp_path: Path, point: str):
     idx = open_index(ix)
     assert consistency_problems(idx) == [] and idx.manifest.articles == 120
     assert idx.manifest.passages == 480
+
+
+def test_open_index_word_counts_follow_a_new_build(tmp_path: Path, seeds: Path):
+    """The bot keeps its index open while uploads are built in: cached counts must not go stale."""
+    ix = tmp_path / "ix"
+    build_index([seeds], ix, embedder=FakeEmbedder())
+    idx = open_index(ix)
+    before = idx.store.doc_freq("zanzibar")
+    assert before == 0 and idx.store.doc_freq("zanzibar") == 0  # second call served from cache
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "new.txt").write_text("Zanzibar talks\n\nDelegates met in Zanzibar on Monday to "
+                                   "discuss the ceasefire and the exchange of prisoners.\n",
+                                   encoding="utf-8")
+    build_index([seeds, extra], ix, embedder=FakeEmbedder())
+    assert idx.store.doc_freq("zanzibar") >= 1
+    idx.close()
