@@ -21,7 +21,8 @@ import datetime as dt
 import json
 import shutil
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,7 +128,6 @@ def build_with_ray(paths: Sequence[str | Path], index_dir: str | Path, *, addres
     files, missing = list_inputs(paths)
     model_name, route = planned_model(index_dir, model=model, rebuild=rebuild)
     known = set() if rebuild else existing_article_ids(index_dir)
-    run_dir = index_dir / STAGING_DIR / uuid.uuid4().hex[:12]
     started = False
     if not ray.is_initialized():
         init: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
@@ -139,16 +139,47 @@ def build_with_ray(paths: Sequence[str | Path], index_dir: str | Path, *, addres
         ray.init(**init)
         started = True
     try:
-        _run_stages(files, run_dir, model_name, route, known, actors, progress)
-        prepared, parsed = _read_shards(run_dir, route)
-        report = build_index([], index_dir, model=model_name, rebuild=rebuild, progress=progress,
-                             articles=parsed, prepared=prepared, ivf_threshold=ivf_threshold,
-                             add=add or ParallelAdd())
+        with staging_run(index_dir) as run_dir:
+            _run_stages(files, run_dir, model_name, route, known, actors, progress)
+            prepared, parsed = _read_shards(run_dir, route)
+            report = build_index([], index_dir, model=model_name, rebuild=rebuild,
+                                 progress=progress, articles=parsed, prepared=prepared,
+                                 ivf_threshold=ivf_threshold, add=add or ParallelAdd())
     finally:
-        shutil.rmtree(run_dir, ignore_errors=True)
         if started:
             ray.shutdown()
     return BuildReport(**{**report.__dict__, "skipped": tuple(missing) + report.skipped})
+
+
+@contextmanager
+def staging_run(index_dir: Path) -> Iterator[Path]:
+    """A fresh staging folder, locked while this run lives; folders of dead runs are removed.
+
+    A driver killed mid-run leaves its Parquet shards behind. The kernel drops its ``flock``
+    with it, so the next run tells a dead run's folder from a live concurrent run's. The lock
+    is taken before the folder exists, so no run ever sees a live folder unlocked.
+    """
+    import fcntl
+
+    staging = index_dir / STAGING_DIR
+    staging.mkdir(parents=True, exist_ok=True)
+    for old in [d for d in staging.iterdir() if d.is_dir()]:
+        with open(old.with_suffix(".lock"), "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a live run
+            shutil.rmtree(old, ignore_errors=True)
+            old.with_suffix(".lock").unlink(missing_ok=True)
+    run_dir = staging / uuid.uuid4().hex[:12]
+    with open(run_dir.with_suffix(".lock"), "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            run_dir.mkdir()
+            yield run_dir
+        finally:
+            shutil.rmtree(run_dir, ignore_errors=True)
+            run_dir.with_suffix(".lock").unlink(missing_ok=True)
 
 
 def _run_stages(files: list[Path], run_dir: Path, model: str, route: str | None, known: set[str],
