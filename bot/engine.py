@@ -1,14 +1,15 @@
 """The bot: one loaded index and model, answering questions and building timelines.
 
-The model is loaded once per process; ``reload`` swaps in a new index after an update, so a
-search in flight keeps the consistent state it started with.
+The model is loaded once per process; ``reload`` swaps in a new index after an update, and
+each request runs on one ``snapshot``: FAISS vectors and SQLite rows of the same generation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ from bot.rank import (
 from bot.retrieve import Candidate, hybrid_search
 from index.build import embed_text
 from index.embed import Embedder, load_embedder
-from index.errors import IndexMismatch
+from index.errors import IndexMismatch, TimelineError
 from index.indexdir import OpenIndex, open_index
 from index.models import Article, Passage
 from index.store import Filter
@@ -91,6 +92,7 @@ class Bot:
         self._index = index
         self._span = index.store.date_span()
         self._reload_lock = threading.Lock()
+        self._pinned = threading.local()  # the snapshot a request on this thread runs on
 
     @classmethod
     def load(cls, index_dir: str | Path, *, model: str | None = None,
@@ -103,14 +105,40 @@ class Bot:
 
     @property
     def index(self) -> OpenIndex:
-        return self._index
+        """Inside ``snapshot``, the pinned index; otherwise the latest loaded."""
+        return getattr(self._pinned, "index", None) or self._index
 
-    def reload(self) -> None:
+    def reload(self, *, unless_at: int | None = None) -> None:
         """Pick up a committed update; searches already running finish on the old state."""
         with self._reload_lock:
+            if unless_at is not None and self._index.manifest.generation == unless_at:
+                return  # another thread caught up already
             index = open_index(self._index.path, model=self.embedder.name)
             self._span = index.store.date_span()
             self._index = index
+
+    @contextmanager
+    def snapshot(self) -> Iterator[OpenIndex]:
+        """One request's view of the index: SQLite read in one transaction whose generation is
+        that of the loaded FAISS file. A build commits SQLite after writing its new FAISS file,
+        so a request starting between that commit and ``reload`` would otherwise see passages
+        its vectors lack (or the reverse); it catches up first."""
+        pinned = getattr(self._pinned, "index", None)
+        if pinned is not None:  # nested: timeline -> score
+            yield pinned
+            return
+        for _ in range(3):
+            index = self._index
+            with index.store.read_snapshot() as generation:
+                if generation == index.manifest.generation:
+                    self._pinned.index = index
+                    try:
+                        yield index
+                    finally:
+                        self._pinned.index = None
+                    return
+            self.reload(unless_at=generation)
+        raise TimelineError("the index is being updated faster than it can be read; try again")
 
     @property
     def date_span(self) -> tuple[dt.date | None, dt.date | None]:
@@ -124,11 +152,14 @@ class Bot:
     def ask(self, question: str, *, k: int = 8, date_from: dt.date | None = None,
             date_to: dt.date | None = None, sources: Sequence[str] = (),
             order: str = "relevance", as_of: dt.date | None = None) -> Answer:
-        from bot.timeparse import combine_ranges, parse_time
-
         req = validate(question, k=k, date_from=date_from, date_to=date_to,
                        sources=tuple(sources), order=order)
-        index = self._index
+        with self.snapshot() as index:
+            return self._ask(index, req, as_of)
+
+    def _ask(self, index: OpenIndex, req: Request, as_of: dt.date | None) -> Answer:
+        from bot.timeparse import combine_ranges, parse_time
+
         as_of = as_of or self._span[1]
         tq = parse_time(req.question, as_of=as_of)
         lo, hi = combine_ranges(tq.date_from, tq.date_to, req.date_from, req.date_to)
@@ -206,18 +237,20 @@ class Bot:
                  sources: Sequence[str] = ()) -> Timeline:
         from bot.timeline import build_timeline
 
-        return build_timeline(self, topic, n_dates=n_dates, per_date=per_date,
-                              date_from=date_from, date_to=date_to, sources=sources)
+        with self.snapshot():
+            return build_timeline(self, topic, n_dates=n_dates, per_date=per_date,
+                                  date_from=date_from, date_to=date_to, sources=sources)
 
     # -- reading around -----------------------------------------------------------
     def context(self, passage_id: int) -> Context | None:
-        store = self._index.store
-        found = store.passages([passage_id]).get(passage_id)
-        if found is None:
-            return None
-        before, after = store.neighbours(passage_id)
-        article = store.articles([found.article_id])[found.article_id]
-        return Context(article, found, before, after)
+        with self.snapshot() as index:
+            store = index.store
+            found = store.passages([passage_id]).get(passage_id)
+            if found is None:
+                return None
+            before, after = store.neighbours(passage_id)
+            article = store.articles([found.article_id])[found.article_id]
+            return Context(article, found, before, after)
 
     def stats(self) -> CorpusStats:
         index = self._index

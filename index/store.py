@@ -8,6 +8,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,7 +103,7 @@ class Store:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._dates: tuple | None = None  # see _date_column
-        self._df: tuple[object, dict[str, int]] = (None, {})  # see doc_freq
+        self._df: tuple[int, dict[str, int]] = (-1, {})  # see doc_freq
         conn = self.conn
         try:
             if create:
@@ -307,9 +308,23 @@ class Store:
             counts[key] = int(self.conn.execute(q, (expr, cap)).fetchone()[0])
         return counts[key]
 
-    def _generation(self) -> object:
+    def _generation(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-        return row[0] if row else None
+        return int(row[0]) if row else 0
+
+    @contextmanager
+    def read_snapshot(self) -> Iterator[int]:
+        """Reads on this thread see one committed state until the block ends; yields its
+        generation. Nested blocks share the outer one."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield self._generation()
+            return
+        conn.execute("BEGIN")
+        try:
+            yield self._generation()
+        finally:
+            conn.execute("COMMIT")  # nothing was written: this only ends the snapshot
 
     def keyword_search(self, query: str, k: int, flt: Filter | None = None
                        ) -> list[tuple[int, float]]:
