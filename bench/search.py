@@ -116,7 +116,9 @@ class CachedEmbedder:
         self.name = model or default_model()
         self.fill = fill
         self._model = None
-        folders = sorted(CACHE.glob(f"emb-{self.name.replace('/', '_')}-*"))
+        # a complete cache first (one per route: the vectors differ slightly between routes)
+        folders = sorted(CACHE.glob(f"emb-{self.name.replace('/', '_')}-*"),
+                         key=lambda f: (not (f / "complete").exists(), f.name))
         if not folders or not (folders[0] / "hashes.npy").exists():
             raise SystemExit("no embedding cache: run `python bench/search.py embed` first")
         folder = folders[0]
@@ -140,7 +142,7 @@ class CachedEmbedder:
         if self._model is None:
             from index.embed import load_embedder
 
-            self._model = load_embedder(self.name)
+            self._model = load_embedder(self.name, route=self.route)
         return self._model
 
     def by_hash(self, keys, texts: Sequence[str] | None = None):  # noqa: ANN001, ANN201
@@ -305,7 +307,7 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
         for b in bots.values():
             b.ask(q)
     times: dict[str, list[float]] = {}
-    rec, rec_f, allowed_n = [], [], []
+    rec, rec_f, allowed_n, allowed_sets = [], [], [], []
 
     def timed(key: str, fn):  # noqa: ANN001, ANN202
         t0 = time.perf_counter()
@@ -319,6 +321,7 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
         flt = Filter(*windows[i])
         allowed = timed("filtered_ids", lambda: idx.store.filtered_id_array(flt))  # noqa: B023
         allowed_n.append(len(allowed))
+        allowed_sets.append(allowed)
         for name, vecs in (("proj", proj), ("flat", flat)) if i % 2 else (("flat", flat), ("proj", proj)):
             got = timed(f"vec_{name}", lambda: vecs.search(qv, 60)[1][0])  # noqa: B023
             got_f = timed(f"vecf_{name}", lambda: vecs.search(qv, 60, allowed=allowed)[1][0])  # noqa: B023
@@ -352,6 +355,7 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
             sweep[nprobe] = (round(float(rc), 3), round(pct(lat, 50), 2))
         proj.nprobe = chosen
         r["nprobe_sweep"] = sweep
+        r["filter_sweep"] = filter_sweep(proj, flat, qvecs, allowed_sets)
     r["recall10"] = float(np.mean(rec))
     r["recall10_filtered"] = float(np.mean(rec_f))
     r["allowed_fraction"] = float(np.mean(allowed_n)) / n
@@ -369,6 +373,31 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
     return r
 
 
+def filter_sweep(proj, flat, qvecs, allowed_sets) -> dict:  # noqa: ANN001
+    """Recall@10 and p50 ms of date-filtered IVF search for each nprobe scaling exponent, against
+    exact filtered search (index/vectors.py FILTER_PROBE_EXPONENT)."""
+    import numpy as np
+
+    from index import vectors
+
+    exact = [flat.search(qvecs[i:i + 1], 10, allowed=a)[1][0] for i, a in enumerate(allowed_sets)]
+    chosen, out = vectors.FILTER_PROBE_EXPONENT, {}
+    try:
+        for exponent in sorted({1.0, 0.75, 0.5, 0.25, chosen}):
+            vectors.FILTER_PROBE_EXPONENT = exponent
+            lat, rc = [], []
+            for i, allowed in enumerate(allowed_sets):
+                t0 = time.perf_counter()
+                got = proj.search(qvecs[i:i + 1], 60, allowed=allowed)[1][0]
+                lat.append(time.perf_counter() - t0)
+                want = [x for x in exact[i] if x >= 0]
+                rc.append(len(set(got[:10]) & set(want)) / max(1, len(want)))
+            out[exponent] = (round(float(np.mean(rc)), 3), round(pct(lat, 50), 2))
+    finally:
+        vectors.FILTER_PROBE_EXPONENT = chosen
+    return out
+
+
 def cmd_cold(args: argparse.Namespace) -> None:
     """A fresh process: open the index, load the model, answer one question."""
     t0 = time.perf_counter()
@@ -383,7 +412,7 @@ def cmd_cold(args: argparse.Namespace) -> None:
     t_imp = time.perf_counter()
     idx = indexdir.open_index(Path(args.index_dir))
     t_idx = time.perf_counter()
-    emb = load_embedder(idx.manifest.model)
+    emb = load_embedder(idx.manifest.model, route=idx.manifest.embedding_route)  # as Bot.load
     t_model = time.perf_counter()
     answer = Bot(idx, emb).ask(args.question)
     t_ask = time.perf_counter()
@@ -398,7 +427,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     emb = CachedEmbedder(fill=args.fill)
     print(f"cache: {emb.cached} vectors ({'complete' if emb.complete else 'INCOMPLETE'}), "
           f"route {emb.route}; misses filled by {args.fill}", flush=True)
-    model = load_embedder(emb.name)
+    model = load_embedder(emb.name, route=emb.route)  # questions embedded as the index was
     qs = questions(data, args.questions)
     results = []
     for n in [int(x) for x in args.sizes.split(",")]:

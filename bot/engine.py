@@ -227,9 +227,9 @@ class Bot:
 
         Judged on passage cosine alone: a count does not need the sentence-level pass.
         """
-        cands = hybrid_search(index, qvec, text, Filter(sources=req.sources), pool=max(60, 6 * req.k))
-        near = [c.passage_id for c in cands if c.dense >= RELEVANCE_FLOOR]
-        return sum(p.timeline_date is None for p in index.store.passages(near).values())
+        cands = hybrid_search(index, qvec, text, Filter(sources=req.sources, undated=True),
+                              pool=max(60, 6 * req.k))
+        return sum(c.dense >= RELEVANCE_FLOOR for c in cands)
 
     # -- timelines ----------------------------------------------------------------
     def timeline(self, topic: str, *, n_dates: int = 8, per_date: int = 2,

@@ -31,10 +31,10 @@ def hybrid_search(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *,
 
     # Ids as a numpy array: FAISS builds its selector bitmap from it without a Python loop.
     allowed = index.store.filtered_id_array(flt) if flt.active else None
-    dense: list[tuple[int, float]] = []
-    if allowed is None or len(allowed):
-        scores, ids = index.vectors.search(qvec[None, :], pool, allowed=allowed)
-        dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+    if allowed is not None and not len(allowed):
+        return []  # nothing passes the filter: spare both searches
+    scores, ids = index.vectors.search(qvec[None, :], pool, allowed=allowed)
+    dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
     keyword = index.store.keyword_search(text, pool, flt) if text.strip() else []
 
     fused: dict[int, float] = {}

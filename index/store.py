@@ -60,15 +60,17 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
 
 @dataclass(frozen=True)
 class Filter:
-    """What a search is restricted to: a timeline-date range (inclusive) and outlets."""
+    """What a search is restricted to: a timeline-date range (inclusive) and outlets, or
+    (``undated``) only the passages without a timeline date."""
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     sources: tuple[str, ...] = ()
+    undated: bool = False
 
     @property
     def active(self) -> bool:
-        return bool(self.date_from or self.date_to or self.sources)
+        return bool(self.date_from or self.date_to or self.sources or self.undated)
 
 
 @dataclass(frozen=True)
@@ -260,20 +262,22 @@ class Store:
             sql, args = _filter_sql(flt)
             q = f"SELECT p.passage_id FROM passages p JOIN articles a USING(article_id) WHERE {sql}"
             return np.fromiter((r[0] for r in self.conn.execute(q, args)), dtype=np.int64)
-        days, ids = self._date_column()
+        if flt.undated:
+            return self._date_column()[2].copy()
+        days, ids, _ = self._date_column()
         lo = np.searchsorted(days, _day(flt.date_from), "left") if flt.date_from else 0
         hi = np.searchsorted(days, _day(flt.date_to), "right") if flt.date_to else len(days)
         return ids[lo:hi].copy()
 
-    def _date_column(self) -> tuple[np.ndarray, np.ndarray]:
-        """(day numbers, passage ids) of dated passages, sorted by date; reloaded when a build
-        commits a new generation (one cheap meta lookup per call)."""
+    def _date_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(day numbers, passage ids) of dated passages, sorted by date, and the undated ids;
+        reloaded when a build commits a new generation (one cheap meta lookup per call)."""
         import numpy as np
 
         gen = self._generation()
         cached = self._dates
         if cached is not None and cached[0] == gen:
-            return cached[1], cached[2]
+            return cached[1]
         rows = self.conn.execute("SELECT timeline_date, passage_id FROM passages "
                                  "WHERE timeline_date IS NOT NULL ORDER BY timeline_date")
         days, ids = [], []
@@ -282,9 +286,11 @@ class Store:
             ids.append(pid)
         day_arr = (np.array(days, dtype="datetime64[D]").astype(np.int64) if days
                    else np.zeros(0, np.int64))
-        id_arr = np.array(ids, dtype=np.int64)
-        self._dates = (gen, day_arr, id_arr)
-        return day_arr, id_arr
+        undated = np.fromiter((r[0] for r in self.conn.execute(
+            "SELECT passage_id FROM passages WHERE timeline_date IS NULL")), dtype=np.int64)
+        column = (day_arr, np.array(ids, dtype=np.int64), undated)
+        self._dates = (gen, column)
+        return column
 
     def sources(self) -> list[str]:
         q = "SELECT source FROM articles GROUP BY source ORDER BY count(*) DESC, source"
@@ -371,6 +377,8 @@ def _marks(items: Sequence[object]) -> str:
 
 def _filter_sql(flt: Filter) -> tuple[str, list[str]]:
     parts, args = ["1"], []
+    if flt.undated:
+        parts.append("p.timeline_date IS NULL")
     if flt.date_from or flt.date_to:
         parts.append("p.timeline_date IS NOT NULL")
     if flt.date_from:

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 FLAT, IVF_SQ8 = "flat", "ivf-sq8"
 IVF_THRESHOLD = 200_000  # passages; TIMELINE_IVF_THRESHOLD overrides (tests force IVF small)
 EXACT_ALLOWED = 20_000  # a filter allowing at most this many ids is searched exactly
+# A filter allowing a fraction f of the vectors scans nprobe / f**FILTER_PROBE_EXPONENT lists.
+# With 1, as many allowed vectors are seen as an unfiltered search sees: more than recall needs.
+FILTER_PROBE_EXPONENT = 1.0
 TRAIN_PER_LIST = 40  # k-means sample per list (FAISS warns below 39)
 MIN_PER_LIST = 40
 
@@ -233,10 +236,8 @@ class VectorIndex:
         if self._ivf is None:
             params = faiss.SearchParameters(sel=sel)
         else:
-            # Scan 1/fraction as many lists, so about as many allowed vectors are seen as
-            # an unfiltered search sees.
             fraction = len(arr) / max(1, len(self))
-            nprobe = min(self.nlist, math.ceil(self.nprobe / max(fraction, 1e-9)))
+            nprobe = min(self.nlist, math.ceil(self.nprobe / max(fraction, 1e-9) ** FILTER_PROBE_EXPONENT))
             params = faiss.SearchParametersIVF(sel=sel, nprobe=nprobe)
         out = self._index.search(q, k, params=params)
         del packed  # the selector points into it until here

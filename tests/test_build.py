@@ -277,3 +277,16 @@ def test_open_index_word_counts_follow_a_new_build(tmp_path: Path, seeds: Path):
     build_index([seeds, extra], ix, embedder=FakeEmbedder())
     assert idx.store.doc_freq("zanzibar") >= 1
     idx.close()
+
+
+def test_undated_filter_allows_exactly_the_undated_passages(fake_index: Path):
+    from index.store import Filter
+
+    idx = open_index(fake_index)
+    rows = idx.store.conn.execute("SELECT passage_id, timeline_date FROM passages").fetchall()
+    undated = {pid for pid, day in rows if day is None}
+    assert undated and len(undated) < len(rows)  # seed 000 has no date; the others do
+    assert set(idx.store.filtered_id_array(Filter(undated=True)).tolist()) == undated
+    hits = idx.store.keyword_search("Kallas Putin Russia ceasefire", 50, Filter(undated=True))
+    assert hits and {pid for pid, _ in hits} <= undated
+    idx.close()
