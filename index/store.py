@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 DF_CACHE_WORDS = 50_000  # distinct question words whose counts are kept per generation
+# Passages a word is counted up to. A word in more of them is "common": BM25 scores every row a
+# word matches, so at 1M+ passages such a word costs tens of ms while adding little (low idf).
+COMMON_WORD_DOCS = 20_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -296,9 +299,9 @@ class Store:
         q = "SELECT source FROM articles GROUP BY source ORDER BY count(*) DESC, source"
         return [r[0] for r in self.conn.execute(q)]
 
-    def doc_freq(self, word: str, *, cap: int = 20_000) -> int:
+    def doc_freq(self, word: str, *, cap: int = COMMON_WORD_DOCS) -> int:
         """Passages containing ``word`` (stemmed as FTS5 does), counted up to ``cap``."""
-        expr = fts_query(word)
+        expr = or_query(fts_words(word))
         if not expr:
             return 0
         # Every question counts its words; a common word costs ~10 ms at 1M passages, so counts
@@ -334,8 +337,11 @@ class Store:
 
     def keyword_search(self, query: str, k: int, flt: Filter | None = None
                        ) -> list[tuple[int, float]]:
-        """BM25 over title and text; any-term match, rarer terms weigh more."""
-        expr = fts_query(query)
+        """BM25 over title and text; any-term match, rarer terms weigh more. Common words are
+        left out when the question has others (only large corpora have common words)."""
+        words = fts_words(query)
+        rare = [w for w in words if self.doc_freq(w) < COMMON_WORD_DOCS]
+        expr = or_query(rare or words)
         if not expr:
             return []
         if flt is not None and flt.active:
@@ -365,10 +371,14 @@ STOPWORDS = frozenset(
 )
 
 
-def fts_query(text: str) -> str:
-    """An FTS5 OR-query of the question's words, quoted so no word is read as syntax."""
-    words = [w for w in _FTS_TOKEN.findall(text.lower()) if w not in STOPWORDS]
-    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+def fts_words(text: str) -> list[str]:
+    """The text's distinct searchable words, lower-cased, stopwords out."""
+    return list(dict.fromkeys(w for w in _FTS_TOKEN.findall(text.lower()) if w not in STOPWORDS))
+
+
+def or_query(words: Sequence[str]) -> str:
+    """An FTS5 OR-query, each word quoted so none is read as syntax."""
+    return " OR ".join(f'"{w}"' for w in words)
 
 
 def _marks(items: Sequence[object]) -> str:

@@ -290,3 +290,20 @@ def test_undated_filter_allows_exactly_the_undated_passages(fake_index: Path):
     hits = idx.store.keyword_search("Kallas Putin Russia ceasefire", 50, Filter(undated=True))
     assert hits and {pid for pid, _ in hits} <= undated
     idx.close()
+
+
+def test_common_words_give_way_to_rarer_ones_in_keyword_search(fake_index: Path, monkeypatch):
+    """At 1M+ passages a word in 20k+ of them costs tens of ms to score; here the threshold
+    is lowered so the seeds have common words."""
+    from index import store
+
+    idx = open_index(fake_index)
+    assert idx.store.doc_freq("russia") >= 3 and 0 < idx.store.doc_freq("alaska") < 3
+    everything = idx.store.keyword_search("Russia Alaska", 100)
+    monkeypatch.setattr(store, "COMMON_WORD_DOCS", 3)
+    rare_only = idx.store.keyword_search("Russia Alaska", 100)
+    assert 0 < len(rare_only) < len(everything)
+    texts = idx.store.passages([pid for pid, _ in rare_only])
+    assert all("alaska" in p.text.lower() for p in texts.values())
+    assert idx.store.keyword_search("Russia", 100)  # only common words: still searched
+    idx.close()
