@@ -105,7 +105,7 @@ def assemble(subset: Path, tmp: Path, threshold: int) -> int:
 
     from index.build import _Builder, build_index
     from index.partition import ParallelAdd
-    from index.ray_build import _read_shards, _run_stages, list_inputs
+    from index.ray_build import ASSEMBLE_FLUSH, _read_shards, _run_stages, list_inputs
     from index.store import Store
     from index.vectors import VectorIndex
 
@@ -129,7 +129,7 @@ def assemble(subset: Path, tmp: Path, threshold: int) -> int:
                     timed(_Builder, "_commit", spent, "commit"), \
                     timed(VectorIndex, "save", spent, "FAISS save"):
                 report = build_index([], out, model=FAKE, articles=parsed, prepared=prepared,
-                                     ivf_threshold=threshold, add=add)
+                                     flush_every=ASSEMBLE_FLUSH, ivf_threshold=threshold, add=add)
             spent["total"] = time.perf_counter() - t
             # a commit is: SQLite transaction + FAISS remove/add/train + FAISS file write
             spent["FAISS add+train"] = spent["commit"] - spent["SQLite"] - spent["FAISS save"]

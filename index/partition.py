@@ -2,8 +2,8 @@
 
 An IVF-SQ8 index (``index/vectors.py``) is trained once, on a seeded sample, in the driver.
 Adding vectors to it means assigning each to its nearest of ``nlist`` centroids and encoding it
-to 8 bits a dimension: ``nlist * dim`` multiply-adds a vector, ~30k vectors/s a core here at
-nlist 4,000 (1M passages) and ~10k/s at nlist 12,600 (10M). That is the part worth spreading:
+to 8 bits a dimension: ``nlist * dim`` multiply-adds a vector, 14-30k vectors/s a core here at
+nlist 4,000 (1M passages), a third of that at nlist 12,649 (10M). That is the part worth spreading:
 ``ParallelAdd`` splits the new vectors into parts, each a Ray task that encodes its part into an
 ``empty_twin`` of the trained index (same centroids, same SQ8 ranges, so the codes are bitwise
 the ones a serial add makes), and the driver merges the parts' inverted lists into the index as
@@ -28,12 +28,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from index.errors import TimelineError
 from index.vectors import FLAT, VectorIndex
 
 if TYPE_CHECKING:
     import numpy as np
 
-MIN_PARALLEL = 100_000  # vectors: ~3 s of serial encoding, worth a round of Ray tasks
+MIN_PARALLEL = 100_000  # vectors: 3-7 s of encoding a core, worth a round of Ray tasks
 PART_SIZE = 100_000  # vectors a task: ~40 MB of codes to ship back
 MAX_RETRIES = 4  # a task whose worker died is run again (its part is merged once)
 
@@ -71,7 +72,14 @@ def encode_parts(index: VectorIndex, ids: np.ndarray, vectors: np.ndarray, *,
                for lo, hi in zip(bounds, bounds[1:], strict=False) if hi > lo]
     while pending:
         done, pending = ray.wait(pending, num_returns=1)
-        yield VectorIndex.from_bytes(ray.get(done[0]))
+        try:
+            raw = ray.get(done[0])
+        except ray.exceptions.RayError as err:  # retries spent: nothing was committed
+            for ref in pending:
+                ray.cancel(ref)
+            raise TimelineError(f"a FAISS part failed on the Ray cluster after {MAX_RETRIES} "
+                                f"retries ({type(err).__name__}); run the build again") from err
+        yield VectorIndex.from_bytes(raw)
 
 
 def _encode_part(twin: Any, ids: np.ndarray, vectors: np.ndarray) -> np.ndarray:

@@ -38,6 +38,11 @@ STAGING_DIR = "staging"
 EMBED_BATCH = 256
 # Ray restarts a dead embedding actor and retries its batch this many times.
 MAX_RETRIES = 4
+# Passages a commit of the assemble step. Each commit rewrites the whole FAISS file and rebuilds
+# its id map, so the single-machine cap (100k) would rewrite a 4 GB file 100 times at 10M; and a
+# big batch is what makes the partitioned FAISS add worth its tasks. A kill loses no more: the
+# shards of a dead run are not reused anyway.
+ASSEMBLE_FLUSH = 1_000_000
 
 
 # -- the stages (run on Ray workers; plain functions of dict rows) -----------------------------
@@ -144,7 +149,8 @@ def build_with_ray(paths: Sequence[str | Path], index_dir: str | Path, *, addres
             prepared, parsed = _read_shards(run_dir, route)
             report = build_index([], index_dir, model=model_name, rebuild=rebuild,
                                  progress=progress, articles=parsed, prepared=prepared,
-                                 ivf_threshold=ivf_threshold, add=add or ParallelAdd())
+                                 flush_every=ASSEMBLE_FLUSH, ivf_threshold=ivf_threshold,
+                                 add=add or ParallelAdd())
     finally:
         if started:
             ray.shutdown()

@@ -118,6 +118,18 @@ def test_encode_parts_on_ray_matches_serial(local_ray):
 
 
 @pytest.mark.slow
+def test_a_part_that_fails_is_one_readable_error(local_ray):
+    from index.errors import TimelineError
+    from index.partition import encode_parts
+
+    index = _trained(2000)
+    bad = _unit(10, seed=8)[:, :32]  # the wrong dimension: every task raises
+    with pytest.raises(TimelineError, match="run the build again"):
+        index.merge(encode_parts(index, np.arange(10), bad, part_size=5))
+    assert len(index) == 0 and index.empty_twin().nlist == index.nlist  # still usable
+
+
+@pytest.mark.slow
 def test_partitioned_ray_build_matches_single_machine_ivf(tmp_path: Path, local_ray):
     from bot.engine import Bot
     from index.partition import ParallelAdd
