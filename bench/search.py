@@ -343,7 +343,7 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
     if proj.nlist:  # how recall and latency trade against the lists scanned
         sweep, chosen = {}, proj.nprobe
         _, exact = flat.search(qvecs, 10)
-        for nprobe in sorted({8, 16, 32, 64, 128, chosen}):
+        for nprobe in sorted({32, 81, 128, 256, 512, chosen}):
             proj.nprobe = nprobe
             lat = []
             for i in range(len(qs)):
@@ -374,17 +374,17 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
 
 
 def filter_sweep(proj, flat, qvecs, allowed_sets) -> dict:  # noqa: ANN001
-    """Recall@10 and p50 ms of date-filtered IVF search for each nprobe scaling exponent, against
-    exact filtered search (index/vectors.py FILTER_PROBE_EXPONENT)."""
+    """Recall@10 and p50 ms of date-filtered IVF search for several FILTERED_SEEN (allowed
+    vectors examined; index/vectors.py), against exact filtered search."""
     import numpy as np
 
     from index import vectors
 
     exact = [flat.search(qvecs[i:i + 1], 10, allowed=a)[1][0] for i, a in enumerate(allowed_sets)]
-    chosen, out = vectors.FILTER_PROBE_EXPONENT, {}
+    chosen, out = vectors.FILTERED_SEEN, {}
     try:
-        for exponent in sorted({1.0, 0.75, 0.5, 0.25, chosen}):
-            vectors.FILTER_PROBE_EXPONENT = exponent
+        for seen in sorted({6_000, 12_000, 24_000, 48_000, chosen}):
+            vectors.FILTERED_SEEN = seen
             lat, rc = [], []
             for i, allowed in enumerate(allowed_sets):
                 t0 = time.perf_counter()
@@ -392,9 +392,9 @@ def filter_sweep(proj, flat, qvecs, allowed_sets) -> dict:  # noqa: ANN001
                 lat.append(time.perf_counter() - t0)
                 want = [x for x in exact[i] if x >= 0]
                 rc.append(len(set(got[:10]) & set(want)) / max(1, len(want)))
-            out[exponent] = (round(float(np.mean(rc)), 3), round(pct(lat, 50), 2))
+            out[seen] = (round(float(np.mean(rc)), 3), round(pct(lat, 50), 2))
     finally:
-        vectors.FILTER_PROBE_EXPONENT = chosen
+        vectors.FILTERED_SEEN = chosen
     return out
 
 
