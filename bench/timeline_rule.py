@@ -3,7 +3,9 @@
 For each gold timeline sentence, the article sentences sharing most content words with it
 (cheap lexical overlap) stand in for "the passage that reports it"; each candidate rule gives
 those sentences (alone, and with a neighbour either side, like a passage) a timeline date, and
-the bench counts how often it equals the gold date. No topic is special-cased.
+the bench counts how often it equals the gold date. "+lead" rules also let a sentence that
+names no day of its own take the day its article's lead passage reports (``follow_lead``, as
+the build does). No topic is special-cased.
 
     python bench/timeline_rule.py [/work/shared/data/t17_dev] [--top 3] [--min-overlap 0.4]
 """
@@ -19,14 +21,18 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from index.chunk import chunk_text  # noqa: E402
 from index.dates import (  # noqa: E402
     DEFAULT_RULE,
     TimelineRule,
     extract_event_dates,
+    follow_lead,
+    lead_day,
     timeline_date,
 )
 
@@ -42,6 +48,7 @@ class Sentence:
     published: dt.date
     text: str  # the sentence
     window: str  # it with one sentence either side, like a passage
+    lead: str  # its article's first passage
 
 
 def _words(text: str) -> set[str]:
@@ -55,8 +62,10 @@ def _load_topic(folder: Path) -> tuple[list[Sentence], list[tuple[dt.date, str]]
             art = json.loads(line)
             lines = [s.strip() for s in art["text"].split("\n") if s.strip()]
             pub = dt.date.fromisoformat(art["date"])
+            chunks = chunk_text(art["text"])
+            lead = chunks[0].text if chunks else ""
             for i, s in enumerate(lines):
-                sents.append(Sentence(pub, s, " ".join(lines[max(0, i - 1):i + 2])))
+                sents.append(Sentence(pub, s, " ".join(lines[max(0, i - 1):i + 2]), lead))
     gold = []
     for line in (folder / "timeline.jsonl").read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
@@ -88,25 +97,45 @@ def _matches(sents: list[Sentence], gold: list[tuple[dt.date, str]], top: int,
     return pairs
 
 
-def _rules() -> dict[str, TimelineRule | None]:
-    rules: dict[str, TimelineRule | None] = {"published": None}
+Rule = tuple[TimelineRule | None, bool]  # (None: publication date), follow the lead
+
+
+def _rules() -> dict[str, Rule]:
+    rules: dict[str, Rule] = {"published": (None, False)}
     for before in (0, 1, 2, 3, 7, 14, 31, 366):
         for after in (0, 1, 3, 7):
             rule = TimelineRule(before, after)
             mark = " (default)" if rule == DEFAULT_RULE else ""
-            rules[f"before<={before} after<={after}{mark}"] = rule
+            rules[f"before<={before} after<={after}{mark}"] = (rule, False)
+    for before in (1, 3, 7):
+        rules[f"before<={before} after<=0 +lead"] = (TimelineRule(before, 0), True)
     return rules
 
 
-def _score(pairs: list[tuple[dt.date, Sentence]], rules: dict[str, TimelineRule | None],
+def _date(s: Sentence, text: str, rule: Rule) -> dt.date:
+    timeline, lead = rule
+    if timeline is None:
+        return s.published
+    events = extract_event_dates(text, s.published)
+    day = timeline_date(events, s.published, text, timeline)
+    if not lead:
+        return day
+    return follow_lead(events, day, s.published, _lead(s.lead, s.published, timeline))
+
+
+@cache
+def _lead(text: str, published: dt.date, rule: TimelineRule) -> dt.date | None:
+    events = extract_event_dates(text, published)
+    return lead_day(events, timeline_date(events, published, text, rule))
+
+
+def _score(pairs: list[tuple[dt.date, Sentence]], rules: dict[str, Rule],
            field: str) -> dict[str, float]:
     hits: Counter[str] = Counter()
     for gold, s in pairs:
         text = getattr(s, field)
-        events = extract_event_dates(text, s.published)
         for name, rule in rules.items():
-            got = s.published if rule is None else timeline_date(events, s.published, text, rule)
-            hits[name] += got == gold
+            hits[name] += _date(s, text, rule) == gold
     return {name: hits[name] / max(1, len(pairs)) for name in rules}
 
 

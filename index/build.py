@@ -210,7 +210,7 @@ class _Builder:
     def _flush(self, pending: _Pending) -> None:
         if not pending.articles:
             return
-        from index.dates import extract_event_dates, timeline_date
+        from index.dates import extract_event_dates, follow_lead, lead_day, timeline_date
 
         texts = [embed_text(a.title, c.text) for a, c in pending.chunks]
         hashes = [text_hash(t) for t in texts]
@@ -218,6 +218,7 @@ class _Builder:
         first_id = int(self.meta.get("next_passage_id", "1"))
         ids = list(range(first_id, first_id + len(texts)))
         passages = []
+        lead: dt.date | None = None
         for pid, h, (art, c) in zip(ids, hashes, pending.chunks, strict=True):
             row = self.prepared.chunks[art.article_id][c.ordinal] if self.prepared else None
             if row is not None:
@@ -226,6 +227,9 @@ class _Builder:
             else:
                 events = extract_event_dates(c.text, art.published)
                 day = timeline_date(events, art.published, c.text)
+            # an article's chunks arrive in order, its lead first (for the Ray path too)
+            lead = lead_day(events, day) if c.ordinal == 0 else lead
+            day = follow_lead(events, day, art.published, lead)
             passages.append(NewPassage(
                 passage_id=pid, article_id=art.article_id, ordinal=c.ordinal, start=c.start,
                 end=c.end, text=c.text, text_hash=h, event_dates=events, timeline_date=day))

@@ -582,3 +582,45 @@ def timeline_date(event_dates: Sequence[EventDate], published: dt.date | None, t
         if -rule.max_before <= (ev.date - published).days <= rule.max_after:
             return ev.date
     return published
+
+
+
+def states_day(event_dates: Sequence[EventDate], day: dt.date | None) -> bool:
+    """Whether the passage names ``day`` as a single day ("on Tuesday", "Jan. 25")."""
+    return day is not None and any(is_single_day(e) and e.date == day for e in event_dates)
+
+
+def lead_day(event_dates: Sequence[EventDate], day: dt.date | None) -> dt.date | None:
+    """The day an article's lead (first passage) reports, given its events and timeline date.
+
+    None when the lead names no day of its own: its date is then only the publication date.
+    """
+    return day if states_day(event_dates, day) else None
+
+
+def follow_lead(event_dates: Sequence[EventDate], day: dt.date | None,
+                published: dt.date | None, lead: dt.date | None) -> dt.date | None:
+    """A later passage's timeline date, given the day its article's lead reports.
+
+    News is written lead first: the first paragraph says when ("clashed on Tuesday"), the
+    rest tells the same day's story without repeating it. So a passage of a dated article
+    that names no day of its own is placed on its lead's day rather than on publication.
+    Measured with bench/timeline_rule.py and bench/timeline.py on Timeline17.
+    """
+    if published is None or lead is None or states_day(event_dates, day):
+        return day
+    return lead
+
+
+def day_spans(event_dates: Sequence[EventDate], day: dt.date | None,
+              text: str) -> tuple[tuple[int, int], ...]:
+    """Where the passage ``text`` reports ``day`` (its timeline date) as a single day.
+
+    Such a passage is placed on the timeline by what it says ("clashed on Tuesday"), not only
+    by when its article appeared. Only a day in a past-tense clause is reported: not a plan
+    ("will meet on Friday"), nor a day whose tense is unclear.
+    """
+    if day is None:
+        return ()
+    return tuple((e.start, e.end) for e in event_dates if is_single_day(e) and e.date == day
+                 and tense_near(text, e.start, e.end) == "past")

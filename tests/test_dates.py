@@ -14,7 +14,10 @@ from hypothesis import strategies as st
 from index.dates import (
     DEFAULT_RULE,
     TimelineRule,
+    day_spans,
     extract_event_dates,
+    follow_lead,
+    lead_day,
     timeline_date,
 )
 from index.models import EventDate
@@ -284,6 +287,92 @@ def test_timeline_date_on_seed_001() -> None:
     passage = text[at:text.index("\n", at)]
     events = extract_event_dates(passage, D(2025, 2, 19))
     assert timeline_date(events, D(2025, 2, 19), passage) == D(2025, 2, 18)
+
+
+def test_day_spans_point_at_a_reported_timeline_date() -> None:
+    text = "Protesters marched on Tuesday night. Officials met last week and will meet Friday."
+    pub = D(2025, 2, 19)  # a Wednesday
+    events = extract_event_dates(text, pub)
+    day = timeline_date(events, pub, text)
+    assert day == D(2025, 2, 18)
+    assert [text[s:e] for s, e in day_spans(events, day, text)] == ["Tuesday night"]
+    # the publication day is not named here, and no day means no span
+    assert day_spans(events, pub, text) == ()
+    assert day_spans(events, None, text) == ()
+    # "last week" is no single day; "will meet Friday" is a plan, not a reported day
+    for expr in ("last week", "Friday"):
+        (ev,) = [e for e in events if e.text == expr]
+        assert ev.date is not None and day_spans(events, ev.date, text) == ()
+
+
+def test_day_spans_need_a_past_tense_clause() -> None:
+    pub = D(2025, 2, 19)
+    for text, reported in [("The army clashed with crowds on Tuesday.", True),
+                           ("Leaders are set to meet on Tuesday.", False),
+                           ("Tuesday: a summary of events.", False)]:
+        events = extract_event_dates(text, pub)
+        assert bool(day_spans(events, D(2025, 2, 18), text)) == reported, text
+
+
+def _dated(text: str, pub: dt.date | None) -> tuple[tuple[EventDate, ...], dt.date | None]:
+    events = extract_event_dates(text, pub)
+    return events, timeline_date(events, pub, text)
+
+
+def test_later_passages_follow_the_day_their_lead_reports() -> None:
+    pub = D(2011, 1, 26)  # a Wednesday paper
+    lead = lead_day(*_dated("Thousands of protesters clashed with police in Cairo on Tuesday.", pub))
+    assert lead == D(2011, 1, 25)
+    body = _dated("Police fired tear gas and water cannons at the crowds.", pub)
+    assert body[1] == pub and follow_lead(*body, pub, lead) == D(2011, 1, 25)
+    # a passage that names its own day keeps it, even the publication day
+    own = _dated("On Wednesday the crowds came back.", pub)
+    assert follow_lead(*own, pub, lead) == pub
+    background = _dated("Mubarak has ruled since 1981.", pub)
+    assert follow_lead(*background, pub, lead) == D(2011, 1, 25)
+
+
+def test_a_lead_without_a_day_of_its_own_changes_nothing() -> None:
+    pub = D(2011, 1, 26)
+    assert lead_day(*_dated("Egypt's government faces its biggest protests in decades.", pub)) is None
+    assert lead_day(*_dated("Mubarak spoke last week about reforms.", pub)) is None  # no one day
+    body = _dated("Police fired tear gas.", pub)
+    assert follow_lead(*body, pub, None) == pub
+    # undated articles are left alone: an inherited day would look like a publication date
+    undated = _dated("Police fired tear gas.", None)
+    assert follow_lead(*undated, None, D(2011, 1, 25)) is None
+
+
+LEAD = ("Tens of thousands of protesters clashed with riot police in central Cairo on Tuesday, "
+        "in the largest demonstration Egypt has seen in a generation, witnesses and officials "
+        "said, as crowds filled the streets around the square and chanted against the "
+        "government of President Hosni Mubarak until late in the evening.")
+BODY = ("Police fired tear gas and water cannons at the crowds, and several hundred people "
+        "were detained in the capital and in the port city of Suez, according to rights "
+        "groups who counted the arrests, while hospitals treated dozens of injured marchers "
+        "and the interior ministry blamed the opposition for the unrest across the country.")
+
+
+@pytest.mark.parametrize("published", ["2011-01-26", None])
+def test_build_places_a_body_passage_on_its_lead_day(tmp_path: Path, published: str | None) -> None:
+    import json
+
+    from index.build import build_index
+    from index.embed import FakeEmbedder
+    from index.indexdir import open_index
+
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"title": "Clashes in Cairo", "date": published,
+                               "text": LEAD + "\n\n" + BODY}) + "\n", encoding="utf-8")
+    build_index([src], tmp_path / "ix", embedder=FakeEmbedder(16))
+    store = open_index(tmp_path / "ix").store
+    (aid,) = {p.article_id for p in store.passages(store.all_passage_ids()).values()}
+    lead, body = store.article_passages(aid)
+    if published:
+        assert lead.timeline_date == body.timeline_date == D(2011, 1, 25)
+        assert body.event_dates == ()  # the day is inherited, not found in the body
+    else:  # an undated article: "on Tuesday" resolves to nothing, so nothing is inherited
+        assert lead.timeline_date is None and body.timeline_date is None
 
 
 def test_dateparser_is_imported_lazily() -> None:
