@@ -27,6 +27,7 @@ from bot.rank import (
 )
 from bot.retrieve import Candidate, hybrid_search
 from index.build import embed_text
+from index.dates import day_spans
 from index.embed import Embedder, load_embedder
 from index.errors import IndexMismatch, TimelineError
 from index.indexdir import OpenIndex, open_index
@@ -204,13 +205,15 @@ class Bot:
                 return c.dense + PRERANK_COVERAGE * coverage(
                     weights, f"{articles[p.article_id].title}\n{p.text}")
             cands = sorted(cands, key=cheap, reverse=True)[:deep]
-        texts = [passages[c.passage_id].text for c in cands]
-        titles = [articles[passages[c.passage_id].article_id].title for c in cands]
+        chosen = [passages[c.passage_id] for c in cands]
+        texts = [p.text for p in chosen]
+        titles = [articles[p.article_id].title for p in chosen]
         own = [c.dense if embed_text(title, t) == t else None
                for c, t, title in zip(cands, texts, titles, strict=True)]
         matches = sentence_matches(self.embedder, qvec, texts, own)
-        items = [RankInput(passages[c.passage_id].text, articles[passages[c.passage_id].article_id].title,
-                           c.dense, c.fused, m) for c, m in zip(cands, matches, strict=True)]
+        items = [RankInput(p.text, title, c.dense, c.fused, m,
+                           day_spans(p.event_dates, p.timeline_date, p.text))
+                 for p, title, c, m in zip(chosen, titles, cands, matches, strict=True)]
         scores = self.reranker.scores(text, items, weights=weights)
         out = []
         for c, m, s in zip(cands, matches, scores, strict=True):

@@ -1,0 +1,74 @@
+"""The reranker's date feature: a passage whose answering sentence reports its day."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.rank import FeatureReranker, RankInput, SentenceMatch, says_its_day
+
+TEXT = "Crowds filled the square on Tuesday. Police watched. Shops stayed shut."
+DAY = (TEXT.index("Tuesday"), TEXT.index("Tuesday") + len("Tuesday"))
+SPANS = ((0, 36), (37, 51), (52, len(TEXT)))
+
+
+def item(sims: tuple[float, ...], day_spans: tuple[tuple[int, int], ...]) -> RankInput:
+    sims = sims + (0.1,) * (len(SPANS) - len(sims))
+    return RankInput(TEXT, "title", 0.5, 0.0, SentenceMatch(SPANS, sims), day_spans)
+
+
+def test_says_its_day_only_when_one_of_the_two_best_sentences_names_it() -> None:
+    assert says_its_day(item((0.8, 0.4), (DAY,)))
+    assert says_its_day(item((0.4, 0.8), (DAY,)))  # the lead-in of the best sentence
+    assert not says_its_day(item((0.3, 0.8, 0.7), (DAY,)))  # a side sentence
+    assert not says_its_day(item((0.8, 0.4), ()))
+    assert not says_its_day(RankInput("", "", 0.5, 0.0, SentenceMatch((), ()), (DAY,)))
+
+
+def test_reranker_adds_the_stated_day_weight_and_nothing_else() -> None:
+    rr = FeatureReranker()
+    plain, dated, aside = rr.scores("crowds square", [item((0.8, 0.4), ()), item((0.8, 0.4), (DAY,)),
+                                                      item((0.8, 0.4), ((52, 57),))], weights={})
+    assert dated - plain == pytest.approx(rr.w_stated_day) and rr.w_stated_day > 0
+    assert aside == pytest.approx(plain)
+    off = FeatureReranker(w_stated_day=0.0)
+    assert off.scores("q", [item((0.8, 0.4), (DAY,))], weights={}) == off.scores(
+        "q", [item((0.8, 0.4), ())], weights={})
+
+
+# Two reports of the same crowd, from different articles: the later one words the question a
+# little more closely, the earlier one says on which day it happened.
+CORPUS = [
+    {"title": "Crowds return to Tahrir Square", "date": "2011-01-26", "source": "Outlet A",
+     "text": "Tens of thousands of protesters poured into Cairo's Tahrir Square on Tuesday, "
+             "demanding that President Hosni Mubarak end his thirty-year rule.\n\nPolice fired "
+             "tear gas and water cannons at the crowds as night fell."},
+    {"title": "Egypt's opposition weighs its next move", "date": "2011-02-10",
+     "source": "Outlet B",
+     "text": "Opposition leaders met in Cairo to discuss strategy.\n\nTahrir Square is packed "
+             "with tens of thousands of protesters who demand an end to President Hosni "
+             "Mubarak's thirty-year rule.\n\nAnalysts said the army's position remained unclear."},
+]
+QUESTION = "Tens of thousands of protesters in Tahrir Square demand an end to Mubarak's rule"
+
+
+@pytest.mark.slow
+def test_real_model_prefers_the_excerpt_that_reports_its_day(tmp_path: Path, real_embedder):
+    import datetime as dt
+
+    from bot.engine import Bot
+    from index.build import build_index
+    from index.indexdir import open_index
+
+    src = tmp_path / "corpus.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in CORPUS) + "\n", encoding="utf-8")
+    build_index([src], tmp_path / "index", embedder=real_embedder)
+    index = open_index(tmp_path / "index")
+
+    without = Bot(index, real_embedder, reranker=FeatureReranker(w_stated_day=0.0))
+    assert without.ask(QUESTION, k=2).hits[0].article.source == "Outlet B"
+    top = Bot(index, real_embedder).ask(QUESTION, k=2).hits[0]
+    assert top.article.source == "Outlet A"
+    assert top.timeline_date == dt.date(2011, 1, 25)  # "on Tuesday", the day before publication
