@@ -188,7 +188,7 @@ def mapped_rss(path: Path) -> int:
     with open("/proc/self/smaps") as fh:
         for line in fh:
             if "-" in line.split(" ", 1)[0]:
-                inside = line.rstrip().endswith(str(path))
+                inside = line.rstrip().endswith(str(path.resolve()))
             elif inside and line.startswith("Rss:"):
                 total += int(line.split()[1]) * 1024
     return total
