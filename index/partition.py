@@ -74,11 +74,13 @@ def encode_parts(index: VectorIndex, ids: np.ndarray, vectors: np.ndarray, *,
         done, pending = ray.wait(pending, num_returns=1)
         try:
             raw = ray.get(done[0])
-        except ray.exceptions.RayError as err:  # retries spent: nothing was committed
+        except ray.exceptions.RayError as err:  # a raise, or retries spent: nothing committed
             for ref in pending:
                 ray.cancel(ref)
-            raise TimelineError(f"a FAISS part failed on the Ray cluster after {MAX_RETRIES} "
-                                f"retries ({type(err).__name__}); run the build again") from err
+            exc = getattr(err, "cause", None) or err  # a task's own exception, when it raised
+            cause = " ".join([type(exc).__name__, *str(exc).strip().splitlines()[-1:]])[:160]
+            raise TimelineError(f"a FAISS part could not be encoded on the Ray cluster ({cause}); "
+                                "run the build again") from err
         yield VectorIndex.from_bytes(raw)
 
 
