@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 SCHEMA_VERSION = 1
-DF_CACHE_WORDS = 50_000  # distinct question words whose counts are kept per generation
+CACHE_ENTRIES = 50_000  # derived values kept per generation (mostly question words' counts)
 # Passages a word is counted up to. A word in more of them is "common": BM25 scores every row a
 # word matches, so at 1M+ passages such a word costs tens of ms while adding little (low idf).
 COMMON_WORD_DOCS = 20_000
@@ -107,8 +107,7 @@ class Store:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._dates: tuple | None = None  # see _date_column
-        self._df: tuple[int, dict[str, int]] = (-1, {})  # see doc_freq
+        self._derived: tuple[int, dict] = (-1, {})  # see _cached
         conn = self.conn
         try:
             if create:
@@ -277,10 +276,9 @@ class Store:
         reloaded when a build commits a new generation (one cheap meta lookup per call)."""
         import numpy as np
 
-        gen = self._generation()
-        cached = self._dates
-        if cached is not None and cached[0] == gen:
-            return cached[1]
+        cache = self._cached()
+        if "dates" in cache:
+            return cache["dates"]
         rows = self.conn.execute("SELECT timeline_date, passage_id FROM passages "
                                  "WHERE timeline_date IS NOT NULL ORDER BY timeline_date")
         days, ids = [], []
@@ -291,8 +289,7 @@ class Store:
                    else np.zeros(0, np.int64))
         undated = np.fromiter((r[0] for r in self.conn.execute(
             "SELECT passage_id FROM passages WHERE timeline_date IS NULL")), dtype=np.int64)
-        column = (day_arr, np.array(ids, dtype=np.int64), undated)
-        self._dates = (gen, column)
+        column = cache["dates"] = (day_arr, np.array(ids, dtype=np.int64), undated)
         return column
 
     def sources(self) -> list[str]:
@@ -304,22 +301,27 @@ class Store:
         expr = or_query(fts_words(word))
         if not expr:
             return 0
-        # Every question counts its words; a common word costs ~10 ms at 1M passages, so counts
-        # are kept until a build commits a new generation.
-        gen = self._generation()
-        cached_gen, counts = self._df
-        if cached_gen != gen or len(counts) > DF_CACHE_WORDS:
-            counts = {}
-            self._df = (gen, counts)
-        key = f"{expr}\0{cap}"
-        if key not in counts:
+        # Every question counts its words; a common word costs ~10 ms at 1M passages.
+        cache = self._cached()
+        key = ("df", expr, cap)
+        if key not in cache:
             q = "SELECT count(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)"
-            counts[key] = int(self.conn.execute(q, (expr, cap)).fetchone()[0])
-        return counts[key]
+            cache[key] = int(self.conn.execute(q, (expr, cap)).fetchone()[0])
+        return cache[key]
 
     def _generation(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else 0
+
+    def _cached(self) -> dict:
+        """Values derived from the rows, kept until a build commits a new generation (one cheap
+        meta lookup per call); emptied, too, when it outgrows CACHE_ENTRIES."""
+        gen = self._generation()
+        cached_gen, cache = self._derived
+        if cached_gen != gen or len(cache) > CACHE_ENTRIES:
+            cache = {}
+            self._derived = (gen, cache)
+        return cache
 
     @contextmanager
     def read_snapshot(self) -> Iterator[int]:
