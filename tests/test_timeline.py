@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Bot
-from bot.timeline import MENTION_WEIGHT, PUBLISHED_WEIGHT, render_timeline, top_dates, vote_dates
+from bot.timeline import (
+    MENTION_WEIGHT,
+    PUBLISHED_WEIGHT,
+    expand_topic,
+    render_timeline,
+    top_dates,
+    vote_dates,
+)
 from index.embed import FakeEmbedder
 from index.indexdir import open_index
 from index.models import EventDate, Passage
@@ -66,6 +73,9 @@ def test_top_dates_oldest_first_n_respected_ties_deterministic():
     assert top_dates(votes, 0) == [] and top_dates({}, 3) == []
     shuffled = dict(reversed(list(votes.items())))
     assert top_dates(shuffled, 2) == top_dates(votes, 2)
+    # relevance only breaks ties: Jan 4's more relevant evidence beats Jan 2, not Jan 1
+    relevance = {D(2011, 1, 4): 0.9, D(2011, 1, 2): 0.5, D(2011, 1, 3): 1.0}
+    assert [d for d, _ in top_dates(votes, 2, relevance)] == [D(2011, 1, 1), D(2011, 1, 4)]
 
 
 def test_timeline_on_fake_index(fake_index: Path):
@@ -78,6 +88,26 @@ def test_timeline_on_fake_index(fake_index: Path):
         assert all(d.date == h.passage.timeline_date or
                    any(e.date == d.date for e in h.passage.event_dates) for h in d.hits)
     assert "Timeline: Kallas Russia peace" in render_timeline(tl)
+
+
+def test_expand_topic_moves_toward_relevant_passages_only(fake_index: Path):
+    import numpy as np
+
+    from index.store import Filter
+
+    emb = FakeEmbedder(64)
+    index = open_index(fake_index)
+    everything = Filter(None, None, ())
+    qvec = emb.embed(["Kallas Russia"])[0]
+    moved = expand_topic(index, qvec, "Kallas Russia", everything)
+    assert abs(float(np.linalg.norm(moved)) - 1.0) < 1e-5
+    # the seeds are the topic's own keyword hits: the moved query sits nearer their centroid
+    seeds = [pid for pid, _ in index.store.keyword_search("Kallas Russia", 20)]
+    centroid = index.vectors.reconstruct(seeds).mean(axis=0)
+    assert float(moved @ centroid) > float(qvec @ centroid) + 0.05
+    # a topic nothing in the corpus is about has no seeds and is left alone
+    junk = emb.embed(["zzqx"])[0]
+    assert np.array_equal(expand_topic(index, junk, "zzqx", everything), junk)
 
 
 def test_cli_timeline_json_shape(fake_index: Path):
@@ -109,3 +139,17 @@ def test_kallas_timeline_with_the_real_model(real_bot: Bot):
             assert h.passage.timeline_date == d.date
             assert "kallas" in (h.passage.text + h.article.title).lower() or \
                 "russia" in h.passage.text.lower()
+
+
+@pytest.mark.slow
+def test_one_word_topic_timeline_with_the_real_model(real_bot: Bot,
+                                                      monkeypatch: pytest.MonkeyPatch):
+    """"Alaska" alone sits below the relevance floor of every passage; its expansion finds the
+    August 15 summit, quoted from a passage that names it."""
+    tl = real_bot.timeline("Alaska", n_dates=5)
+    assert D(2025, 8, 15) in [d.date for d in tl.dates]
+    summit = next(d for d in tl.dates if d.date == D(2025, 8, 15))
+    assert any("Alaska" in h.passage.text for h in summit.hits)
+    assert real_bot.timeline("zzqx", n_dates=5).dates == ()
+    monkeypatch.setattr("bot.timeline.FEEDBACK_WEIGHT", 0.0)
+    assert real_bot.timeline("Alaska", n_dates=5).dates == ()
