@@ -72,8 +72,8 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "t17_dev"
 DATA_ENV = "TIMELINE_BENCH_DATA"
 CACHE = ROOT / "bench" / ".cache" / "timeline"
-# A short query per topic folder: data, like the gold timelines. An unknown folder falls back
-# to its name, or to --query NAME=TEXT.
+# A short query per topic folder: data, like the gold timelines. Another folder takes
+# --query NAME=TEXT, else the words most of its articles use (corpus_query).
 TOPIC_QUERIES = {
     "egypt": "Egypt protests Mubarak",
     "finan": "financial crisis banks",
@@ -102,6 +102,20 @@ def read_gold(folder: Path) -> list[dict]:
 def read_raw_articles(folder: Path) -> list[dict]:
     with gzip.open(folder / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def corpus_query(articles: Sequence[dict], n: int = 3) -> str:
+    """The n words found in the most articles (English stop words, short words and numbers out):
+    a topic query for a folder nobody wrote one for, from its articles only, never its gold."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from index.store import fts_words
+
+    df: Counter[str] = Counter()
+    for a in articles:
+        df.update({w for w in fts_words(a["text"])
+                   if len(w) > 2 and not w.isdigit() and w not in ENGLISH_STOP_WORDS})
+    return " ".join(w for w, _ in sorted(df.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
 
 
 def date_f1(pred: set, gold: set) -> float:
@@ -164,7 +178,7 @@ def spread(items: list, n: int) -> list:
     return [items[i * len(items) // n] for i in range(n)]
 
 
-def run_topic(folder: Path, query: str, embedder, *, hits: bool, max_questions: int = 0,
+def run_topic(folder: Path, query: str | None, embedder, *, hits: bool, max_questions: int = 0,
               k: int = 5) -> Result:
     import numpy as np
 
@@ -182,7 +196,9 @@ def run_topic(folder: Path, query: str, embedder, *, hits: bool, max_questions: 
     ix = index_dir(cache, embedder)
     build_index([folder / "articles.jsonl.gz"], ix, embedder=embedder)
     bot = Bot(open_index(ix), embedder)
-    texts, chunk_dates = fixed_chunks(read_raw_articles(folder))
+    raw = read_raw_articles(folder)
+    query = query or corpus_query(raw)
+    texts, chunk_dates = fixed_chunks(raw)
     mat = cached_vectors(texts, embedder, cache)
     t_index = time.perf_counter() - t0
 
@@ -210,7 +226,7 @@ def run_topic(folder: Path, query: str, embedder, *, hits: bool, max_questions: 
             best = np.argsort(-(mat @ qv))[:k]
             hb += any(chunk_dates[i] == day for i in best)
         hit_p, hit_b = hp / len(questions), hb / len(questions)
-    print(f"  {topic}: indexed in {t_index:.0f}s, evaluated in "
+    print(f"  {topic} ({query!r}): indexed in {t_index:.0f}s, evaluated in "
           f"{time.perf_counter() - t0 - t_index:.0f}s: hit@5 {hit_p:.3f} vs {hit_b:.3f}, "
           f"F1 {f1_project:.3f} vs {f1_base:.3f}", file=sys.stderr)
     return Result(topic, len(questions), len(gold_dates), hit_p, hit_b, f1_project, f1_base)
@@ -246,6 +262,9 @@ def main() -> int:
     p.add_argument("--topics", default=None, help="comma-separated topic folders (default: all)")
     p.add_argument("--query", action="append", default=[], metavar="TOPIC=TEXT",
                    help="the timeline query of a topic folder (repeatable)")
+    p.add_argument("--corpus-queries", action="store_true",
+                   help="every topic's query from its articles (corpus_query), as for a folder "
+                        "nobody wrote one for")
     p.add_argument("--model", default=None)
     p.add_argument("--max-questions", type=int, default=0,
                    help="gold sentences asked per topic, evenly spread (default 0: all; 40 is "
@@ -253,7 +272,7 @@ def main() -> int:
     p.add_argument("--no-hits", action="store_true", help="only Date-F1 (quick, for tuning)")
     args = p.parse_args()
 
-    queries = dict(TOPIC_QUERIES)
+    queries = {} if args.corpus_queries else dict(TOPIC_QUERIES)
     queries.update(q.split("=", 1) for q in args.query)
     folders = sorted(f for f in args.data.iterdir() if (f / "timeline.jsonl").exists())
     if args.topics:
@@ -264,7 +283,7 @@ def main() -> int:
         return 2
     t0 = time.perf_counter()
     embedder = load_embedder(args.model)
-    results = [run_topic(f, queries.get(f.name, f.name), embedder, hits=not args.no_hits,
+    results = [run_topic(f, queries.get(f.name), embedder, hits=not args.no_hits,
                           max_questions=args.max_questions)
                for f in folders]
     print(f"data: {args.data} · model: {embedder.name} · {time.perf_counter() - t0:.0f}s")
