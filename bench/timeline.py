@@ -204,7 +204,7 @@ def run_topic(folder: Path, query: str | None, embedder, *, hits: bool, max_ques
     import numpy as np
 
     from bot.engine import Bot
-    from bot.timeline import CANDIDATES_PER_DATE, MIN_CANDIDATES
+    from bot.timeline import voting_pool
     from index.build import build_index
     from index.indexdir import open_index
 
@@ -235,7 +235,7 @@ def run_topic(folder: Path, query: str | None, embedder, *, hits: bool, max_ques
     sims = mat @ np.asarray(embedder.embed([query]))[0]
     ranked = [i for i in np.argsort(-sims)
               if not gold_span or min(gold_dates) <= chunk_dates[i] <= max(gold_dates)]
-    top = ranked[:max(MIN_CANDIDATES, CANDIDATES_PER_DATE * n_dates)]
+    top = ranked[:voting_pool(n_dates)]
     counts = Counter(chunk_dates[i] for i in top)
     first = {}
     for r, i in enumerate(top):

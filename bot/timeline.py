@@ -84,8 +84,7 @@ def build_timeline(bot: Bot, topic: str, *, n_dates: int = 8, per_date: int = 2,
         return Timeline(req.question, (), tq.understood)
     flt = Filter(lo, hi, req.sources)
     qvec = expand_topic(index, bot.embedder.embed([text])[0], text, flt)
-    cands = [c for c in hybrid_search(index, qvec, text, flt,
-                                      pool=max(MIN_CANDIDATES, CANDIDATES_PER_DATE * n_dates))
+    cands = [c for c in hybrid_search(index, qvec, text, flt, pool=voting_pool(n_dates))
              if c.dense >= RELEVANCE_FLOOR]
     passages = index.store.passages([c.passage_id for c in cands])
     articles = index.store.articles(p.article_id for p in passages.values())
@@ -106,6 +105,11 @@ def build_timeline(bot: Bot, topic: str, *, n_dates: int = 8, per_date: int = 2,
         scored = bot.score(index, qvec, text, about[: 3 * per_date])
         dates.append(TimelineDate(day, score, tuple(merge_duplicates(index, scored, per_date))))
     return Timeline(req.question, tuple(d for d in dates if d.hits), tq.understood)
+
+
+def voting_pool(n_dates: int) -> int:
+    """How many candidates a timeline of n dates reads before the relevance floor."""
+    return max(MIN_CANDIDATES, CANDIDATES_PER_DATE * n_dates)
 
 
 def expand_topic(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter) -> np.ndarray:
