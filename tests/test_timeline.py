@@ -153,3 +153,23 @@ def test_one_word_topic_timeline_with_the_real_model(real_bot: Bot,
     assert real_bot.timeline("zzqx", n_dates=5).dates == ()
     monkeypatch.setattr("bot.timeline.FEEDBACK_WEIGHT", 0.0)
     assert real_bot.timeline("Alaska", n_dates=5).dates == ()
+
+
+def test_timeline_in_a_range_shows_no_day_outside_it(tmp_path: Path):
+    """A passage inside the range that recalls an older day votes for it; the older day must
+    not appear on a timeline the user limited to the range."""
+    from index.build import build_index
+
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    for i in range(3):
+        (corpus / f"a{i}.txt").write_text(
+            f"Talks resume\n\ndate 2025-03-1{i}\n\nThe envoys met again on Monday, a month after "
+            f"the ceasefire talks of February 20, 2025 collapsed in Riyadh. Ceasefire talks "
+            f"continue.\n", encoding="utf-8")
+    build_index([corpus], tmp_path / "index", embedder=FakeEmbedder(64))
+    bot = Bot(open_index(tmp_path / "index"), FakeEmbedder(64))
+    assert D(2025, 2, 20) in [d.date for d in bot.timeline("ceasefire talks", n_dates=5).dates]
+    ranged = bot.timeline("ceasefire talks", n_dates=5, date_from=D(2025, 3, 1))
+    days = [d.date for d in ranged.dates]
+    assert days and all(d >= D(2025, 3, 1) for d in days)
