@@ -168,12 +168,15 @@ class SentenceTransformerEmbedder:
 
             bar = tqdm(total=len(texts), desc="embedding", unit="passage")
         model = self._model
+        after = list(model)[1:]
         if self._openvino is not None:
+            # Runs on OpenVINO's threads, which may drop it last, so it must not hold the
+            # embedder: released there, the compiled model would join its own thread (abort).
             def done(rows: Sequence[int], tokens: dict, hidden: np.ndarray) -> None:
                 features = {k: torch.from_numpy(v) for k, v in tokens.items()}
                 features["token_embeddings"] = torch.from_numpy(hidden).float()
                 with torch.inference_mode():
-                    out[rows] = self._finish(features)
+                    out[rows] = _finish(after, features)
                 if bar is not None:
                     bar.update(len(rows))
 
@@ -183,22 +186,23 @@ class SentenceTransformerEmbedder:
             with torch.inference_mode(), _threads(1 if _busy() else threads):
                 for rows in batches:
                     features = model[0](_preprocess(model, [texts[i] for i in rows]))
-                    out[rows] = self._finish(features)
+                    out[rows] = _finish(after, features)
                     if bar is not None:
                         bar.update(len(rows))
         if bar is not None:
             bar.close()
         return out
 
-    def _finish(self, features: dict) -> np.ndarray:
-        """The modules after the transformer (pooling, ...), in float32, then L2 normalization."""
-        import torch
 
-        features = {k: v.float() if torch.is_tensor(v) and v.is_floating_point() else v
-                    for k, v in features.items()}
-        for module in list(self._model)[1:]:
-            features = module(features)
-        return torch.nn.functional.normalize(features["sentence_embedding"].float(), dim=1).numpy()
+def _finish(modules: Sequence[object], features: dict) -> np.ndarray:
+    """The modules after the transformer (pooling, ...), in float32, then L2 normalization."""
+    import torch
+
+    features = {k: v.float() if torch.is_tensor(v) and v.is_floating_point() else v
+                for k, v in features.items()}
+    for module in modules:
+        features = module(features)  # type: ignore[operator]
+    return torch.nn.functional.normalize(features["sentence_embedding"].float(), dim=1).numpy()
 
 
 def _busy() -> bool:

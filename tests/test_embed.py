@@ -164,3 +164,44 @@ def test_a_route_that_computes_garbage_is_refused(monkeypatch, model_cache, caps
     monkeypatch.delenv(embed.ROUTE_ENV, raising=False)
     assert load_embedder().route == "bf16"
     assert "openvino-bf16 unavailable" in capsys.readouterr().err
+
+
+def _reachable(roots: list[object], limit: int = 200_000) -> list[object]:
+    """Objects reachable from ``roots``, not through modules or classes (shared by everything)."""
+    import gc
+    import sys
+    import types
+
+    module_dicts = {id(m.__dict__) for m in list(sys.modules.values()) if hasattr(m, "__dict__")}
+    seen: dict[int, object] = {}
+    todo = list(roots)
+    while todo and len(seen) < limit:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, types.ModuleType | type) or id(obj) in module_dicts:
+            continue
+        seen[id(obj)] = obj
+        todo.extend(gc.get_referents(obj))
+    return list(seen.values())
+
+
+@pytest.mark.slow
+def test_openvino_callbacks_hold_no_openvino_object(monkeypatch, model_cache):
+    """OpenVINO's threads may drop the batch callback last. If it held the embedder, the compiled
+    model would be destroyed on its own stream thread, which then joins itself: the process
+    aborted at exit ("Resource deadlock avoided") in about a third of bench runs."""
+    from index import embed_openvino
+
+    e = load_embedder(route=embed.OPENVINO_ROUTE)
+    handed: list[object] = []
+    real_run = embed_openvino.OpenVinoTransformer.run
+
+    def spy(self, batches, texts, done):
+        handed.append(done)
+        return real_run(self, batches, texts, done)
+
+    monkeypatch.setattr(embed_openvino.OpenVinoTransformer, "run", spy)
+    vecs = e.embed([f"Passage {i} on the talks in Riyadh." for i in range(40)])
+    assert vecs.shape == (40, e.dim) and handed
+    held = _reachable(handed)
+    assert not {id(e), id(e._openvino)} & {id(o) for o in held}
+    assert not [o for o in held if type(o).__module__.startswith("openvino")]
