@@ -9,6 +9,7 @@ import pytest
 from bot.engine import Bot
 from bot.timeline import (
     MENTION_WEIGHT,
+    PLANNED_WEIGHT,
     PUBLISHED_WEIGHT,
     expand_topic,
     render_timeline,
@@ -32,11 +33,30 @@ def passage(pid: int, article: str, timeline: dt.date | None, *mentions: dt.date
 
 
 def test_vote_dates_counts_timeline_mentioned_and_published_days():
-    votes = vote_dates([(passage(1, "a", D(2011, 1, 25), D(2011, 1, 28)), D(2011, 1, 26), 1.0)])
-    assert votes == {D(2011, 1, 25): 1.0, D(2011, 1, 28): MENTION_WEIGHT,
+    votes = vote_dates([(passage(1, "a", D(2011, 1, 25), D(2011, 1, 20)), D(2011, 1, 26), 1.0)])
+    assert votes == {D(2011, 1, 25): 1.0, D(2011, 1, 20): MENTION_WEIGHT,
                      D(2011, 1, 26): PUBLISHED_WEIGHT}
     assert 0 < PUBLISHED_WEIGHT < MENTION_WEIGHT <= 1.0
     assert vote_dates([]) == {}
+
+
+def test_a_day_after_publication_votes_as_a_plan():
+    """An article can report days up to its own; a later day it names is only planned, and
+    the Feb 2013 sidebar of a scraped 2011 page is not evidence at all."""
+    published = D(2011, 2, 3)
+    votes = vote_dates([(passage(1, "a", published, D(2011, 2, 5), D(2013, 2, 11)), published,
+                         1.0)])
+    assert votes[D(2011, 2, 5)] == votes[D(2013, 2, 11)] == PLANNED_WEIGHT
+    assert 0 < PLANNED_WEIGHT < PUBLISHED_WEIGHT
+    # 32 copies of the sidebar do not outvote four articles reporting a day
+    sidebar = [(passage(i, f"s{i}", published, D(2013, 2, 11)), published, 1.0)
+               for i in range(32)]
+    reported = [(passage(100 + i, f"r{i}", D(2011, 2, 1)), D(2011, 2, 2), 1.0) for i in range(4)]
+    votes = vote_dates(sidebar + reported)
+    assert votes[D(2011, 2, 1)] > votes[D(2013, 2, 11)]
+    # an undated article has no "after": what it names still counts in full
+    assert vote_dates([(passage(1, "u", None, D(2013, 2, 11)), None, 1.0)]) == {
+        D(2013, 2, 11): MENTION_WEIGHT}
 
 
 def test_vote_dates_counts_each_article_once_per_day():
