@@ -54,6 +54,9 @@ def test_a_day_after_publication_votes_as_a_plan():
     reported = [(passage(100 + i, f"r{i}", D(2011, 2, 1)), D(2011, 2, 2), 1.0) for i in range(4)]
     votes = vote_dates(sidebar + reported)
     assert votes[D(2011, 2, 1)] > votes[D(2013, 2, 11)]
+    # with room to spare, an announced day still makes the timeline
+    only = vote_dates([(passage(1, "a", published, D(2011, 2, 5)), published, 1.0)])
+    assert [d for d, _ in top_dates(only, 3)] == [published, D(2011, 2, 5)]
     # an undated article has no "after": what it names still counts in full
     assert vote_dates([(passage(1, "u", None, D(2013, 2, 11)), None, 1.0)]) == {
         D(2013, 2, 11): MENTION_WEIGHT}
