@@ -97,10 +97,9 @@ def build_timeline(bot: Bot, topic: str, *, n_dates: int = 8, per_date: int = 2,
     articles = index.store.articles(p.article_id for p in passages.values())
     voters = [(passages[c.passage_id], articles[passages[c.passage_id].article_id].published,
                c.dense) for c in cands]
-    # Every relevant passage votes alike: above the floor, relevance weighting only hurt. It
-    # only breaks ties, which are common among days few articles mention.
-    # A passage in range may mention or be published on a day outside it: that day is not
-    # the timeline's to show.
+    # Every relevant passage votes alike: above the floor, relevance weighting only hurt (it
+    # only breaks ties, common among days few articles mention). A day outside the range that
+    # a passage inside it mentions or was published on is not the timeline's to show.
     votes = {day: v for day, v in vote_dates([(p, published, 1.0) for p, published, _ in voters])
              .items() if (lo is None or day >= lo) and (hi is None or day <= hi)}
     relevance: dict[dt.date, float] = defaultdict(float)

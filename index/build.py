@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -345,7 +346,10 @@ def planned_model(index_dir: Path, *, model: str | None, rebuild: bool) -> tuple
     """The model and route a build of ``index_dir`` will embed with, decided up front."""
     from index.embed import auto_routes, load_embedder
 
-    meta = {} if rebuild or not (index_dir / STORE_FILE).exists() else _meta(index_dir)
+    meta: dict[str, str] = {}
+    if not rebuild:
+        with _existing_store(index_dir) as store:
+            meta = store.meta() if store else {}
     name = model or meta.get("model") or default_model()
     if meta:
         check_compatible(index_dir, meta, model=name)
@@ -357,19 +361,19 @@ def planned_model(index_dir: Path, *, model: str | None, rebuild: bool) -> tuple
 
 
 def existing_article_ids(index_dir: Path) -> set[str]:
+    with _existing_store(index_dir) as store:
+        return store.article_ids() if store else set()
+
+
+@contextmanager
+def _existing_store(index_dir: Path) -> Iterator[Store | None]:
+    """The index's store opened read-only for a look before a build, None if there is none."""
     if not (index_dir / STORE_FILE).exists():
-        return set()
+        yield None
+        return
     store = Store(index_dir / STORE_FILE)
     try:
-        return {r[0] for r in store.conn.execute("SELECT article_id FROM articles")}
-    finally:
-        store.close()
-
-
-def _meta(index_dir: Path) -> dict[str, str]:
-    store = Store(index_dir / STORE_FILE)
-    try:
-        return store.meta()
+        yield store
     finally:
         store.close()
 

@@ -584,7 +584,6 @@ def timeline_date(event_dates: Sequence[EventDate], published: dt.date | None, t
     return published
 
 
-
 def states_day(event_dates: Sequence[EventDate], day: dt.date | None) -> bool:
     """Whether the passage names ``day`` as a single day ("on Tuesday", "Jan. 25")."""
     return day is not None and any(is_single_day(e) and e.date == day for e in event_dates)

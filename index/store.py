@@ -150,6 +150,9 @@ class Store:
         row = self.conn.execute("SELECT article_id FROM articles WHERE origin = ?", (origin,)).fetchone()
         return row[0] if row else None
 
+    def article_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT article_id FROM articles")}
+
     def has_article(self, article_id: str) -> bool:
         q = "SELECT 1 FROM articles WHERE article_id = ?"
         return self.conn.execute(q, (article_id,)).fetchone() is not None
