@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.answer import Hit, human_date
 from bot.query import validate
-from bot.retrieve import hybrid_search
+from bot.retrieve import Candidate, hybrid_search
 from index.models import Passage
 from index.store import Filter
 
@@ -75,11 +75,49 @@ class Timeline:
                            "passages": [h.to_json() for h in d.hits]} for d in self.dates]}
 
 
-def build_timeline(bot: Bot, topic: str, *, n_dates: int = 8, per_date: int = 2,
-                   date_from: dt.date | None = None, date_to: dt.date | None = None,
-                   sources: Sequence[str] = ()) -> Timeline:
-    """The n most important dates for a topic, oldest first, each with its best excerpts."""
-    from bot.engine import RELEVANCE_FLOOR, merge_duplicates
+@dataclass(frozen=True)
+class Voter:
+    """A retrieved passage above the relevance floor, with its article's publication day."""
+
+    candidate: Candidate
+    passage: Passage
+    published: dt.date | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a timeline is chosen from: the topic as read, its range, and the passages voting."""
+
+    topic: str
+    understood: str | None
+    text: str  # the topic without its time words, as searched
+    qvec: np.ndarray  # the expanded topic vector
+    lo: dt.date | None
+    hi: dt.date | None
+    voters: tuple[Voter, ...]
+
+    def votes(self) -> dict[dt.date, float]:
+        """Each day's vote. Every relevant passage votes alike: above the floor, relevance
+        weighting only hurt. A day outside the range that a passage inside it mentions or was
+        published on is not the timeline's to show."""
+        votes = vote_dates([(v.passage, v.published, 1.0) for v in self.voters])
+        return {day: s for day, s in votes.items()
+                if (self.lo is None or day >= self.lo) and (self.hi is None or day <= self.hi)}
+
+    def relevance(self) -> dict[dt.date, float]:
+        """Each day's most relevant evidence: the tie-break among equal votes, common among
+        days few articles mention."""
+        best: dict[dt.date, float] = defaultdict(float)
+        for v in self.voters:
+            for day in voted_days(v.passage, v.published):
+                best[day] = max(best[day], v.candidate.dense)
+        return dict(best)
+
+
+def gather_evidence(bot: Bot, topic: str, *, n_dates: int = 8, date_from: dt.date | None = None,
+                    date_to: dt.date | None = None, sources: Sequence[str] = ()) -> Evidence:
+    """The passages a timeline of n dates votes with; call it inside ``bot.snapshot()``."""
+    from bot.engine import RELEVANCE_FLOOR
     from bot.timeparse import combine_ranges, parse_time
 
     req = validate(topic, date_from=date_from, date_to=date_to, sources=tuple(sources))
@@ -87,33 +125,36 @@ def build_timeline(bot: Bot, topic: str, *, n_dates: int = 8, per_date: int = 2,
     tq = parse_time(req.question, as_of=bot.date_span[1])
     lo, hi = combine_ranges(tq.date_from, tq.date_to, req.date_from, req.date_to)
     text = tq.text.strip() or req.question
+    qvec = bot.embedder.embed([text])[0]
     if lo and hi and lo > hi:
-        return Timeline(req.question, (), tq.understood)
+        return Evidence(req.question, tq.understood, text, qvec, lo, hi, ())
     flt = Filter(lo, hi, req.sources)
-    qvec = expand_topic(index, bot.embedder.embed([text])[0], text, flt)
+    qvec = expand_topic(index, qvec, text, flt)
     cands = [c for c in hybrid_search(index, qvec, text, flt, pool=voting_pool(n_dates))
              if c.dense >= RELEVANCE_FLOOR]
     passages = index.store.passages([c.passage_id for c in cands])
     articles = index.store.articles(p.article_id for p in passages.values())
-    voters = [(passages[c.passage_id], articles[passages[c.passage_id].article_id].published,
-               c.dense) for c in cands]
-    # Every relevant passage votes alike: above the floor, relevance weighting only hurt (it
-    # only breaks ties, common among days few articles mention). A day outside the range that
-    # a passage inside it mentions or was published on is not the timeline's to show.
-    votes = {day: v for day, v in vote_dates([(p, published, 1.0) for p, published, _ in voters])
-             .items() if (lo is None or day >= lo) and (hi is None or day <= hi)}
-    relevance: dict[dt.date, float] = defaultdict(float)
-    for p, published, dense in voters:
-        for day in voted_days(p, published):
-            relevance[day] = max(relevance[day], dense)
+    voters = tuple(Voter(c, passages[c.passage_id],
+                         articles[passages[c.passage_id].article_id].published) for c in cands)
+    return Evidence(req.question, tq.understood, text, qvec, lo, hi, voters)
+
+
+def build_timeline(bot: Bot, topic: str, *, n_dates: int = 8, per_date: int = 2,
+                   date_from: dt.date | None = None, date_to: dt.date | None = None,
+                   sources: Sequence[str] = ()) -> Timeline:
+    """The n most important dates for a topic, oldest first, each with its best excerpts."""
+    from bot.engine import merge_duplicates
+
+    ev = gather_evidence(bot, topic, n_dates=n_dates, date_from=date_from, date_to=date_to,
+                         sources=sources)
     dates = []
-    for day, score in top_dates(votes, n_dates, relevance):
-        about = [c for c in cands if passages[c.passage_id].timeline_date == day] or [
-            c for c in cands if any(e.date == day for e in passages[c.passage_id].event_dates)]
-        about.sort(key=lambda c: -c.dense)
-        scored = bot.score(index, qvec, text, about[: 3 * per_date])
-        dates.append(TimelineDate(day, score, tuple(merge_duplicates(index, scored, per_date))))
-    return Timeline(req.question, tuple(d for d in dates if d.hits), tq.understood)
+    for day, score in top_dates(ev.votes(), n_dates, ev.relevance()):
+        about = [v for v in ev.voters if v.passage.timeline_date == day] or [
+            v for v in ev.voters if any(e.date == day for e in v.passage.event_dates)]
+        about.sort(key=lambda v: -v.candidate.dense)
+        scored = bot.score(bot.index, ev.qvec, ev.text, [v.candidate for v in about[: 3 * per_date]])
+        dates.append(TimelineDate(day, score, tuple(merge_duplicates(bot.index, scored, per_date))))
+    return Timeline(ev.topic, tuple(d for d in dates if d.hits), ev.understood)
 
 
 def voting_pool(n_dates: int) -> int:
