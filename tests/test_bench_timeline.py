@@ -43,7 +43,8 @@ def test_baseline_counts_publication_days_of_the_best_chunks_inside_the_span():
         "2009-01-03", "2009-01-09"}
 
 
-def _evidence(*voters: tuple[str, dt.date | None, dt.date | None], lo=None, hi=None) -> Evidence:
+def _evidence(*voters: tuple[str, dt.date | None, dt.date | None], lo: dt.date | None = None,
+              hi: dt.date | None = None) -> Evidence:
     """Evidence from (article, publication day, timeline day) triples, one passage each."""
     import numpy as np
 
