@@ -95,7 +95,7 @@ def open_index(path: Path, *, model: str | None = None, mmap: bool = True) -> Op
             raise IndexCorrupt(f"{path}: vector file holds {len(vectors)} vectors for "
                                f"{counts.passages} passages; {rebuild_hint(path)}")
         manifest = manifest_from_store(store, meta)
-        _repair_manifest(path, manifest)
+        _repair_manifest(path, store)
         return OpenIndex(path=path, manifest=manifest, store=store, vectors=vectors)
     except BaseException:
         store.close()
@@ -153,10 +153,17 @@ def write_manifest(path: Path, manifest: Manifest) -> None:
     atomic_write(path / MANIFEST_FILE, manifest.to_json())
 
 
-def _repair_manifest(path: Path, manifest: Manifest) -> None:
-    # A kill between the SQLite commit and the manifest write leaves it one step behind.
-    if read_manifest(path) != manifest and os.access(path, os.W_OK):
-        write_manifest(path, manifest)
+def _repair_manifest(path: Path, store: Store) -> None:
+    # A kill between the SQLite commit and the manifest write leaves it one step behind. Only
+    # the holder of the write lock writes it: a running build writes its own, and a reader
+    # writing beside it raced it for the temp file (a failed upload in bench/load.py).
+    if not os.access(path, os.W_OK):
+        return
+    with write_lock(path, wait=False) as held:
+        if held:
+            manifest = manifest_from_store(store, store.meta())
+            if read_manifest(path) != manifest:
+                write_manifest(path, manifest)
 
 
 def atomic_write(target: Path, text: str) -> None:
@@ -171,15 +178,21 @@ def atomic_write(target: Path, text: str) -> None:
 
 
 @contextmanager
-def write_lock(path: Path) -> Iterator[None]:
-    """One writer per index directory; readers never wait for it."""
+def write_lock(path: Path, *, wait: bool = True) -> Iterator[bool]:
+    """One writer per index directory; readers never wait for it. Yields whether it is held:
+    with ``wait=False``, False at once when another writer has it."""
     path.mkdir(parents=True, exist_ok=True)
     with open(path / LOCK_FILE, "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            held = True
+        except BlockingIOError:
+            held = False
+        try:
+            yield held
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            if held:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def now_iso() -> str:

@@ -14,7 +14,7 @@ import pytest
 from index.build import build_index
 from index.embed import FakeEmbedder
 from index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
-from index.indexdir import consistency_problems, open_index, read_manifest
+from index.indexdir import consistency_problems, open_index, read_manifest, write_lock
 from tests.conftest import ROOT, run_cli, seed, write_synthetic_corpus
 
 
@@ -203,6 +203,24 @@ def test_help_is_fast():
                          "trafilatura", "gradio") if f" {m}\n" in res.stderr or f"| {m}\n" in res.stderr]
     assert heavy == []
     assert time.perf_counter() - start < 10
+
+
+def test_a_reader_leaves_the_manifest_to_a_running_build(fake_index: Path):
+    """Opening an index while a build holds the write lock must not write the manifest: the
+    two raced for manifest.json.tmp, and the build's rename failed (an upload lost mid-load)."""
+    path = fake_index / "manifest.json"
+    current = json.loads(path.read_text())
+    path.write_text(json.dumps({**current, "passages": current["passages"] - 1}))
+    half_written = fake_index / "manifest.json.tmp"
+    with write_lock(fake_index):
+        half_written.write_text("the build's next manifest, half written")
+        open_index(fake_index).close()
+        assert half_written.read_text() == "the build's next manifest, half written"
+        assert read_manifest(fake_index).passages == current["passages"] - 1
+    half_written.unlink()
+    idx = open_index(fake_index)  # no build running: a stale manifest is repaired
+    assert consistency_problems(idx) == [] and read_manifest(fake_index).passages == current["passages"]
+    idx.close()
 
 
 def test_kill_at_random_moments_leaves_a_consistent_index(tmp_path: Path):
