@@ -29,8 +29,9 @@ Two single-threaded streams never wait for each other at OpenMP barriers, and sm
 activations in cache; the next batch is tokenized while the streams run. Converting the model to
 OpenVINO costs ~5 s once; the result is cached (``$TIMELINE_CACHE_DIR``, else
 ~/.cache/timeline-bot), so later loads take ~0.3 s. A question embeds in ~3.4 ms (fp32: ~11 ms).
-On a loaded machine (the older figure: fp32 14.7, torch bf16 51.5 passages/s) torch drops to one
-thread by itself (``_busy`` in index/embed.py); OpenVINO's streams are single-threaded anyway.
+On a loaded machine (the older figure: fp32 14.7, torch bf16 51.5 passages/s) one torch thread
+was ~1.8x faster than two, but torch's sums differ with its thread count, so the torch routes
+keep one count whatever the load (a question must land where the index put its text).
 """
 
 from __future__ import annotations

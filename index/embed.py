@@ -6,8 +6,7 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -182,8 +181,9 @@ class SentenceTransformerEmbedder:
 
             self._openvino.run(batches, texts, done)
         else:
-            threads = torch.get_num_threads()
-            with torch.inference_mode(), _threads(1 if _busy() else threads):
+            # One thread count always, whatever the load: bf16 sums differ between 1 and 2
+            # threads (up to 8e-4 a component), and a question must land where the index put it.
+            with torch.inference_mode():
                 for rows in batches:
                     features = model[0](_preprocess(model, [texts[i] for i in rows]))
                     out[rows] = _finish(after, features)
@@ -203,27 +203,6 @@ def _finish(modules: Sequence[object], features: dict) -> np.ndarray:
     for module in modules:
         features = module(features)  # type: ignore[operator]
     return torch.nn.functional.normalize(features["sentence_embedding"].float(), dim=1).numpy()
-
-
-def _busy() -> bool:
-    """Other processes hold the cores: then each OpenMP barrier waits for a preempted thread, and
-    one thread ran ~1.8x faster than two on a loaded 2-core VM. Results are bitwise the same."""
-    try:
-        return os.getloadavg()[0] >= (os.cpu_count() or 1)
-    except OSError:
-        return False
-
-
-@contextmanager
-def _threads(n: int) -> Iterator[None]:
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def _preprocess(model: object, texts: list[str]) -> dict:
