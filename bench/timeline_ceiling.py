@@ -62,7 +62,7 @@ from bench.timeline import (  # noqa: E402
     read_raw_articles,
     topic_bot,
 )
-from bot.timeline import Evidence, gather_evidence, top_dates  # noqa: E402
+from bot.timeline import Evidence, gather_evidence  # noqa: E402
 
 FEATURES = ("placed", "named past", "named ahead", "named later", "published", "weekend", "vote")
 PROTOCOLS = ("full", "span")
@@ -104,10 +104,6 @@ def day_features(ev: Evidence) -> tuple[list[dt.date], list[list[float]]]:
                                                           logs["vote"][i] - top["vote"]]
             for i, d in enumerate(days)]
     return days, rows
-
-
-def pick(scores: dict[dt.date, float], n: int, ev: Evidence) -> set[dt.date]:
-    return {d for d, _ in top_dates(scores, n, ev.relevance())}
 
 
 def ceiling(ev: Evidence, gold: frozenset[dt.date]) -> float:
@@ -166,9 +162,9 @@ def report(runs: Sequence[Run]) -> None:
             wrong = outside = 0
             for i, r in rows:
                 n, gold = len(r.gold), set(r.gold)
-                mine = pick(r.evidence.votes(), n, r.evidence)
+                mine = {d for d, _ in r.evidence.top_days(n)}
                 proj += date_f1(mine, gold)
-                rank += date_f1(pick(ranked[i], n, r.evidence), gold)
+                rank += date_f1({d for d, _ in r.evidence.top_days(n, ranked[i])}, gold)
                 ceil += ceiling(r.evidence, r.gold)
                 wrong += len(mine - gold)
                 outside += sum(not min(gold) <= d <= max(gold) for d in mine)

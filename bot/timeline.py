@@ -104,6 +104,11 @@ class Evidence:
         return {day: s for day, s in votes.items()
                 if (self.lo is None or day >= self.lo) and (self.hi is None or day <= self.hi)}
 
+    def top_days(self, n: int, scores: dict[dt.date, float] | None = None
+                 ) -> list[tuple[dt.date, float]]:
+        """The n best days by ``scores`` (the votes unless given), oldest first."""
+        return top_dates(self.votes() if scores is None else scores, n, self.relevance())
+
     def relevance(self) -> dict[dt.date, float]:
         """Each day's most relevant evidence: the tie-break among equal votes, common among
         days few articles mention."""
@@ -148,7 +153,7 @@ def build_timeline(bot: Bot, topic: str, *, n_dates: int = 8, per_date: int = 2,
     ev = gather_evidence(bot, topic, n_dates=n_dates, date_from=date_from, date_to=date_to,
                          sources=sources)
     dates = []
-    for day, score in top_dates(ev.votes(), n_dates, ev.relevance()):
+    for day, score in ev.top_days(n_dates):
         about = [v for v in ev.voters if v.passage.timeline_date == day] or [
             v for v in ev.voters if any(e.date == day for e in v.passage.event_dates)]
         about.sort(key=lambda v: -v.candidate.dense)
