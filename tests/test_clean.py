@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.clean import Cleaned, clean_text, normalize_line
-from index.ingest import read_file
+from index.read import read_file
 from index.models import Article
 
 SEEDS = Path(__file__).resolve().parent.parent / "data" / "articles"

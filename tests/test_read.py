@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from index import ingest
-from index.ingest import MAX_DECOMPRESSED_BYTES, SUPPORTED_SUFFIXES, read_file, read_paths
+from index.ingest import read_paths
 from index.models import Article, Skipped
 from index.pubdate import dateline_date, parse_date_value, split_header_marker
+from index.read import SUPPORTED_SUFFIXES, read_file, source
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 SEEDS = Path(__file__).resolve().parent.parent / "data" / "articles"
@@ -32,10 +32,21 @@ def _by_origin(items: list[Article | Skipped]) -> dict[str, Article | Skipped]:
     return {item.origin.rsplit("#", 1)[-1]: item for item in items}
 
 
-def test_contract_constants() -> None:
-    for suffix in (".txt", ".md", ".html", ".htm", ".jsonl", ".json", ".csv"):
-        assert suffix in SUPPORTED_SUFFIXES and suffix + ".gz" in SUPPORTED_SUFFIXES
-    assert MAX_DECOMPRESSED_BYTES == 512 * 1024 * 1024
+def test_every_supported_suffix_is_read_plain_and_gzipped(tmp_path: Path) -> None:
+    bodies = {".txt": "Title\n\nThe council met.\n", ".md": "# Title\n\nThe council met.\n",
+              ".html": "<html><body><article><p>The council met on Monday, officials said, "
+                       "and voted on the harbour tariff.</p></article></body></html>",
+              ".htm": "<html><body><article><p>The council met on Monday, officials said, "
+                      "and voted on the harbour tariff.</p></article></body></html>",
+              ".jsonl": '{"title": "Title", "text": "The council met."}\n',
+              ".json": '[{"title": "Title", "text": "The council met."}]',
+              ".csv": "title,text\nTitle,The council met.\n"}
+    assert set(SUPPORTED_SUFFIXES) == {*bodies, *(s + ".gz" for s in bodies)}
+    for suffix, body in bodies.items():
+        for name, data in ((f"a{suffix}", body.encode()), (f"a{suffix}.gz", gzip.compress(body.encode()))):
+            (tmp_path / name).write_bytes(data)
+            (item,) = read_file(tmp_path / name)
+            assert isinstance(item, Article) and "council met" in item.text, (name, item)
 
 
 # --- seeds -------------------------------------------------------------------------
@@ -329,7 +340,7 @@ def test_gz_text_equals_plain() -> None:
 # --- hostile input ------------------------------------------------------------------
 
 def test_gzip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "MAX_DECOMPRESSED_BYTES", 4096)
+    monkeypatch.setattr(source, "MAX_DECOMPRESSED_BYTES", 4096)
     bomb = tmp_path / "bomb.txt.gz"
     bomb.write_bytes(gzip.compress(b"Title\n\n" + b"A" * 1_000_000))
     assert len(bomb.read_bytes()) < 4096
