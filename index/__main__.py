@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from index.build import FLUSH_PASSAGES, build_index
+    from index.build import FLUSH_PASSAGES, BuildOptions, build_index
 
     index_dir = args.index_dir or default_index_dir()
     missing = [str(p) for p in args.paths if not p.exists()]
@@ -67,7 +67,8 @@ def _build(args: argparse.Namespace) -> int:
         return 0
     with _TerminalProgress() as progress:
         report = build_index(args.paths, index_dir, model=args.model, rebuild=args.rebuild,
-                             progress=progress, flush_every=args.batch_passages or FLUSH_PASSAGES)
+                             progress=progress,
+                             options=BuildOptions(flush_every=args.batch_passages or FLUSH_PASSAGES))
     print(report.summary())
     print(f"index: {index_dir}")
     return 0

@@ -1,23 +1,23 @@
-"""Build or update an index directory from files: read, chunk, date, embed, store.
+"""Build or update an index directory: walk → read → prepare (chunk, date) → embed → store.
 
 Incremental by content hash: an unchanged article costs a lookup, a changed one replaces its old
-passages, and a passage whose text was embedded before reuses that vector.
+passages, and a passage whose text was embedded before reuses that vector. Reading and preparing
+the next batch runs in a thread while this batch is embedded and stored (index/pipeline.py);
+batches are committed in reading order with the crash-safe protocol of index/indexdir.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from index.chunk import chunk_text
 from index.config import default_model
-from index.embed import Embedder, load_embedder
-from index.errors import IndexCorrupt, IndexMismatch, TimelineError
+from index.embed import Embedder, embed_text, load_embedder
+from index.errors import IndexCorrupt, IndexMismatch
 from index.faults import fault_point
 from index.indexdir import (
     MANIFEST_FILE,
@@ -30,12 +30,21 @@ from index.indexdir import (
     write_lock,
     write_manifest,
 )
-from index.models import Article, Chunk, Skipped
-from index.store import SCHEMA_VERSION, NewPassage, Store, dates_from_json
+from index.ingest import read_paths
+from index.models import Article, Skipped
+from index.pipeline import run_ahead
+from index.prepare import Prepared, prepare, text_hash
+from index.store import SCHEMA_VERSION, NewPassage, Store
+from index.timings import StageTimes, recording
 from index.vectors import IVF_SQ8, Adder, VectorIndex, kind_for, nlist_for
 
 if TYPE_CHECKING:
     import numpy as np
+
+# embed_text and text_hash: still importable from here for callers not yet moved to
+# index.embed / index.prepare.
+__all__ = ["FLUSH_PASSAGES", "BuildOptions", "BuildReport", "Progress", "build_articles",
+           "build_index", "embed_text", "existing_article_ids", "planned_model", "text_hash"]
 
 # (stage, done, total or None): the CLI draws it on a terminal, the app in the page.
 Progress = Callable[[str, int, "int | None"], None]
@@ -45,6 +54,20 @@ FLUSH_PASSAGES = 2048
 # The file is then rewritten ~log(N) times while small and every 100k passages when large,
 # not N/2048 times (quadratic I/O: ~280 GB written for 1.15M headlines at 2048 per batch).
 MAX_FLUSH_PASSAGES = 100_000
+# Batches prepared ahead of the one being embedded: enough to keep embedding busy, few enough
+# that memory stays a few batches.
+PREPARE_AHEAD = 2
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build batches and lays out vectors; the defaults suit one machine."""
+
+    flush_every: int = FLUSH_PASSAGES  # passages per commit, at least
+    # passages above which FAISS switches from exact flat to IVF-SQ8 (default
+    # index.vectors.IVF_THRESHOLD or $TIMELINE_IVF_THRESHOLD)
+    ivf_threshold: int | None = None
+    add: Adder | None = None  # puts new vectors into FAISS; default VectorIndex.add
 
 
 @dataclass(frozen=True)
@@ -58,6 +81,7 @@ class BuildReport:
     reused: int
     skipped: tuple[Skipped, ...]
     added_titles: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (index.timings)
 
     def summary(self) -> str:
         """One line for a person; each skipped input named with its reason."""
@@ -71,64 +95,49 @@ class BuildReport:
 
 
 @dataclass
-class _Pending:
-    replaced: list[str] = field(default_factory=list)
-    articles: list[Article] = field(default_factory=list)
-    chunks: list[tuple[Article, Chunk]] = field(default_factory=list)
-
-
-def embed_text(title: str, passage_text: str) -> str:
-    """What gets embedded: the title travels with every passage, so it is never lost.
-
-    A headline-only record (the title is the whole text) is embedded once, not twice: the same
-    vector direction at half the tokens, which matters at a million headlines.
-    """
-    if not title or passage_text.strip() == title.strip():
-        return passage_text
-    return f"{title}\n{passage_text}"
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+class _Batch:
+    replaced: list[str] = field(default_factory=list)  # article ids whose origin changed
+    prepared: list[Prepared] = field(default_factory=list)
+    passages: int = 0
 
 
 def build_index(paths: Sequence[str | Path], index_dir: str | Path, *, model: str | None = None,
                 embedder: Embedder | None = None, rebuild: bool = False,
-                progress: Progress | None = None, flush_every: int = FLUSH_PASSAGES,
-                ivf_threshold: int | None = None,
-                articles: Iterable[Article | Skipped] | None = None,
-                prepared: Prepared | None = None, add: Adder | None = None) -> BuildReport:
-    """Add or update ``paths`` in ``index_dir``; the vector layout follows the corpus size.
+                progress: Progress | None = None,
+                options: BuildOptions | None = None) -> BuildReport:
+    """Add or update ``paths`` in ``index_dir``; the vector layout follows the corpus size."""
+    return build_articles(read_paths(paths), index_dir, model=model, embedder=embedder,
+                          rebuild=rebuild, progress=progress, options=options)
 
-    ``ivf_threshold``: passages above which FAISS switches from exact flat to IVF-SQ8 (default
-    ``index.vectors.IVF_THRESHOLD`` or ``$TIMELINE_IVF_THRESHOLD``).
-    ``articles`` replaces reading ``paths``, and ``prepared`` supplies passages, dates and
-    vectors computed elsewhere (the Ray path): the same builder then writes the same index.
-    ``add`` puts new vectors into FAISS (default ``VectorIndex.add``; the Ray path encodes IVF
-    partitions in parallel and merges them, ``index/partition.py``).
-    """
-    from index.ingest import read_paths
 
+def build_articles(items: Iterable[Article | Skipped], index_dir: str | Path, *,
+                   model: str | None = None, embedder: Embedder | None = None,
+                   rebuild: bool = False, progress: Progress | None = None,
+                   options: BuildOptions | None = None,
+                   prepare_article: Callable[[Article], Prepared] = prepare) -> BuildReport:
+    """Add already-read articles; ``prepare_article`` may hand back passages prepared elsewhere
+    (the Ray path, with an embedder that returns their vectors): the same builder then writes
+    the same index."""
     index_dir = Path(index_dir)
     with write_lock(index_dir):
         if rebuild:
             _clear(index_dir)
         builder = _Builder(index_dir, model=model, embedder=embedder, progress=progress,
-                           ivf_threshold=ivf_threshold, prepared=prepared, add=add)
+                           options=options or BuildOptions(), prepare_article=prepare_article)
         try:
-            return builder.run(read_paths(paths) if articles is None else articles, flush_every)
+            return builder.run(items)
         finally:
             builder.store.close()
 
 
 class _Builder:
     def __init__(self, index_dir: Path, *, model: str | None, embedder: Embedder | None,
-                 progress: Progress | None, ivf_threshold: int | None = None,
-                 prepared: Prepared | None = None, add: Adder | None = None) -> None:
+                 progress: Progress | None, options: BuildOptions,
+                 prepare_article: Callable[[Article], Prepared]) -> None:
         self.dir = index_dir
-        self.adder = add
-        self.prepared = prepared
-        self.ivf_threshold = ivf_threshold
+        self.options = options
+        self.prepare_article = prepare_article
+        self.times = StageTimes()
         self.store = Store(index_dir / STORE_FILE, create=True)
         self.meta = self.store.meta()
         self.model = embedder.name if embedder else (model or self.meta.get("model") or default_model())
@@ -143,46 +152,69 @@ class _Builder:
                 raise IndexCorrupt(f"{index_dir}: vectors and passages disagree; "
                                    f"{rebuild_hint(index_dir)}")
         remove_stale_files(index_dir, self.meta.get("vectors_file"))
+        # producer counts (read thread) and consumer counts (embed thread) are separate keys
         self.stats = dict(new=0, replaced=0, unchanged=0, passages_added=0, passages_removed=0,
                           embedded=0, reused=0)
         self.skipped: list[Skipped] = []
         self.added_titles: list[str] = []
+        self._embedding = False  # reading progress is shown only while nothing is embedded
 
     @property
     def embedder(self) -> Embedder:
         # Loaded on first need: a rebuild of an unchanged folder never loads the model.
-        if self._embedder is None and self.prepared is not None:
-            self._embedder = _PreparedEmbedder(self.model, self.prepared)
         if self._embedder is None:
-            # an existing index keeps the route its vectors were made with
-            self._embedder = load_embedder(self.model, route=self.meta.get("embedding_route"))
+            with self.times.stage("load"):
+                # an existing index keeps the route its vectors were made with
+                self._embedder = load_embedder(self.model, route=self.meta.get("embedding_route"))
         if self.meta.get("dim") and int(self.meta["dim"]) != self._embedder.dim:
             raise IndexMismatch(f"{self.dir} holds {self.meta['dim']}-dimensional vectors, "
                                 f"{self.model} gives {self._embedder.dim}; {rebuild_hint(self.dir)}")
         return self._embedder
 
-    def run(self, items: Iterable[Article | Skipped], flush_every: int) -> BuildReport:
-        pending = _Pending()
+    def run(self, items: Iterable[Article | Skipped]) -> BuildReport:
+        with recording(self.times):
+            for batch in run_ahead(self._batches(items), depth=PREPARE_AHEAD, name="build-read"):
+                self._flush(batch)
+        return BuildReport(**self.stats, skipped=tuple(self.skipped),
+                           added_titles=tuple(self.added_titles), timings=self.times.as_dict())
+
+    # -- producer: read, admit, prepare (a thread of its own) ------------------------------
+
+    def _batches(self, items: Iterable[Article | Skipped]) -> Iterator[_Batch]:
+        batch = _Batch()
         seen_origins: set[str] = set()
         seen_ids: set[str] = set()
-        read = 0
-        for item in items:
-            read += 1
-            self.progress("reading", read, None)
+        stored = self.store.counts().passages
+        for n, item in enumerate(self._timed_read(items), 1):
+            if not self._embedding:
+                self.progress("reading", n, None)
             if isinstance(item, Skipped):
                 self.skipped.append(item)
                 continue
-            if not self._admit(item, pending, seen_origins, seen_ids):
+            if not self._admit(item, batch, seen_origins, seen_ids):
                 continue
-            stored = len(self.vectors) if self.vectors is not None else 0
-            if len(pending.chunks) >= max(flush_every, min(MAX_FLUSH_PASSAGES, stored // 4)):
-                self._flush(pending)
-                pending = _Pending()
-        self._flush(pending)
-        s = self.stats
-        return BuildReport(**s, skipped=tuple(self.skipped), added_titles=tuple(self.added_titles))
+            if batch.passages >= max(self.options.flush_every, min(MAX_FLUSH_PASSAGES, stored // 4)):
+                stored += batch.passages
+                yield batch
+                batch = _Batch()
+        if batch.prepared:
+            yield batch
 
-    def _admit(self, art: Article, pending: _Pending, seen_origins: set[str],
+    def _timed_read(self, items: Iterable[Article | Skipped]) -> Iterator[Article | Skipped]:
+        """``items``, with the time spent reading them (less cleaning, timed apart) as "read"."""
+        it = iter(items)
+        while True:
+            start, cleaning = time.perf_counter(), self.times.get("clean")
+            try:
+                item = next(it)
+            except StopIteration:
+                return
+            finally:
+                spent = time.perf_counter() - start
+                self.times.add("read", spent - (self.times.get("clean") - cleaning))
+            yield item
+
+    def _admit(self, art: Article, batch: _Batch, seen_origins: set[str],
                seen_ids: set[str]) -> bool:
         aid = art.article_id
         if art.origin in seen_origins or aid in seen_ids:
@@ -193,54 +225,42 @@ class _Builder:
         if self.store.has_article(aid):
             self.stats["unchanged"] += 1
             return False
-        chunks = self._chunks(art)
-        if not chunks:
+        prepared = self.prepare_article(art)
+        if not prepared.passages:
             self.skipped.append(Skipped(art.origin, "no text left after cleaning"))
             return False
         old = self.store.article_id_for_origin(art.origin)
         if old is not None:
-            pending.replaced.append(old)
+            batch.replaced.append(old)
             self.stats["replaced"] += 1
         else:
             self.stats["new"] += 1
-        pending.articles.append(art)
-        pending.chunks.extend((art, c) for c in chunks)
+        batch.prepared.append(prepared)
+        batch.passages += len(prepared.passages)
         self.added_titles.append(art.title)
         return True
 
-    def _flush(self, pending: _Pending) -> None:
-        if not pending.articles:
-            return
-        from index.dates import extract_event_dates, follow_lead, lead_day, timeline_date
+    # -- consumer: embed, store (the caller's thread) --------------------------------------
 
-        texts = [embed_text(a.title, c.text) for a, c in pending.chunks]
-        hashes = [text_hash(t) for t in texts]
-        vectors = self._vectors_for(texts, hashes)
+    def _flush(self, batch: _Batch) -> None:
+        self._embedding = True
+        try:
+            self._embed_and_store(batch)
+        finally:
+            self._embedding = False
+
+    def _embed_and_store(self, batch: _Batch) -> None:
+        rows = [(prep.article, p) for prep in batch.prepared for p in prep.passages]
+        with self.times.stage("embed"):
+            vectors = self._vectors_for([p.embed_text for _, p in rows], [p.text_hash for _, p in rows])
         first_id = int(self.meta.get("next_passage_id", "1"))
-        ids = list(range(first_id, first_id + len(texts)))
-        passages = []
-        lead: dt.date | None = None
-        for pid, h, (art, c) in zip(ids, hashes, pending.chunks, strict=True):
-            row = self.prepared.chunks[art.article_id][c.ordinal] if self.prepared else None
-            if row is not None:
-                events = dates_from_json(row["events"])
-                day = dt.date.fromisoformat(row["timeline_date"]) if row["timeline_date"] else None
-            else:
-                events = extract_event_dates(c.text, art.published)
-                day = timeline_date(events, art.published, c.text)
-            # an article's chunks arrive in order, its lead first (for the Ray path too)
-            lead = lead_day(events, day) if c.ordinal == 0 else lead
-            day = follow_lead(events, day, art.published, lead)
-            passages.append(NewPassage(
-                passage_id=pid, article_id=art.article_id, ordinal=c.ordinal, start=c.start,
-                end=c.end, text=c.text, text_hash=h, event_dates=events, timeline_date=day))
-        self._commit(pending, passages, vectors, next_id=first_id + len(texts))
-
-    def _chunks(self, art: Article) -> list[Chunk]:
-        if self.prepared is not None and art.article_id in self.prepared.chunks:
-            return [Chunk(r["ordinal"], r["start"], r["end"], r["text"])
-                    for r in self.prepared.chunks[art.article_id]]
-        return chunk_text(art.text)
+        passages = [
+            NewPassage(passage_id=pid, article_id=art.article_id, ordinal=p.ordinal, start=p.start,
+                       end=p.end, text=p.text, text_hash=p.text_hash, event_dates=p.event_dates,
+                       timeline_date=p.timeline_date)
+            for pid, (art, p) in enumerate(rows, first_id)]
+        with self.times.stage("store"):
+            self._commit(batch, passages, vectors, next_id=first_id + len(rows))
 
     def _vectors_for(self, texts: list[str], hashes: list[str]) -> np.ndarray:
         """Reuse stored vectors for text seen before; embed each new text once."""
@@ -249,8 +269,9 @@ class _Builder:
         known = self.store.ids_by_text_hash(hashes) if self.vectors is not None else {}
         todo = list(dict.fromkeys(h for h in hashes if h not in known))
         first_text = {h: t for t, h in zip(texts, hashes, strict=True)}
+        embedder = self.embedder
         self.progress("embedding", 0, len(todo))
-        fresh = self.embedder.embed([first_text[h] for h in todo], progress=True)
+        fresh = embedder.embed([first_text[h] for h in todo], progress=True)
         fault_point("embedding")
         self.progress("embedding", len(todo), len(todo))
         by_hash = dict(zip(todo, fresh, strict=True))
@@ -263,16 +284,16 @@ class _Builder:
         self.stats["reused"] += len(hashes) - len(todo)
         return np.vstack([by_hash[h] for h in hashes]).astype(np.float32)
 
-    def _commit(self, pending: _Pending, passages: list[NewPassage], vectors: np.ndarray,
+    def _commit(self, batch: _Batch, passages: list[NewPassage], vectors: np.ndarray,
                 next_id: int) -> None:
         import numpy as np
 
         if self.vectors is None:
             self.vectors = VectorIndex.new(self.embedder.dim)
-        removed = [pid for aid in pending.replaced for pid in self.store.passage_ids_of(aid)]
+        removed = [pid for aid in batch.replaced for pid in self.store.passage_ids_of(aid)]
         self.vectors.remove(removed)
         new_ids = np.array([p.passage_id for p in passages], dtype=np.int64)
-        (self.adder or VectorIndex.add)(self.vectors, new_ids, vectors)
+        (self.options.add or VectorIndex.add)(self.vectors, new_ids, vectors)
         self._choose_layout()
         generation = int(self.meta.get("generation", "0")) + 1
         vectors_file = f"vectors-{generation:06d}.faiss"
@@ -287,7 +308,8 @@ class _Builder:
             "created_at": self.meta.get("created_at", stamp), "updated_at": stamp,
         }
         previous = self.meta.get("vectors_file")
-        self.store.commit_batch(remove_articles=pending.replaced, articles=pending.articles,
+        self.store.commit_batch(remove_articles=batch.replaced,
+                                articles=[prep.article for prep in batch.prepared],
                                 passages=passages, meta=meta)
         self.meta = self.store.meta()
         write_manifest(self.dir, manifest_from_store(self.store, self.meta))
@@ -304,47 +326,15 @@ class _Builder:
         """
         assert self.vectors is not None
         n, kind = len(self.vectors), self.vectors.kind
-        wanted = kind_for(n, kind, self.ivf_threshold)
+        wanted = kind_for(n, kind, self.options.ivf_threshold)
         if wanted != kind or (kind == IVF_SQ8 and nlist_for(n) >= 2 * self.vectors.nlist):
             self.progress("training", 0, None)
-            self.vectors = self.vectors.rebuilt(wanted, add=self.adder)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """Passages, dates and vectors computed before the build (by the Ray stages)."""
-
-    chunks: Mapping[str, Sequence[Mapping[str, Any]]]  # article id -> passage rows by ordinal
-    vectors: Mapping[str, bytes]  # text hash -> float32 vector bytes
-    route: str
-
-
-class _PreparedEmbedder:
-    """Hands back vectors computed elsewhere, by the hash of the text they were made from."""
-
-    def __init__(self, name: str, prepared: Prepared) -> None:
-        import numpy as np
-
-        self.name, self.route, self._prepared = name, prepared.route, prepared
-        first = next(iter(prepared.vectors.values()), b"")
-        self.dim = len(np.frombuffer(first, dtype=np.float32)) if first else 0
-
-    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        import numpy as np
-
-        rows = []
-        for t in texts:
-            raw = self._prepared.vectors.get(text_hash(t))
-            if raw is None:
-                raise TimelineError("a passage reached assembly without its vector; run the "
-                                    "build again")
-            rows.append(np.frombuffer(raw, dtype=np.float32))
-        return np.vstack(rows) if rows else np.zeros((0, self.dim), np.float32)
+            self.vectors = self.vectors.rebuilt(wanted, add=self.options.add)
 
 
 def planned_model(index_dir: Path, *, model: str | None, rebuild: bool) -> tuple[str, str]:
     """The model and route a build of ``index_dir`` will embed with, decided up front."""
-    from index.embed import auto_routes, load_embedder
+    from index.embed import auto_routes
 
     meta: dict[str, str] = {}
     if not rebuild:

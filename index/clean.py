@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from index.timings import timed
+
 __all__ = ["Cleaned", "clean_text", "normalize_text", "normalize_line"]
 
 
@@ -203,6 +205,11 @@ def _blocks(text: str) -> list[list[str]]:
 
 def clean_text(raw: str) -> Cleaned:
     """Clean article text: normalized paragraphs, boilerplate removed and reported."""
+    with timed("clean"):
+        return _clean(raw)
+
+
+def _clean(raw: str) -> Cleaned:
     # Entries in document order: (text, kept, lone all-caps block); the cross-link
     # decision needs the whole text, so it is taken at the end.
     entries: list[tuple[str, bool, bool]] = []

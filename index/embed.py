@@ -234,3 +234,14 @@ class FakeEmbedder:
             out[row, -1] += 0.01  # no all-zero rows: an empty text still has a direction
         out /= np.linalg.norm(out, axis=1, keepdims=True)
         return out
+
+
+def embed_text(title: str, passage_text: str) -> str:
+    """What gets embedded: the title travels with every passage, so it is never lost.
+
+    A headline-only record (the title is the whole text) is embedded once, not twice: the same
+    vector direction at half the tokens, which matters at a million headlines.
+    """
+    if not title or passage_text.strip() == title.strip():
+        return passage_text
+    return f"{title}\n{passage_text}"

@@ -17,19 +17,24 @@ each article once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from index.build import BuildReport, Prepared, Progress, embed_text, text_hash
+from index.build import BuildOptions, BuildReport, Progress
+from index.embed import embed_text
+from index.errors import TimelineError
+from index.ingest import walk_paths
 from index.models import Article, Skipped
 from index.partition import ParallelAdd
-from index.store import dates_to_json
+from index.prepare import Prepared, PreparedPassage, prepare, text_hash
+from index.store import dates_from_json, dates_to_json
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,28 +54,16 @@ ASSEMBLE_FLUSH = 1_000_000
 
 def list_inputs(paths: Iterable[str | Path]) -> tuple[list[Path], list[Skipped]]:
     """The files a build reads, in the order the single-machine build reads them."""
-    from index.ingest import walk_folder
-
     files: list[Path] = []
     missing: list[Skipped] = []
-    seen: set[Path] = set()
-    for given in paths:
-        path = Path(given)
-        if not path.exists():
-            missing.append(Skipped(str(path.absolute()), "no such file or folder"))
-            continue
-        for item in (walk_folder(path) if path.is_dir() else [path]):
-            if isinstance(item, Skipped):
-                missing.append(item)
-            elif item.resolve() not in seen:
-                seen.add(item.resolve())
-                files.append(item)
+    for item in walk_paths(paths):
+        (missing if isinstance(item, Skipped) else files).append(item)  # type: ignore[arg-type]
     return files, missing
 
 
 def parse_file(row: dict[str, Any]) -> list[dict[str, Any]]:
     """One input file -> article rows and skipped rows, numbered in reading order."""
-    from index.ingest import read_file
+    from index.read import read_file
 
     out = []
     for n, item in enumerate(read_file(Path(row["path"]))):
@@ -83,21 +76,14 @@ def parse_file(row: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def chunk_and_date(row: dict[str, Any]) -> list[dict[str, Any]]:
-    from index.chunk import chunk_text
-    from index.dates import extract_event_dates, timeline_date
-
-    art = _article_from_json(row["article"])
-    out = []
-    for c in chunk_text(art.text):
-        events = extract_event_dates(c.text, art.published)
-        day = timeline_date(events, art.published, c.text)
-        text = embed_text(art.title, c.text)
-        out.append({"file_idx": row["file_idx"], "rec_idx": row["rec_idx"],
-                    "article_id": art.article_id, "ordinal": c.ordinal, "start": c.start,
-                    "end": c.end, "text": c.text, "text_hash": text_hash(text),
-                    "embed_text": text, "events": dates_to_json(events),
-                    "timeline_date": day.isoformat() if day else ""})
-    return out
+    """One article row -> its passage rows: ``index.prepare.prepare``, as the single build."""
+    prepared = prepare(_article_from_json(row["article"]))
+    return [{"file_idx": row["file_idx"], "rec_idx": row["rec_idx"],
+             "article_id": prepared.article.article_id, "ordinal": p.ordinal, "start": p.start,
+             "end": p.end, "text": p.text, "text_hash": p.text_hash, "embed_text": p.embed_text,
+             "events": dates_to_json(p.event_dates),
+             "timeline_date": p.timeline_date.isoformat() if p.timeline_date else ""}
+            for p in prepared.passages]
 
 
 class EmbedActor:
@@ -127,7 +113,7 @@ def build_with_ray(paths: Sequence[str | Path], index_dir: str | Path, *, addres
     """
     import ray
 
-    from index.build import build_index, existing_article_ids, planned_model
+    from index.build import existing_article_ids, planned_model
 
     index_dir = Path(index_dir)
     files, missing = list_inputs(paths)
@@ -146,15 +132,30 @@ def build_with_ray(paths: Sequence[str | Path], index_dir: str | Path, *, addres
     try:
         with staging_run(index_dir) as run_dir:
             _run_stages(files, run_dir, model_name, route, known, actors, progress)
-            prepared, parsed = _read_shards(run_dir, route)
-            report = build_index([], index_dir, model=model_name, rebuild=rebuild,
-                                 progress=progress, articles=parsed, prepared=prepared,
-                                 flush_every=ASSEMBLE_FLUSH, ivf_threshold=ivf_threshold,
-                                 add=add or ParallelAdd())
+            shards = _read_shards(run_dir)
+            options = BuildOptions(flush_every=ASSEMBLE_FLUSH, ivf_threshold=ivf_threshold,
+                                   add=add or ParallelAdd())
+            report = assemble(shards, index_dir, model=model_name, route=route, rebuild=rebuild,
+                              progress=progress, options=options)
     finally:
         if started:
             ray.shutdown()
-    return BuildReport(**{**report.__dict__, "skipped": tuple(missing) + report.skipped})
+    return dataclasses.replace(report, skipped=tuple(missing) + report.skipped)
+
+
+def assemble(shards: Shards, index_dir: Path, *, model: str, route: str, rebuild: bool,
+             progress: Progress | None, options: BuildOptions) -> BuildReport:
+    """Write the index from the stages' shards through the single-machine builder."""
+    from index.build import build_articles
+
+    def prepared(article: Article) -> Prepared:
+        # an article with no passage rows prepares to none here too (and is skipped)
+        return shards.prepared.get(article.article_id) or prepare(article)
+
+    return build_articles(shards.items, index_dir, model=model,
+                          embedder=_PreparedEmbedder(model, route, shards.vectors),
+                          rebuild=rebuild, progress=progress, options=options,
+                          prepare_article=prepared)
 
 
 @contextmanager
@@ -216,8 +217,16 @@ def _run_stages(files: list[Path], run_dir: Path, model: str, route: str | None,
     embedded.write_parquet(str(run_dir / "passages"))
 
 
-def _read_shards(run_dir: Path, route: str) -> tuple[Prepared, list[Article | Skipped]]:
-    """Articles and skips in input order, and the prepared passages keyed by article."""
+@dataclasses.dataclass(frozen=True)
+class Shards:
+    """What the stages wrote: articles and skips in input order, passages and vectors."""
+
+    items: list[Article | Skipped]
+    prepared: Mapping[str, Prepared]  # by article id
+    vectors: Mapping[str, bytes]  # text hash -> float32 vector bytes
+
+
+def _read_shards(run_dir: Path) -> Shards:
     import pyarrow.dataset as pads
 
     items: list[tuple[int, int, Article | Skipped]] = []
@@ -227,15 +236,50 @@ def _read_shards(run_dir: Path, route: str) -> tuple[Prepared, list[Article | Sk
                     else Skipped(r["origin"], r["reason"]))
             items.append((r["file_idx"], r["rec_idx"], item))
     items.sort(key=lambda t: (t[0], t[1]))
-    chunks: dict[str, dict[int, dict[str, Any]]] = {}
+    articles = {t[2].article_id: t[2] for t in items if isinstance(t[2], Article)}
+    rows: dict[str, dict[int, dict[str, Any]]] = {}
     vectors: dict[str, bytes] = {}
     if (run_dir / "passages").exists():
         for r in pads.dataset(run_dir / "passages").to_table().to_pylist():
             # a retried task may have written its rows twice: one per (article, ordinal) is kept
-            chunks.setdefault(r["article_id"], {})[r["ordinal"]] = r
+            rows.setdefault(r["article_id"], {})[r["ordinal"]] = r
             vectors[r["text_hash"]] = r["vector"]
-    ordered = {aid: [rows[o] for o in sorted(rows)] for aid, rows in chunks.items()}
-    return Prepared(ordered, vectors, route), [t[2] for t in items]
+    prepared = {aid: _prepared_from_rows(articles[aid], [by[o] for o in sorted(by)])
+                for aid, by in rows.items() if aid in articles}
+    return Shards([t[2] for t in items], prepared, vectors)
+
+
+def _prepared_from_rows(article: Article, rows: list[dict[str, Any]]) -> Prepared:
+    return Prepared(article, tuple(
+        PreparedPassage(ordinal=r["ordinal"], start=r["start"], end=r["end"], text=r["text"],
+                        embed_text=embed_text(article.title, r["text"]), text_hash=r["text_hash"],
+                        event_dates=dates_from_json(r["events"]),
+                        timeline_date=dt.date.fromisoformat(r["timeline_date"])
+                        if r["timeline_date"] else None)
+        for r in rows))
+
+
+class _PreparedEmbedder:
+    """Hands back vectors computed by the stages, by the hash of the text they were made from."""
+
+    def __init__(self, name: str, route: str, vectors: Mapping[str, bytes]) -> None:
+        import numpy as np
+
+        self.name, self.route, self._vectors = name, route, vectors
+        first = next(iter(vectors.values()), b"")
+        self.dim = len(np.frombuffer(first, dtype=np.float32)) if first else 0
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        import numpy as np
+
+        rows = []
+        for t in texts:
+            raw = self._vectors.get(text_hash(t))
+            if raw is None:
+                raise TimelineError("a passage reached assembly without its vector; run the "
+                                    "build again")
+            rows.append(np.frombuffer(raw, dtype=np.float32))
+        return np.vstack(rows) if rows else np.zeros((0, self.dim), np.float32)
 
 
 # -- rows <-> records ----------------------------------------------------------------------

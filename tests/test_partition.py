@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build import build_index
+from index.build import BuildOptions, build_index
 from index.embed import FakeEmbedder
 from index.indexdir import consistency_problems, open_index
 from index.vectors import IVF_SQ8, VectorIndex, nlist_for
@@ -140,7 +140,7 @@ def test_partitioned_ray_build_matches_single_machine_ivf(tmp_path: Path, local_
     emb, threshold = FakeEmbedder(DIM), 300
     add = ParallelAdd(min_parallel=1, part_size=400)  # every IVF addition as Ray tasks
     for batch in ([first], [first, more]):  # a fresh IVF build, then an incremental one
-        alone = build_index(batch, single, embedder=emb, ivf_threshold=threshold)
+        alone = build_index(batch, single, embedder=emb, options=BuildOptions(ivf_threshold=threshold))
         report = build_with_ray(batch, ray_dir, model=emb.name, ivf_threshold=threshold, add=add)
         assert (report.new, report.unchanged, report.passages_added) == \
             (alone.new, alone.unchanged, alone.passages_added)
@@ -207,7 +207,8 @@ def test_partitioned_build_killed_while_committing_keeps_the_last_index(tmp_path
 
     build_with_ray([first, more], ix, model=f"fake:{DIM}", ivf_threshold=300, add=add)  # finishes
     single = tmp_path / "single"
-    build_index([first, more], single, embedder=FakeEmbedder(DIM), ivf_threshold=300)
+    build_index([first, more], single, embedder=FakeEmbedder(DIM),
+                options=BuildOptions(ivf_threshold=300))
     a, b = open_index(single), open_index(ix)
     assert consistency_problems(b) == [] and b.manifest.index_type == IVF_SQ8
     assert sorted(b.vectors.ids().tolist()) == sorted(a.vectors.ids().tolist())
@@ -215,7 +216,7 @@ def test_partitioned_build_killed_while_committing_keeps_the_last_index(tmp_path
 
 def _embedded_texts(index, ids: list[int]) -> list[str]:  # noqa: ANN001 - an OpenIndex
     """What the build embedded for each passage: its title and text."""
-    from index.build import embed_text
+    from index.embed import embed_text
 
     passages = index.store.passages(ids)
     arts = index.store.articles({p.article_id for p in passages.values()})

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build import build_index
+from index.build import BuildOptions, build_index
 from index.embed import FakeEmbedder
 from index.indexdir import consistency_problems, open_index, read_manifest
 from index.vectors import FLAT, IVF_SQ8, VectorIndex, kind_for, nlist_for
@@ -109,7 +109,7 @@ def test_build_switches_to_ivf_and_updates_keep_working(tmp_path: Path):
     data, ix = tmp_path / "c.jsonl", tmp_path / "ix"
     _corpus(data, 1200)
     emb = FakeEmbedder(64)
-    build_index([data], ix, embedder=emb, flush_every=256, ivf_threshold=400)
+    build_index([data], ix, embedder=emb, options=BuildOptions(flush_every=256, ivf_threshold=400))
     idx = open_index(ix)
     assert idx.manifest.index_type == IVF_SQ8 and idx.vectors.kind == IVF_SQ8
     assert idx.manifest.embedding_route == getattr(emb, "route", "fp32")
@@ -117,7 +117,7 @@ def test_build_switches_to_ivf_and_updates_keep_working(tmp_path: Path):
     assert consistency_problems(idx) == []
     idx.close()
     _corpus(data, 1200, changed=7)  # a changed article: old passage removed, new one added
-    report = build_index([data], ix, embedder=emb, flush_every=256, ivf_threshold=400)
+    report = build_index([data], ix, embedder=emb, options=BuildOptions(flush_every=256, ivf_threshold=400))
     assert (report.replaced, report.passages_removed, report.passages_added) == (1, 1, 1)
     idx = open_index(ix)
     assert consistency_problems(idx) == [] and len(idx.vectors) == 1200
