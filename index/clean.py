@@ -1,7 +1,9 @@
 """Turn raw article text into clean paragraphs, keeping every sentence of the story.
 
 What goes: share widgets, app/newsletter promos, all-caps cross-links to other stories,
-comment-policy and copyright footers, photo captions and credits. Every removal is
+comment-policy and copyright footers, bylines and reporting credits, photo credits, and captions
+that are only a label and a credit. A paragraph of sentences that ends with a photo credit loses
+the credit, never its sentences. Every removal is
 reported in ``Cleaned.removed`` so a test (or a curious user) can see what was dropped.
 The rules are patterns, not lists of known strings, and each is anchored to a whole line
 or paragraph so that a sentence which merely mentions "share" or "comments" survives.
@@ -95,7 +97,16 @@ _BOILERPLATE_LINE_RE = re.compile(
       | (?:photos?|images?|pictures?|photograph)(?:\ credit)?\ ?:\ ?[^.!?\d]{1,60}
       | \(?(?:getty\ images|shutterstock|ap\ photo(?:/[^()]{1,60})?|afp(?:\ via\ getty\ images)?)\)?
       | ©.{0,150} | copyright\ (?:©\ ?)?\d{4}.{0,150} | all\ rights\ reserved\.?
+      | \(\ ?(?:additional\ )?(?:reporting|writing|editing)\ by\ [^()]{1,200}\)
+      | (?:additional\ )?reporting\ by\ [^.!?;]{1,120};\ (?:writing|editing)\ by\ [^!?]{1,120}
     )\s*$""",
+)
+# "By Jane Doe and John Roe, Reuters | Updated 3 March": capitalized names only, so a sentence
+# that opens with "By Monday night" or "By contrast," is out of reach.
+_NAME = r"[A-Z][\w'’-]*\.?"
+_BYLINE_RE = re.compile(
+    rf"^(?:By|BY)\ {_NAME}(?:\ {_NAME}){{1,3}}(?:(?:,|\ and|\ &)\ {_NAME}(?:\ {_NAME}){{0,3}}){{0,3}}"
+    r"(?:\ [|·•–—-]\ [^.!?]{0,60})?$"
 )
 
 
@@ -115,7 +126,8 @@ def _is_boilerplate_line(line: str) -> bool:
     lines such as "share." or "follow the talks" out of reach."""
     if len(line) > 260 or line[0].islower():
         return False
-    return _is_widget(line) or _BOILERPLATE_LINE_RE.match(line) is not None
+    return (_is_widget(line) or _BOILERPLATE_LINE_RE.match(line) is not None
+            or (len(line) <= 120 and _BYLINE_RE.match(line) is not None))
 
 
 # --- paragraph rules: footers, captions, credits, cross-links -----------------------
@@ -157,6 +169,11 @@ _CREDIT = (
 _CREDIT_RE = re.compile(rf"(?x)\ ?{_CREDIT}")
 _CAPTION_RE = re.compile(rf"(?x){_CREDIT}[\s.]*$")
 _MAX_CAPTION = 300
+# "… on Monday. Photo: Jane Doe/Reuters": a credit after the last sentence, without brackets.
+_TRAILING_CREDIT_RE = re.compile(
+    r"(?<=[.!?…\"”’])\ +((?:Photos?|Images?|Pictures?|Photograph)(?:\ credit)?\ ?:\ ?[^.!?()\n]{1,80})$"
+)
+_SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 
 def _is_crosslink(par: str) -> bool:
@@ -171,10 +188,26 @@ def _is_crosslink(par: str) -> bool:
 
 
 def _is_caption(par: str) -> bool:
+    """A short paragraph that is a label and its photo credit ("Kaja Kallas (Jane Doe/AP)"):
+    without the credit, no sentence is left. A caption that is a sentence keeps the sentence."""
     if not par.rstrip(" .").endswith(")"):
         return False
     m = _CAPTION_RE.search(par)
-    return m is not None and m.start() <= _MAX_CAPTION
+    if m is None or m.start() > _MAX_CAPTION:
+        return False
+    return _SENTENCE_END_RE.search(_CREDIT_RE.sub("", par).strip()) is None
+
+
+def _cut_credits(par: str) -> tuple[str, list[str]]:
+    """The paragraph without its photo credits, and the credits cut, in order."""
+    credits = [c.strip() for c in _CREDIT_RE.findall(par)] if "(" in par else []
+    if credits:
+        par = _CREDIT_RE.sub("", par).strip()
+    m = _TRAILING_CREDIT_RE.search(par)
+    if m:
+        credits.append(m[1])
+        par = par[: m.start()].rstrip()
+    return par, credits
 
 
 # --- structure -----------------------------------------------------------------------
@@ -226,10 +259,8 @@ def _clean(raw: str) -> Cleaned:
             if _is_footer(par) or _is_caption(par):
                 entries.append((par, False, False))
                 continue
-            if "(" in par:
-                for credit in _CREDIT_RE.findall(par):
-                    entries.append((credit.strip(), False, False))
-                par = _CREDIT_RE.sub("", par).strip()
+            par, credits = _cut_credits(par)
+            entries.extend((credit, False, False) for credit in credits)
             if par:
                 entries.append((par, True, len(pars) == 1 and _is_crosslink(par)))
     # An all-caps text (old wire copy) is the story itself, not a set of cross-links.
