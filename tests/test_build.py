@@ -325,3 +325,52 @@ def test_common_words_give_way_to_rarer_ones_in_keyword_search(fake_index: Path,
     assert all("alaska" in p.text.lower() for p in texts.values())
     assert idx.store.keyword_search("Russia", 100)  # only common words: still searched
     idx.close()
+
+
+class SlowEmbedder(FakeEmbedder):
+    """Records when each embedding call ran, and takes its time about it."""
+
+    def __init__(self, dim: int = 64) -> None:
+        super().__init__(dim)
+        self.spans: list[tuple[float, float]] = []
+
+    def embed(self, texts, *, progress=False):
+        start = time.monotonic()
+        time.sleep(0.3)
+        out = super().embed(texts, progress=progress)
+        self.spans.append((start, time.monotonic()))
+        return out
+
+
+def test_reading_the_next_batch_overlaps_embedding_this_one(tmp_path: Path):
+    from index.build import BuildOptions, build_articles
+    from index.ingest import read_paths
+
+    data = write_synthetic_corpus(tmp_path / "corpus.jsonl.gz", 60)
+    read_at: list[float] = []
+
+    def articles():
+        for item in read_paths([data]):
+            read_at.append(time.monotonic())
+            yield item
+
+    emb = SlowEmbedder()
+    report = build_articles(articles(), tmp_path / "ix", embedder=emb,
+                            options=BuildOptions(flush_every=20))
+    assert len(emb.spans) >= 3 and report.new == 60
+    during = [t for t in read_at if any(a < t < b for a, b in emb.spans)]
+    assert during, "no article was read while a batch was being embedded"
+    assert consistency_problems(open_index(tmp_path / "ix")) == []
+
+
+def test_report_times_every_stage(tmp_path: Path, seeds: Path):
+    from index.timings import STAGES
+
+    report = build_index([seeds], tmp_path / "ix", model="fake:64")
+    assert tuple(report.timings) == STAGES
+    for stage in STAGES:  # the fake model loads in no time, but is loaded
+        assert report.timings[stage] >= 0
+    for stage in ("read", "clean", "chunk", "date", "embed", "store"):
+        assert report.timings[stage] > 0, stage
+    again = build_index([seeds], tmp_path / "ix", model="fake:64")
+    assert again.unchanged == 4 and again.timings["embed"] == 0 and again.timings["load"] == 0
