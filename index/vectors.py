@@ -213,7 +213,7 @@ class VectorIndex:
                ) -> tuple[np.ndarray, np.ndarray]:
         """Top-k (scores, ids) per query; ``allowed`` restricts to those ids inside FAISS.
 
-        FAISS pads with id -1 when fewer than k exist: callers drop those.
+        FAISS pads with id -1 when fewer than k exist: callers drop those (``top`` does).
         """
         import faiss
         import numpy as np
@@ -244,6 +244,13 @@ class VectorIndex:
         out = self._index.search(q, k, params=params)
         del packed  # the selector points into it until here
         return out
+
+    def top(self, query: np.ndarray, k: int, *, allowed: Iterable[int] | np.ndarray | None = None
+            ) -> list[tuple[int, float]]:
+        """(id, score) of one query's best ``k``, best first, FAISS's -1 padding dropped: fewer
+        than ``k`` when fewer exist (a small corpus, a narrow filter, IVF lists probed)."""
+        scores, ids = self.search(query.reshape(1, -1), k, allowed=allowed)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def _search_exact(self, q: np.ndarray, k: int, arr: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray]:

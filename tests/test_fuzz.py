@@ -24,9 +24,9 @@ from bot.timeparse import parse_time
 from index.chunk import chunk_text, split_sentences
 from index.clean import clean_text, normalize_line, normalize_text
 from index.dates import extract_event_dates, timeline_date
-from index.read import read_file
 from index.models import Article, Skipped
 from index.pubdate import dateline_date, parse_date_value, split_header_marker
+from index.read import read_file
 
 
 def _examples(n: int) -> settings:

@@ -142,3 +142,23 @@ def test_old_manifest_without_route_reads_as_fp32(tmp_path: Path):
         conn.execute("DELETE FROM meta WHERE key = 'embedding_route'")
     idx = open_index(ix)
     assert idx.manifest.index_type == FLAT and idx.manifest.embedding_route == "fp32"
+
+
+@pytest.mark.parametrize("layout", [FLAT, IVF_SQ8])
+def test_top_never_returns_padding_when_k_exceeds_what_exists(layout):
+    x = _clustered(300, dim=16, centers=4)
+    ids = np.arange(10, 310, dtype=np.int64)
+    index = VectorIndex.new(16)
+    index.add(ids, x)
+    if layout == IVF_SQ8:
+        index = index.rebuilt(IVF_SQ8)
+    allowed = ids[[3, 50, 200]]
+    # FAISS itself pads: the -1 case is reached
+    _, raw = index.search(x[:1], 50, allowed=allowed)
+    assert (raw == -1).any()
+    hits = index.top(x[50], 50, allowed=allowed)
+    assert sorted(pid for pid, _ in hits) == sorted(allowed.tolist())
+    assert hits[0][0] == 60 and [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+    everything = index.top(x[0], 10_000)
+    assert len(everything) == (300 if layout == FLAT else len(everything)) and everything
+    assert all(pid >= 10 for pid, _ in everything)
