@@ -9,7 +9,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "data" / "articles"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# ../shared/data beside the clone; a git worktree nested deeper finds the one further up
+SHARED_DATA = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
+                   ROOT.parent / "shared" / "data")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -87,3 +89,21 @@ def write_synthetic_corpus(path: Path, n: int, *, seed: int = 7) -> Path:
             fh.write(json.dumps({"id": str(i), "date": f"2025-0{1 + i % 9}-1{i % 9}",
                                  "title": f"Story {i}", "text": body}) + "\n")
     return path
+
+
+def reuters_slice(path: Path, lo: int, hi: int) -> Path:
+    """Records lo..hi of the shared Reuters-21578 corpus as a .jsonl file."""
+    import gzip
+    import itertools
+
+    with gzip.open(SHARED_DATA / "reuters21578.jsonl.gz", "rt", encoding="utf-8") as src:
+        path.write_text("".join(itertools.islice(src, lo, hi)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield ray
+    ray.shutdown()

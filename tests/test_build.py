@@ -1,9 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
-import random
-import signal
 import subprocess
 import sys
 import time
@@ -221,63 +218,6 @@ def test_a_reader_leaves_the_manifest_to_a_running_build(fake_index: Path):
     idx = open_index(fake_index)  # no build running: a stale manifest is repaired
     assert consistency_problems(idx) == [] and read_manifest(fake_index).passages == current["passages"]
     idx.close()
-
-
-def test_kill_at_random_moments_leaves_a_consistent_index(tmp_path: Path):
-    data = tmp_path / "corpus.jsonl.gz"
-    write_synthetic_corpus(data, 1500)
-    ix = tmp_path / "ix"
-    cmd = [sys.executable, "-m", "index", "build", str(data), "--index-dir", str(ix),
-           "--model", "fake:64", "--batch-passages", "16"]
-    rng = random.Random(11)
-    kills = 0
-    for _ in range(8):
-        before = read_manifest(ix)
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        # Wait for this run to commit something, then kill it at a random point of its next cycle
-        # (embedding, FAISS write, SQLite commit or manifest write).
-        deadline = time.monotonic() + 20
-        while proc.poll() is None and time.monotonic() < deadline:
-            now = read_manifest(ix)
-            if now is not None and (before is None or now.generation > before.generation):
-                break
-            time.sleep(0.005)
-        time.sleep(rng.uniform(0.0, 0.05))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait()
-        idx = open_index(ix)  # loads, and FAISS, SQLite and the manifest agree
-        assert consistency_problems(idx) == []
-        assert len(idx.vectors.search(idx.vectors.reconstruct(idx.vectors.ids()[:1]), 3)[1][0]) == 3
-        idx.close()
-    assert kills >= 6
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    idx = open_index(ix)
-    assert consistency_problems(idx) == []
-    origins = [a.origin for a, _ in idx.store.iter_articles()]
-    assert len(origins) == len(set(origins)) == 1500
-
-
-@pytest.mark.parametrize("point", ["embedding", "faiss-write", "sqlite-commit", "manifest-write"])
-def test_kill_at_each_write_phase_then_resume(tmp_path: Path, point: str):
-    data = tmp_path / "corpus.jsonl.gz"
-    write_synthetic_corpus(data, 120)
-    ix = tmp_path / "ix"
-    cmd = [sys.executable, "-m", "index", "build", str(data), "--index-dir", str(ix),
-           "--model", "fake:64", "--batch-passages", "64"]
-    env = {"TIMELINE_FAULT": point, "TIMELINE_FAULT_AFTER": "3"}
-    killed = subprocess.run(cmd, cwd=ROOT, capture_output=True, env={**os.environ, **env})
-    assert killed.returncode == -signal.SIGKILL
-    idx = open_index(ix)
-    assert consistency_problems(idx) == [] and 0 < idx.manifest.passages < 480
-    idx.close()
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    idx = open_index(ix)
-    assert consistency_problems(idx) == [] and idx.manifest.articles == 120
-    assert idx.manifest.passages == 480
 
 
 def test_open_index_word_counts_follow_a_new_build(tmp_path: Path, seeds: Path):

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import itertools
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +11,7 @@ from index.build import BuildOptions, build_index
 from index.embed import FakeEmbedder
 from index.indexdir import consistency_problems, open_index
 from index.vectors import IVF_SQ8, VectorIndex, nlist_for
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import reuters_slice
 
 DIM = 64
 
@@ -87,20 +81,6 @@ def test_empty_twin_of_a_loaded_index_merges_back(tmp_path: Path):
 
 # -- on a local Ray cluster ------------------------------------------------------------------
 
-def _reuters(path: Path, lo: int, hi: int) -> Path:
-    with gzip.open(SHARED_DATA / "reuters21578.jsonl.gz", "rt", encoding="utf-8") as src:
-        path.write_text("".join(itertools.islice(src, lo, hi)), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def local_ray():
-    ray = pytest.importorskip("ray")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
-    yield ray
-    ray.shutdown()
-
-
 @pytest.mark.slow
 def test_encode_parts_on_ray_matches_serial(local_ray):
     from index.partition import encode_parts
@@ -135,7 +115,7 @@ def test_partitioned_ray_build_matches_single_machine_ivf(tmp_path: Path, local_
     from index.partition import ParallelAdd
     from index.ray_build import build_with_ray
 
-    first, more = _reuters(tmp_path / "a.jsonl", 0, 300), _reuters(tmp_path / "b.jsonl", 300, 400)
+    first, more = reuters_slice(tmp_path / "a.jsonl", 0, 300), reuters_slice(tmp_path / "b.jsonl", 300, 400)
     single, ray_dir = tmp_path / "single", tmp_path / "ray"
     emb, threshold = FakeEmbedder(DIM), 300
     add = ParallelAdd(min_parallel=1, part_size=400)  # every IVF addition as Ray tasks
@@ -171,48 +151,6 @@ def test_partitioned_ray_build_matches_single_machine_ivf(tmp_path: Path, local_
     for q in ["What happened to coffee prices?", "oil output cuts by OPEC"]:
         assert [h.passage.passage_id for h in bot_a.ask(q, k=5).hits] == \
             [h.passage.passage_id for h in bot_b.ask(q, k=5).hits], q
-
-
-
-
-# A Ray build whose every IVF addition is partitioned, in its own process so it can be killed.
-PARTITIONED_BUILD = """
-import sys
-from index.partition import ParallelAdd
-from index.ray_build import build_with_ray
-build_with_ray(sys.argv[2:], sys.argv[1], model="fake:64", ivf_threshold=300, num_cpus=2,
-               add=ParallelAdd(min_parallel=1, part_size=400))
-"""
-
-
-@pytest.mark.slow
-def test_partitioned_build_killed_while_committing_keeps_the_last_index(tmp_path: Path, local_ray):
-    from index.partition import ParallelAdd
-    from index.ray_build import build_with_ray
-
-    first, more = _reuters(tmp_path / "a.jsonl", 0, 300), _reuters(tmp_path / "b.jsonl", 300, 400)
-    ix = tmp_path / "ix"
-    add = ParallelAdd(min_parallel=1, part_size=400)
-    build_with_ray([first], ix, model=f"fake:{DIM}", ivf_threshold=300, add=add)
-    before = open_index(ix).manifest
-    # killed inside the SQLite commit, after the parallel merge and the new FAISS file's write
-    # (the kill at the FAISS write is tests/test_build.py's)
-    killed = subprocess.run([sys.executable, "-c", PARTITIONED_BUILD, str(ix), str(first), str(more)],
-                            cwd=ROOT, env={**os.environ, "TIMELINE_FAULT": "sqlite-commit"},
-                            capture_output=True, text=True, timeout=300)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
-    assert list((ix / "staging").iterdir())  # the dead run's shards are left behind
-    idx = open_index(ix)  # the last committed index, whole
-    assert consistency_problems(idx) == [] and idx.manifest.passages == before.passages
-
-    build_with_ray([first, more], ix, model=f"fake:{DIM}", ivf_threshold=300, add=add)  # finishes
-    single = tmp_path / "single"
-    build_index([first, more], single, embedder=FakeEmbedder(DIM),
-                options=BuildOptions(ivf_threshold=300))
-    a, b = open_index(single), open_index(ix)
-    assert consistency_problems(b) == [] and b.manifest.index_type == IVF_SQ8
-    assert sorted(b.vectors.ids().tolist()) == sorted(a.vectors.ids().tolist())
-    assert not list((ix / "staging").iterdir())  # and cleared by the next run
 
 def _embedded_texts(index, ids: list[int]) -> list[str]:  # noqa: ANN001 - an OpenIndex
     """What the build embedded for each passage: its title and text."""

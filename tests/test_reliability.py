@@ -1,6 +1,6 @@
-"""Reliability and security of the whole: crash safety, load, old indexes, the served app.
+"""Reliability and security of the whole: load, old indexes, the served app.
 
-The scripts bench/crash.py and bench/load.py hold the full versions; these are their short forms.
+Crash safety is tests/test_crash.py. bench/load.py holds the full load run; this is its short form.
 """
 
 from __future__ import annotations
@@ -16,35 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bench import crash, load
-from tests.conftest import ROOT, SEEDS, SHARED_DATA, run_cli, write_synthetic_corpus
+from bench import load
+from tests.conftest import ROOT, SEEDS, SHARED_DATA, run_cli
 from tests.test_app_server import free_port, running_app
 
 REUTERS = SHARED_DATA / "reuters21578.jsonl.gz"
-
-
-# -- 1. crash safety ---------------------------------------------------------------------------
-
-def _corpus(tmp_path: Path, n: int) -> Path:
-    data = tmp_path / "corpus.jsonl.gz"
-    if REUTERS.exists():
-        crash.write_subset(REUTERS, data, n)
-    else:  # a synthetic corpus of the same shape
-        write_synthetic_corpus(data, n, seed=3)
-    return data
-
-
-def test_eight_kills_in_every_phase_leave_a_consistent_index(tmp_path: Path):
-    data = _corpus(tmp_path, 300)
-    report = crash.run(data, tmp_path, kills=10, seed=5, batch_passages=16, max_after=3,
-                       random_delay=(0.3, 0.8), log=lambda s: None)
-    summary = report.to_json()
-    assert summary["problems"] == [] and report.final_problems == [], summary
-    by_phase = report.by_phase()
-    assert sum(r["kills"] for r in by_phase.values()) >= 8
-    for point in ("embedding", "faiss-write", "sqlite-commit", "manifest-write"):
-        assert by_phase[point]["kills"] >= 1 and by_phase[point]["survived"] == by_phase[point]["kills"]
-    assert report.final_articles == report.expected_articles > 250
 
 
 # -- 5. an index of an older schema -------------------------------------------------------------
