@@ -34,7 +34,8 @@ from index.ingest import read_paths
 from index.models import Article, Skipped
 from index.pipeline import run_ahead
 from index.prepare import Prepared, prepare, text_hash
-from index.store import SCHEMA_VERSION, NewPassage, Store
+from index.rows import NewPassage
+from index.store import SCHEMA_VERSION, Store
 from index.timings import StageTimes, recording
 from index.vectors import IVF_SQ8, Adder, VectorIndex, kind_for, nlist_for
 

@@ -34,7 +34,7 @@ from index.ingest import walk_paths
 from index.models import Article, Skipped
 from index.partition import ParallelAdd
 from index.prepare import Prepared, PreparedPassage, prepare, text_hash
-from index.store import dates_from_json, dates_to_json
+from index.rows import dates_from_json, dates_to_json
 
 if TYPE_CHECKING:
     import numpy as np

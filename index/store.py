@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 
 from index.errors import IndexCorrupt
 from index.faults import fault_point
-from index.models import Article, EventDate, Passage
+from index.models import Article, Passage
+from index.rows import (
+    NewPassage,
+    article_from_row,
+    date_from_text,
+    dates_to_json,
+    passage_from_row,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -82,21 +89,6 @@ class Counts:
     passages: int
     dated_articles: int
     undated_articles: int
-
-
-@dataclass(frozen=True)
-class NewPassage:
-    """A passage about to be stored: its id is already allocated."""
-
-    passage_id: int
-    article_id: str
-    ordinal: int
-    start: int
-    end: int
-    text: str
-    text_hash: str
-    event_dates: tuple[EventDate, ...]
-    timeline_date: dt.date | None
 
 
 class Store:
@@ -227,21 +219,21 @@ class Store:
                 for fn in ("min", "max")
                 for table, col in (("articles", "published"), ("passages", "timeline_date"))]
         lows, highs = [d for d in ends[:2] if d], [d for d in ends[2:] if d]
-        return _date(min(lows) if lows else None), _date(max(highs) if highs else None)
+        return date_from_text(min(lows) if lows else None), date_from_text(max(highs) if highs else None)
 
     def passages(self, ids: Iterable[int]) -> dict[int, Passage]:
         q = ("SELECT passage_id, article_id, ordinal, start, end, text, event_dates, timeline_date "
              "FROM passages")
-        return {row[0]: _passage(row) for row in self._rows_in(q, "passage_id", ids)}
+        return {row[0]: passage_from_row(row) for row in self._rows_in(q, "passage_id", ids)}
 
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
-        return {row[0]: _article(row) for row in self._rows_in("SELECT * FROM articles",
+        return {row[0]: article_from_row(row) for row in self._rows_in("SELECT * FROM articles",
                                                                "article_id", ids)}
 
     def article_passages(self, article_id: str) -> list[Passage]:
         q = ("SELECT passage_id, article_id, ordinal, start, end, text, event_dates, timeline_date "
              "FROM passages WHERE article_id = ? ORDER BY ordinal")
-        return [_passage(r) for r in self.conn.execute(q, (article_id,))]
+        return [passage_from_row(r) for r in self.conn.execute(q, (article_id,))]
 
     def neighbours(self, passage_id: int) -> tuple[Passage | None, Passage | None]:
         row = self.conn.execute("SELECT article_id, ordinal FROM passages WHERE passage_id = ?",
@@ -252,7 +244,7 @@ class Store:
              "FROM passages WHERE article_id = ? AND ordinal = ?")
         before = self.conn.execute(q, (row[0], row[1] - 1)).fetchone()
         after = self.conn.execute(q, (row[0], row[1] + 1)).fetchone()
-        return (_passage(before) if before else None), (_passage(after) if after else None)
+        return (passage_from_row(before) if before else None), (passage_from_row(after) if after else None)
 
     def filtered_ids(self, flt: Filter) -> list[int]:
         return self.filtered_id_array(flt).tolist()
@@ -365,7 +357,7 @@ class Store:
         q = ("SELECT a.*, (SELECT count(*) FROM passages p WHERE p.article_id = a.article_id) "
              "FROM articles a ORDER BY published IS NULL, published, title")
         for row in self.conn.execute(q):
-            yield _article(row[:9]), int(row[9])
+            yield article_from_row(row[:9]), int(row[9])
 
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -410,30 +402,3 @@ def _filter_sql(flt: Filter) -> tuple[str, list[str]]:
 
 def _day(value: dt.date) -> int:
     return (value - dt.date(1970, 1, 1)).days
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def dates_to_json(dates: Sequence[EventDate]) -> str:
-    return json.dumps([[e.text, e.start, e.end, e.date.isoformat() if e.date else None,
-                        e.precision, e.anchor.isoformat() if e.anchor else None] for e in dates],
-                      ensure_ascii=False)
-
-
-def dates_from_json(raw: str) -> tuple[EventDate, ...]:
-    return tuple(EventDate(text=t, start=s, end=e, date=_date(d), precision=p, anchor=_date(a))
-                 for t, s, e, d, p, a in json.loads(raw))
-
-
-def _passage(row: Sequence) -> Passage:
-    pid, aid, ordinal, start, end, text, dates, timeline = row
-    return Passage(passage_id=pid, article_id=aid, ordinal=ordinal, start=start, end=end, text=text,
-                   event_dates=dates_from_json(dates), timeline_date=_date(timeline))
-
-
-def _article(row: Sequence) -> Article:
-    aid, origin, title, text, source, url, published, date_source, meta = row
-    return Article(origin=origin, title=title, text=text, source=source, url=url,
-                   published=_date(published), date_source=date_source, meta=json.loads(meta))
