@@ -27,7 +27,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from index.build import BuildOptions, BuildReport, Progress
+from index.build import (
+    BuildOptions,
+    BuildReport,
+    Progress,
+    build_articles,
+    existing_article_ids,
+    planned_model,
+)
 from index.embed import embed_text
 from index.errors import TimelineError
 from index.ingest import walk_paths
@@ -113,8 +120,6 @@ def build_with_ray(paths: Sequence[str | Path], index_dir: str | Path, *, addres
     """
     import ray
 
-    from index.build import existing_article_ids, planned_model
-
     index_dir = Path(index_dir)
     files, missing = list_inputs(paths)
     model_name, route = planned_model(index_dir, model=model, rebuild=rebuild)
@@ -146,7 +151,6 @@ def build_with_ray(paths: Sequence[str | Path], index_dir: str | Path, *, addres
 def assemble(shards: Shards, index_dir: Path, *, model: str, route: str, rebuild: bool,
              progress: Progress | None, options: BuildOptions) -> BuildReport:
     """Write the index from the stages' shards through the single-machine builder."""
-    from index.build import build_articles
 
     def prepared(article: Article) -> Prepared:
         # an article with no passage rows prepares to none here too (and is skipped)
