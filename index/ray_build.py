@@ -153,8 +153,11 @@ def assemble(shards: Shards, index_dir: Path, *, model: str, route: str, rebuild
     """Write the index from the stages' shards through the single-machine builder."""
 
     def prepared(article: Article) -> Prepared:
-        # an article with no passage rows prepares to none here too (and is skipped)
-        return shards.prepared.get(article.article_id) or prepare(article)
+        found = shards.prepared.get(article.article_id)
+        if found is None:  # an article with no passage rows prepares to none here too
+            return prepare(article)
+        # a repeated story (same content, another origin) shares the rows: keep this origin
+        return dataclasses.replace(found, article=article)
 
     return build_articles(shards.items, index_dir, model=model,
                           embedder=_PreparedEmbedder(model, route, shards.vectors),
