@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from index.build import build_index
-from index.embed import FakeEmbedder
+from index.embed import FakeEmbedder, embed_text
 from index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 from index.indexdir import consistency_problems, open_index, read_manifest, write_lock
 from tests.conftest import ROOT, run_cli, seed, write_synthetic_corpus
@@ -314,3 +314,21 @@ def test_report_times_every_stage(tmp_path: Path, seeds: Path):
         assert report.timings[stage] > 0, stage
     again = build_index([seeds], tmp_path / "ix", model="fake:64")
     assert again.unchanged == 4 and again.timings["embed"] == 0 and again.timings["load"] == 0
+
+
+@pytest.mark.slow
+def test_a_real_model_build_times_its_stages_and_finds_its_passages(tmp_path: Path, seeds: Path,
+                                                                    real_embedder):
+    report = build_index([seeds], tmp_path / "ix", embedder=real_embedder)
+    assert report.new == 4 and report.embedded == report.passages_added > 8
+    assert all(report.timings[s] > 0 for s in ("read", "clean", "chunk", "date", "embed", "store"))
+    idx = open_index(tmp_path / "ix")
+    try:
+        assert consistency_problems(idx) == []
+        own = idx.store.passages(idx.vectors.ids()[:5].tolist())
+        for pid, passage in own.items():
+            art = idx.store.articles([passage.article_id])[passage.article_id]
+            vec = real_embedder.embed([embed_text(art.title, passage.text)])[0]
+            assert idx.vectors.top(vec, 1)[0][0] == pid
+    finally:
+        idx.close()

@@ -253,3 +253,28 @@ def test_clean_text_never_raises_and_output_is_normalized(raw: str) -> None:
     assert "\n\n\n" not in cleaned.text
     assert all(line == line.strip() and line for line in cleaned.text.split("\n\n") if cleaned.text)
     assert unicodedata.is_normalized("NFC", cleaned.text)
+
+
+@pytest.mark.slow
+def test_a_paragraph_ending_in_a_credit_is_indexed_and_found_with_the_real_model(
+        tmp_path: Path, real_embedder) -> None:
+    from index.build import build_index
+    from index.indexdir import open_index
+
+    answer = ("Prince William said the Earthshot Prize would return to Rio de Janeiro next year, "
+              "and that the five winners would each receive one million pounds for their "
+              "projects. (Image credit: Chris Jackson/Getty Images)")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "prize.txt").write_text(
+        "Earthshot Prize heads to Rio\n\n"
+        "The ceremony was held in Cape Town on Wednesday evening before an audience of "
+        "several thousand guests, officials said.\n\n" + answer + "\n", encoding="utf-8")
+    build_index([tmp_path / "in"], tmp_path / "ix", embedder=real_embedder)
+    idx = open_index(tmp_path / "ix")
+    (art, _), = idx.store.iter_articles()
+    kept = answer.removesuffix(" (Image credit: Chris Jackson/Getty Images)")
+    assert kept in art.text and "Getty" not in art.text
+    question = real_embedder.embed(["How much will the Earthshot winners get?"])[0]
+    (best, _), *_ = idx.vectors.top(question, 3)
+    assert kept in idx.store.passages([best])[best].text
+    idx.close()
