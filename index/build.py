@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.chunk import chunk_text
 from index.config import default_model
-from index.embed import Embedder, load_embedder
+from index.embed import Embedder, embed_text, load_embedder
 from index.errors import IndexCorrupt, IndexMismatch, TimelineError
 from index.faults import fault_point
 from index.indexdir import (
@@ -75,17 +75,6 @@ class _Pending:
     replaced: list[str] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
     chunks: list[tuple[Article, Chunk]] = field(default_factory=list)
-
-
-def embed_text(title: str, passage_text: str) -> str:
-    """What gets embedded: the title travels with every passage, so it is never lost.
-
-    A headline-only record (the title is the whole text) is embedded once, not twice: the same
-    vector direction at half the tokens, which matters at a million headlines.
-    """
-    if not title or passage_text.strip() == title.strip():
-        return passage_text
-    return f"{title}\n{passage_text}"
 
 
 def text_hash(text: str) -> str:
