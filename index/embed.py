@@ -30,11 +30,13 @@ FAKE_PREFIX = "fake"
 # normalization stay in float32 (bench/ingest.py measures them on a quiet 2-core AMX machine).
 #   openvino-bf16: OpenVINO runs the transformer in bfloat16 on two single-threaded streams
 #         (index/embed_openvino.py); ~3.7x plain fp32 encode at 0.99998 agreement.
+#   openvino-fp32: the same in float32, for CPUs without native bf16: starts without torch.
 #   bf16: torch with the transformer's weights in bfloat16 (oneDNN's AMX / AVX-512 BF16
 #         matmuls); ~2.1x at 0.99995.
 #   fp32: the reference numbers, for CPUs without native bf16.
 OPENVINO_ROUTE = "openvino-bf16"
-ROUTES = (OPENVINO_ROUTE, "bf16", "fp32")
+OPENVINO_FP32_ROUTE = "openvino-fp32"
+ROUTES = (OPENVINO_ROUTE, OPENVINO_FP32_ROUTE, "bf16", "fp32")
 # A route whose self-test vectors drift further than this from fp32 is refused (int8 gave 0.94).
 MIN_AGREEMENT = 0.999
 FAKE_ROUTE = "fake"
@@ -95,13 +97,13 @@ def load_embedder(name_or_path: str | None = None, *, route: str | None = None) 
 
 def route_embedder(name: str, route: str) -> Embedder:
     """The model on exactly this route; raises if it cannot load or fails its self-test."""
-    if route != OPENVINO_ROUTE:
+    if route not in (OPENVINO_ROUTE, OPENVINO_FP32_ROUTE):
         return SentenceTransformerEmbedder(name, route=route)
     from index import embed_openvino
 
     path = resolve_model_path(name)
     try:
-        return embed_openvino.load(name, path)
+        return embed_openvino.load(name, path, route)
     except OSError as err:
         raise _missing_model(name, path) from err
 
@@ -119,11 +121,11 @@ def cpu_flags() -> set[str]:
 
 
 def auto_routes() -> list[str]:
-    """Routes to try, best first; fp32 always last. bf16 only where the CPU runs it natively:
-    emulated bf16 is slower than fp32."""
+    """Routes to try, best first; torch fp32 always last. bf16 only where the CPU runs it
+    natively: emulated bf16 is slower than fp32."""
     if cpu_flags() & set(_BF16_FLAGS):
         return [OPENVINO_ROUTE, "bf16", "fp32"]
-    return ["fp32"]
+    return [OPENVINO_FP32_ROUTE, "fp32"]
 
 
 def resolve_model_path(name: str) -> str:
@@ -144,7 +146,7 @@ class SentenceTransformerEmbedder:
     """The torch routes (bf16, fp32) through sentence-transformers."""
 
     def __init__(self, name: str, *, route: str = "fp32") -> None:
-        if route not in ROUTES or route == OPENVINO_ROUTE:
+        if route not in ("bf16", "fp32"):
             raise IndexMismatch(f"unknown torch embedding route {route!r}: use bf16 or fp32")
         import torch
         from sentence_transformers import SentenceTransformer

@@ -1,4 +1,5 @@
-"""The ``openvino-bf16`` route: the transformer run by OpenVINO in bfloat16, without torch.
+"""The OpenVINO routes: the transformer run by OpenVINO, without torch, in bfloat16
+(``openvino-bf16``, CPUs with AMX or AVX-512 BF16) or float32 (``openvino-fp32``, any CPU).
 
 On a 2-core AMX machine this is the fastest route measured (bench/ingest.py): ~3.7x plain fp32
 ``encode`` at 0.99998 mean cosine agreement. What makes it fast: OpenVINO's THROUGHPUT mode runs
@@ -32,8 +33,8 @@ from index.settings import load_settings
 if TYPE_CHECKING:
     import numpy as np
 
-ROUTE = "openvino-bf16"
-PRECISION = "bf16"
+# route -> OpenVINO's inference precision; the converted model is the same for both
+PRECISIONS = {"openvino-bf16": "bf16", "openvino-fp32": "f32"}
 CACHE_FORMAT = "2"  # bump when the folder's contents change: old folders are then ignored
 POOLING_MODES = ("mean", "mean_sqrt_len_tokens", "cls", "max")
 PROBE = ("Route self-test: the central bank raised rates in March.",
@@ -48,26 +49,26 @@ def cache_root() -> Path:
     return load_settings().cache_dir
 
 
-def load(name: str, model_path: str) -> OpenVinoEmbedder:
+def load(name: str, model_path: str, route: str) -> OpenVinoEmbedder:
     """The converted model from the cache; converted first (torch etc. imported) if missing."""
     folder = cache_root() / "openvino" / _cache_key(model_path)
     if not (folder / "pipeline.json").exists():
         convert(model_path, folder)
-    return OpenVinoEmbedder(name, folder)
+    return OpenVinoEmbedder(name, folder, route)
 
 
 class OpenVinoEmbedder:
     """Unit vectors from a converted model folder: tokenizers -> OpenVINO -> pooling in numpy."""
 
     batch_size = 16  # measured 8/16/32/64 texts: 8 and 16 fastest, 64 ~25% slower
-    route = ROUTE
 
-    def __init__(self, name: str, folder: Path) -> None:
+    def __init__(self, name: str, folder: Path, route: str) -> None:
         import openvino as ov
         from tokenizers import Tokenizer
 
         meta = json.loads((folder / "pipeline.json").read_text(encoding="utf-8"))
         self.name = name
+        self.route = route
         self.dim = int(meta["dim"])
         self._pooling = tuple(meta["pooling"])
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -77,7 +78,7 @@ class OpenVinoEmbedder:
         core = ov.Core()
         self._compiled = core.compile_model(
             core.read_model(folder / "model.xml"), "CPU",
-            {"INFERENCE_PRECISION_HINT": PRECISION, "PERFORMANCE_HINT": "THROUGHPUT"})
+            {"INFERENCE_PRECISION_HINT": PRECISIONS[route], "PERFORMANCE_HINT": "THROUGHPUT"})
         self._inputs = {i.get_any_name() for i in self._compiled.inputs}
         self._requests = int(self._compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
         self._local = threading.local()  # an infer request is not thread-safe: one per thread
