@@ -40,6 +40,8 @@ def test_asking_on_the_openvino_route_needs_no_torch(tmp_path):
                            cwd=ROOT, capture_output=True, text=True, timeout=600,
                            env={**os.environ, **env})
     assert built.returncode == 0, built.stderr[-3000:]
+    for noise in ("loss_type", "Loading weights"):  # the conversion's, which a user cannot act on
+        assert noise not in built.stderr
     ask = (f"from bot.__main__ import main; main(['ask', '--json', '--index-dir', {str(ix)!r}, "
            f"'What did Kallas say about Putin?'])")
     loaded = _loaded_after(ask, {"TIMELINE_CACHE_DIR": env["TIMELINE_CACHE_DIR"]})
