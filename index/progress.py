@@ -51,7 +51,7 @@ class TerminalProgress:
             from tqdm import tqdm
 
             bar = self._bars[stage] = tqdm(desc=LABELS.get(stage, stage), total=total,
-                                           unit=" items", file=self.file, leave=False)
+                                           unit=" items", file=self.file)
         if total is not None and bar.total != total:  # type: ignore[attr-defined]
             bar.total = total  # type: ignore[attr-defined]
         bar.update(done - bar.n)  # type: ignore[attr-defined]
