@@ -9,7 +9,8 @@ two single-threaded streams, so neither waits on the other at OpenMP barriers, a
 What makes it start fast: the first start converts the model once (``convert``: torch,
 transformers and sentence-transformers, ~5 s plus their ~15 s of imports) into a cache folder
 holding the OpenVINO model, the tokenizer's ``tokenizer.json`` and ``pipeline.json`` (pooling,
-lengths, and fp32 vectors of a probe). Every later start loads only ``tokenizers``, OpenVINO and
+lengths, and fp32 vectors of a probe); OpenVINO adds ``compiled/``, the model compiled for this
+CPU. Every later start loads only ``tokenizers``, OpenVINO and
 numpy from that folder, pools in numpy, and checks the probe against the fp32 vectors.
 """
 
@@ -76,8 +77,11 @@ class OpenVinoEmbedder:
         self._tokenizer.enable_padding(pad_id=int(meta["pad_id"]), pad_token=meta["pad_token"],
                                        direction=meta["pad_side"])
         core = ov.Core()
+        # OpenVINO keeps the model compiled for this CPU beside it: a later start reads that
+        # instead of compiling again (measured under load: 2.0 s instead of 6.8 s).
+        core.set_property({"CACHE_DIR": str(folder / "compiled")})
         self._compiled = core.compile_model(
-            core.read_model(folder / "model.xml"), "CPU",
+            str(folder / "model.xml"), "CPU",
             {"INFERENCE_PRECISION_HINT": PRECISIONS[route], "PERFORMANCE_HINT": "THROUGHPUT"})
         self._inputs = {i.get_any_name() for i in self._compiled.inputs}
         self._requests = int(self._compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))

@@ -162,7 +162,7 @@ def test_openvino_conversion_is_cached(model_cache):
     converted = list((model_cache / "openvino").glob("*/model.xml"))
     assert len(converted) == 1
     assert {p.name for p in converted[0].parent.iterdir()} == {
-        "model.xml", "model.bin", "tokenizer.json", "pipeline.json"}
+        "model.xml", "model.bin", "tokenizer.json", "pipeline.json", "compiled"}
     stamp = converted[0].stat().st_mtime_ns
     load_embedder(route=embed.OPENVINO_ROUTE)
     assert [p.stat().st_mtime_ns for p in (model_cache / "openvino").glob("*/model.xml")] == [stamp]
