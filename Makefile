@@ -8,8 +8,11 @@ ARGS ?=
 
 .PHONY: run test install browser lint
 
+# A current pip first: the one venv bundles (23.2 on Python 3.11) does not normalize extra names
+# (PEP 685): jusText's `lxml[html_clean]` warned "lxml does not provide the extra" at install.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
 	$(PY) -m pip check
 	touch $@

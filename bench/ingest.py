@@ -1,163 +1,227 @@
-"""Ingest throughput at scale: passages per second, the project's embedder against plain fp32.
+"""Ingest end to end, stage by stage: the project's build against a naive pipeline (#22).
 
-    python bench/ingest.py [--data PATH] [--limit N] [--route ROUTE] [--slice 512] [--cached-baseline]
+    python bench/ingest.py [--data reuters|headlines|PATH] [--limit N] [--runs R] [--route ROUTE]
 
-Reads the Reuters-21578 articles (default ``../shared/data/reuters21578.jsonl.gz`` relative to the
-repo; ``--data`` or $TIMELINE_BENCH_DATA override; ``--limit N`` keeps the first N articles), then
-  * end to end: ``index.build.build_index`` into a temporary folder (model load not counted);
-  * the embedding step alone, on the very texts build_index embeds (read_paths, chunk_text,
-    embed_text, each unique text once): the baseline ``SentenceTransformer.encode`` (fp32,
-    default settings) against ``load_embedder(route=...)``, interleaved slice by slice and in
-    alternating order, so the machine's load hits both alike; and the mean cosine agreement.
-Baseline vectors and timings are cached in bench/.cache/ (git-ignored): ``--cached-baseline``
-reuses them instead of re-running the slow fp32 pass (the ratio is then not side by side).
+Each run is a whole process, as a user waits for it: interpreter start, imports and model load,
+read and clean, chunk, date, embed, store. The project and the naive pipeline alternate (R runs
+each, medians reported), so the machine's load hits both alike.
 
-Latest run (quiet 2-core AMX VM: other jobs paused; route openvino-bf16, the default here;
-``python bench/ingest.py --limit 500``, 1420 passages, interleaved with the baseline):
-    baseline fp32 encode 86.9 passages/s · route openvino-bf16 322.2 passages/s · ratio **3.71x**
-    agreement with fp32: mean cosine 0.99999, min 0.99997
-    end to end (build_index, read → chunk → date → embed → store): 272.9 passages/s
-    bench/quality.py: hit@1 0.917, hit@5 1.000, MRR@10 0.958 for fp32, bf16 and openvino-bf16 alike
-An earlier quiet run (``--limit 300``) gave 81.8 vs 308.3 passages/s (3.77x).
+* project: ``index.build.build_index`` into an empty index folder, the embedder loaded first
+  (``load_embedder``: the route this CPU runs best, or ``--route``). Stage times come from
+  ``BuildReport.timings`` (keys load, read, clean, chunk, date, embed, store) when the build
+  fills them; otherwise the build shows as one row.
+* naive: JSON lines read with ``json``, 500-character chunks, the record's own date, plain
+  ``SentenceTransformer.encode`` in fp32, a flat FAISS index written to disk and the chunks in
+  SQLite.
 
-Routes compared on the same quiet machine and passages (ratios to the fp32 baseline):
-    torch bf16 weights (route bf16), batch 128, 2 threads ........ 2.07x at 0.99995 (earlier run)
-    OpenVINO bf16, LATENCY mode (2 threads), batch 16 / 32 / 64 .. 3.32x / 3.11x / 2.59x
-    OpenVINO bf16, THROUGHPUT mode (2 streams x 1 thread), batch 8 / 16 / 32 / 64
-                                                                    3.77x / 3.70x / 3.30x / 2.76x
-Two single-threaded streams never wait for each other at OpenMP barriers, and small batches keep
-activations in cache; the next batch is tokenized while the streams run. Converting the model to
-OpenVINO costs ~5 s once; the result is cached (``$TIMELINE_CACHE_DIR``, else
-~/.cache/timeline-bot), so later loads take ~0.3 s. A question embeds in ~3.4 ms (fp32: ~11 ms).
-On a loaded machine (the older figure: fp32 14.7, torch bf16 51.5 passages/s) one torch thread
-was ~1.8x faster than two, but torch's sums differ with its thread count, so the torch routes
-keep one count whatever the load (a question must land where the index put its text).
+Data: ``reuters`` = Reuters-21578 (``reuters21578.jsonl.gz``; the issue's figure is 1,500
+articles), ``headlines`` = the 1.15M Reuters headlines (``reuters_headlines_1m.jsonl.gz``; the
+issue's figure is 100k), both from ``../shared/data`` ($TIMELINE_BENCH_DATA overrides the
+folder). The model is converted for OpenVINO once before timing (the first start's cost, not
+a build's). Try it small: ``python bench/ingest.py --limit 50 --runs 1``.
+
+Full runs (``--limit 1500`` and ``--data headlines --limit 100000``) belong on a quiet
+machine; bench/README.md has the latest figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
 DATA_ENV = "TIMELINE_BENCH_DATA"
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "reuters21578.jsonl.gz"
-CACHE = ROOT / "bench" / ".cache"
+FILES = {"reuters": "reuters21578.jsonl.gz", "headlines": "reuters_headlines_1m.jsonl.gz"}
+STAGES = ("imports", "load", "read", "clean", "chunk", "date", "embed", "store")
+LABELS = {"imports": "imports", "load": "model load", "read": "read", "clean": "clean",
+          "chunk": "chunk", "date": "date", "embed": "embed", "store": "store",
+          "build": "build (stages not reported)"}
+NAIVE_CHUNK = 500
 
 
-def limited_copy(src: Path, limit: int | None, tmp: Path) -> Path:
-    """The first ``limit`` articles as a file of the same format, so build_index reads only them."""
-    if limit is None:
-        return src
-    dst = tmp / src.name
+def data_folder() -> Path:
+    if env := os.environ.get(DATA_ENV):
+        return Path(env)
+    for base in (ROOT.parent, ROOT.parent.parent):  # a clone, or a worktree beside it
+        if (base / "shared" / "data").is_dir():
+            return base / "shared" / "data"
+    return ROOT.parent / "shared" / "data"
+
+
+def limited_copy(src: Path, limit: int | None, dst: Path) -> Path:
+    """The first ``limit`` records as a file of the same format: both pipelines read only them."""
     with gzip.open(src, "rt", encoding="utf-8") as fin, gzip.open(dst, "wt", encoding="utf-8") as fout:
         for n, line in enumerate(fin):
-            if n >= limit:
+            if limit is not None and n >= limit:
                 break
             fout.write(line)
     return dst
 
 
-def embed_texts(path: Path) -> list[str]:
-    """What build_index embeds for a fresh index: each unique passage text once."""
-    from index.build import embed_text
-    from index.chunk import chunk_text
-    from index.ingest import read_paths
-    from index.models import Article
+# ---- children: each one process, printing one JSON line of stage seconds ----
 
-    texts = (embed_text(a.title, c.text) for a in read_paths([path]) if isinstance(a, Article)
-             for c in chunk_text(a.text))
-    return list(dict.fromkeys(texts))
+def child_project(data: Path, out: Path, route: str | None, started: float) -> dict[str, float]:
+    from index.build import build_index
+    from index.embed import load_embedder
+
+    t = {"imports": time.perf_counter() - started}
+    t0 = time.perf_counter()
+    embedder = load_embedder(None, route=route)
+    t["load"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report = build_index([data], out, embedder=embedder)
+    total = time.perf_counter() - t0
+    timings = dict(getattr(report, "timings", None) or {})
+    timings.pop("load", None)  # the embedder was loaded above
+    if timings:
+        t.update(timings)
+    else:
+        t["build"] = total
+    t["passages"] = float(report.passages_added)
+    t["route"] = embedder.route  # type: ignore[assignment]
+    return t
 
 
-def compare(texts: list[str], embedder, model_path: str, slice_size: int,
-            cached: bool) -> dict[str, float]:
-    """Interleaved timing of baseline and route, slice by slice; vectors for the agreement."""
+def child_naive(data: Path, out: Path, started: float) -> dict[str, float]:
+    import sqlite3
+
+    import faiss
     import numpy as np
     from sentence_transformers import SentenceTransformer
 
-    key = hashlib.sha256(json.dumps([model_path, slice_size, texts]).encode()).hexdigest()[:16]
-    cache_file = CACHE / f"ingest-baseline-{key}.npz"
-    have = cached and cache_file.exists()
-    base = None if have else SentenceTransformer(model_path, device="cpu")
-    ref_parts, mine_parts, t_base, t_mine = [], [], 0.0, 0.0
-    for n, start in enumerate(range(0, len(texts), slice_size)):
-        part = texts[start:start + slice_size]
-        runs = ["mine", "base"] if n % 2 else ["base", "mine"]
-        for who in runs:
-            if who == "base" and base is None:
-                continue
-            t0 = time.perf_counter()
-            out = base.encode(part) if who == "base" else embedder.embed(part)
-            dt = time.perf_counter() - t0
-            if who == "base":
-                ref_parts.append(np.asarray(out, dtype=np.float32))
-                t_base += dt
-            else:
-                mine_parts.append(out)
-                t_mine += dt
-        print(f"  slice {n + 1}: {start + len(part)}/{len(texts)} texts", file=sys.stderr, flush=True)
-    if have:
-        saved = np.load(cache_file)
-        ref, t_base = saved["vectors"], float(saved["seconds"])
-    else:
-        ref = np.vstack(ref_parts)
-        CACHE.mkdir(parents=True, exist_ok=True)
-        np.savez(cache_file, vectors=ref, seconds=t_base)
-    mine = np.vstack(mine_parts)
-    ref = ref / np.linalg.norm(ref, axis=1, keepdims=True)
-    cos = np.sum(mine * ref, axis=1)
-    return {"base_pps": len(texts) / t_base, "mine_pps": len(texts) / t_mine,
-            "ratio": t_base / t_mine, "agreement": float(cos.mean()), "min_cos": float(cos.min()),
-            "cached": float(have)}
+    from index.embed import resolve_model_path
+    from index.settings import DEFAULT_MODEL
+
+    t = {"imports": time.perf_counter() - started}
+    t0 = time.perf_counter()
+    model = SentenceTransformer(resolve_model_path(DEFAULT_MODEL), device="cpu")
+    t["load"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with gzip.open(data, "rt", encoding="utf-8") as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    t["read"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    chunks: list[tuple[int, str]] = []
+    for n, r in enumerate(records):
+        text = "\n".join(x for x in (r.get("title"), r.get("text") or r.get("body")) if x)
+        chunks.extend((n, text[i:i + NAIVE_CHUNK]) for i in range(0, len(text), NAIVE_CHUNK))
+    t["chunk"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    dates = [r.get("date") for r in records]
+    t["date"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    vecs = np.asarray(model.encode([c for _, c in chunks], normalize_embeddings=True), dtype=np.float32)
+    t["embed"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    index = faiss.IndexFlatIP(vecs.shape[1])
+    index.add(vecs)
+    faiss.write_index(index, str(out / "vectors.faiss"))
+    db = sqlite3.connect(out / "chunks.sqlite")
+    db.execute("CREATE TABLE chunks (id INTEGER PRIMARY KEY, article INTEGER, date TEXT, text TEXT)")
+    db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?)",
+                   [(i, a, dates[a], c) for i, (a, c) in enumerate(chunks)])
+    db.commit()
+    db.close()
+    t["store"] = time.perf_counter() - t0
+    t["passages"] = float(len(chunks))
+    return t
+
+
+def child_warm(route: str | None) -> dict[str, float]:
+    """Converts the model for OpenVINO if it is not cached yet (not timed)."""
+    from index.embed import load_embedder
+
+    return {"route": load_embedder(None, route=route).route}  # type: ignore[dict-item]
+
+
+# ---- driver ----
+
+def run_child(kind: str, data: Path, out: Path, route: str | None) -> dict[str, float]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--data", str(data),
+           "--out", str(out)] + (["--route", route] if route else [])
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} run failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall"] = wall
+    return result
+
+
+def table(project: list[dict], naive: list[dict]) -> str:
+    def med(runs: list[dict], key: str) -> float | None:
+        vals = [r[key] for r in runs if isinstance(r.get(key), (int, float))]
+        return statistics.median(vals) if vals else None
+
+    rows = ["| stage | project s | naive s |", "|---|---|---|"]
+    keys = [k for k in (*STAGES, "build") if med(project, k) is not None or med(naive, k) is not None]
+    for key in keys:
+        p, n = med(project, key), med(naive, key)
+        rows.append(f"| {LABELS[key]} | {'' if p is None else f'{p:.2f}'} | "
+                    f"{'' if n is None else f'{n:.2f}'} |")
+    def rest(runs: list[dict]) -> float:
+        return statistics.median(r["wall"] - sum(r.get(k, 0.0) for k in (*STAGES, "build"))
+                                 for r in runs)
+
+    rows.append(f"| interpreter start, exit, unreported | {rest(project):.2f} | {rest(naive):.2f} |")
+    pw, nw = med(project, "wall"), med(naive, "wall")
+    pp, np_ = med(project, "passages"), med(naive, "passages")
+    rows.append(f"| **whole process (wall)** | **{pw:.2f}** | **{nw:.2f}** |")
+    rows.append(f"| passages | {pp:.0f} | {np_:.0f} |")
+    rows.append(f"| passages/s, whole process | {pp / pw:.1f} | {np_ / nw:.1f} |")
+    rows.append(f"\nnaive / project wall time: **{nw / pw:.2f}x** "
+                f"(route {project[0].get('route')}; medians of {len(project)} run(s) each)")
+    return "\n".join(rows)
 
 
 def main() -> int:
-    from index.build import build_index
-    from index.embed import load_embedder, resolve_model_path
-
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", type=Path, default=Path(os.environ.get(DATA_ENV) or DEFAULT_DATA))
-    p.add_argument("--limit", type=int, default=None, help="first N articles only")
-    p.add_argument("--model", default=None)
-    p.add_argument("--route", default=None, help="default: chosen for this CPU")
-    p.add_argument("--slice", type=int, default=512, help="texts per interleaved timing slice")
-    p.add_argument("--cached-baseline", action="store_true",
-                   help="reuse cached fp32 vectors and timing instead of re-running them")
-    p.add_argument("--skip-build", action="store_true", help="only the embedding comparison")
+    p.add_argument("--data", default="reuters", help="reuters, headlines, or a .jsonl.gz path")
+    p.add_argument("--limit", type=int, default=None, help="first N records (default: all)")
+    p.add_argument("--runs", type=int, default=1, help="runs of each pipeline, alternated")
+    p.add_argument("--route", default=None, help="the project's embedding route (default: auto)")
+    p.add_argument("--child", choices=("project", "naive", "warm"), help=argparse.SUPPRESS)
+    p.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args()
-    if not args.data.exists():
-        p.error(f"{args.data} not found: give --data or ${DATA_ENV}")
+    if args.child:
+        started = time.perf_counter()  # imports are timed from here, inside the process
+        sys.path.insert(0, str(ROOT))
+        if args.child == "warm":
+            result = child_warm(args.route)
+        elif args.child == "project":
+            result = child_project(Path(args.data), args.out, args.route, started)
+        else:
+            result = child_naive(Path(args.data), args.out, started)
+        print(json.dumps(result))
+        return 0
 
-    t0 = time.perf_counter()
-    embedder = load_embedder(args.model, route=args.route)
-    load_s = time.perf_counter() - t0
-    print(f"model {embedder.name} · route {embedder.route} · loaded in {load_s:.1f}s", flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        data = limited_copy(args.data, args.limit, Path(tmp))
-        t0 = time.perf_counter()
-        texts = embed_texts(data)
-        print(f"{len(texts)} passages to embed (read+chunk {time.perf_counter() - t0:.1f}s)", flush=True)
-        if not args.skip_build:
-            t0 = time.perf_counter()
-            report = build_index([data], Path(tmp) / "index", embedder=embedder)
-            dt = time.perf_counter() - t0
-            print(f"end to end: {report.summary()}", flush=True)
-            print(f"end to end: {report.passages_added / dt:.1f} passages/s ({dt:.1f}s)", flush=True)
-        r = compare(texts, embedder, resolve_model_path(embedder.name), args.slice, args.cached_baseline)
-    note = " (baseline from cache, not side by side)" if r["cached"] else ""
-    print(f"embedding: baseline fp32 encode {r['base_pps']:.1f} passages/s{note} · "
-          f"route {embedder.route} {r['mine_pps']:.1f} passages/s · ratio {r['ratio']:.2f}x · "
-          f"agreement mean {r['agreement']:.5f} min {r['min_cos']:.5f}")
+    src = Path(args.data) if args.data not in FILES else data_folder() / FILES[args.data]
+    if not src.exists():
+        p.error(f"{src} not found: give --data PATH or ${DATA_ENV}")
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        data = limited_copy(src, args.limit, Path(tmp) / src.name)
+        run_child("warm", data, Path(tmp), args.route)
+        project: list[dict] = []
+        naive: list[dict] = []
+        for n in range(args.runs):
+            for kind in (("project", "naive") if n % 2 == 0 else ("naive", "project")):
+                out = Path(tmp) / f"{kind}-{n}"
+                result = run_child(kind, data, out, args.route)
+                (project if kind == "project" else naive).append(result)
+                print(f"  {kind} run {n + 1}: {result['wall']:.1f}s, {result['passages']:.0f} passages",
+                      file=sys.stderr, flush=True)
+    print(f"### {src.name}, {args.limit or 'all'} records\n")
+    print(table(project, naive))
     return 0
 
 

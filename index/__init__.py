@@ -18,3 +18,7 @@ index/build.py runs these stages, reading and preparing the next batch in a thre
 (index/timings.py). index/ray_build.py runs walk → read → prepare → embed as Ray stages and
 hands their output to the same builder. The domain records are index/models.py.
 """
+
+from index.offline import switch_off as _switch_off
+
+_switch_off()  # before any library is imported: index/offline.py says why

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from index.config import default_index_dir
 from index.errors import TimelineError, run_command
+from index.settings import load_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> int:
     from index.build import FLUSH_PASSAGES, BuildOptions, build_index
 
-    index_dir = args.index_dir or default_index_dir()
+    index_dir = args.index_dir or load_settings().index_dir
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise TimelineError(f"no such file or folder: {', '.join(missing)}")
@@ -65,7 +65,9 @@ def _build(args: argparse.Namespace) -> int:
         print(report.summary())
         print(f"index: {index_dir}")
         return 0
-    with _TerminalProgress() as progress:
+    from index.progress import TerminalProgress
+
+    with TerminalProgress() as progress:
         report = build_index(args.paths, index_dir, model=args.model, rebuild=args.rebuild,
                              progress=progress,
                              options=BuildOptions(flush_every=args.batch_passages or FLUSH_PASSAGES))
@@ -77,7 +79,7 @@ def _build(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from index.indexdir import open_index
 
-    idx = open_index(args.index_dir or default_index_dir())
+    idx = open_index(args.index_dir or load_settings().index_dir)
     m, (lo, hi) = idx.manifest, idx.store.date_span()
     out = {"articles": m.articles, "passages": m.passages, "dated_articles": m.dated_articles,
            "undated_articles": m.undated_articles, "model": m.model, "dim": m.dim,
@@ -95,7 +97,7 @@ def _stats(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from index.indexdir import open_index
 
-    idx = open_index(args.index_dir or default_index_dir())
+    idx = open_index(args.index_dir or load_settings().index_dir)
     for art, n in idx.store.iter_articles():
         row = {"article_id": art.article_id, "title": art.title, "source": art.source,
                "published": art.published.isoformat() if art.published else None,
@@ -106,30 +108,6 @@ def _list(args: argparse.Namespace) -> int:
         else:
             print(f"{row['published'] or 'undated':>10}  {n:>3}  {art.source[:24]:<24}  {art.title}")
     return 0
-
-
-class _TerminalProgress:
-    """tqdm bars on a terminal; silent when piped, so scripts see only the summary line."""
-
-    def __init__(self) -> None:
-        self.bars: dict[str, object] = {}
-        self.enabled = sys.stderr.isatty()
-
-    def __enter__(self) -> _TerminalProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for bar in self.bars.values():
-            bar.close()  # type: ignore[attr-defined]
-
-    def __call__(self, stage: str, done: int, total: int | None) -> None:
-        if not self.enabled or stage != "reading":
-            return  # embedding draws its own bar (sentence-transformers)
-        from tqdm import tqdm
-
-        bar = self.bars.get(stage) or self.bars.setdefault(
-            stage, tqdm(desc="articles read", unit=" items", file=sys.stderr))
-        bar.update(done - bar.n)  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

