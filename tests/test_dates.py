@@ -186,7 +186,7 @@ def test_earlier_this_month_in_seed_000_with_an_anchor() -> None:
 
 def test_relative_without_anchor_is_kept_unresolved() -> None:
     got = _dates("last week, on Thursday, in February and on August 15", None)
-    assert got == [("last week", None, "day"), ("Thursday", None, "day"),
+    assert got == [("last week", None, "week"), ("Thursday", None, "day"),
                    ("February", None, "month"), ("August 15", None, "day")]
 
 

@@ -1,0 +1,53 @@
+"""The tense of the clause around a time expression: whether a year-less date lies behind or ahead."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Tense = Literal["past", "future"] | None
+
+# Tense cues: the verb near an expression says whether a year-less date lies ahead.
+_CUE = re.compile(
+    r"\b(?:(?P<fut>will|shall|would|won['’]t|wo\s+n['’]t|going\s+to|(?:is|are)\s+to|scheduled"
+    r"|expected|set\s+to|due\s+to|plans?\s+to|planned|planning|slated|upcoming|next|later"
+    r"|ahead\s+of|payable|effective|due)|(?P<past>said|says|told|tells|was|were|had|did|been"
+    r"|met|held|took|made|went|came|gave|saw|spoke|left|sent|won|lost|began|fell|rose|hit"
+    r"|struck|shot|ago|earlier|last"
+    # a participle after "be" belongs to the verb before it: "will be released"
+    r"|(?<!\bbe\s)(?<!\bbeing\s)[a-z]{2,}ed))\b|(?P<fut2>['’]ll)\b")
+# A sentence end or a quote mark: a quotation is another speaker's tense.
+SENTENCE_END = re.compile(r"[.!?]\s|\n|[\"“”«»]|``|''")
+
+
+def last_match(pattern: re.Pattern[str], s: str) -> re.Match[str] | None:
+    found = None
+    for found in pattern.finditer(s):  # noqa: B007 - the last one is wanted
+        pass
+    return found
+
+
+def clause_before(text: str, start: int, reach: int = 60) -> str:
+    """Up to ``reach`` characters before ``start``, cut at the sentence end or quote mark."""
+    before = text[max(0, start - reach):start]
+    cut = last_match(SENTENCE_END, before)
+    return before if cut is None else before[cut.end():]
+
+
+def tense_near(text: str, start: int, end: int) -> Tense:
+    """The tense of the clause around text[start:end]: the nearest cue before it, else after.
+
+    Before wins because the governing verb usually precedes its date phrase
+    ("will meet on Friday, officials said"); "Trump on Thursday said" falls to the after-side.
+    """
+    last = last_match(_CUE, clause_before(text, start))
+    if last is not None:
+        return "past" if last.group("past") else "future"
+    after = text[end:end + 40]
+    stop = SENTENCE_END.search(after)
+    if stop:
+        after = after[:stop.start()]
+    first = _CUE.search(after)
+    if first is not None:
+        return "past" if first.group("past") else "future"
+    return None

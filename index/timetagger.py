@@ -1,0 +1,339 @@
+"""The temporal tagger: find time expressions in text and resolve them against an anchor date.
+
+Candidates come from precompiled regexes built on index/timevocab.py, never from
+``dateparser.search.search_dates`` (far too slow for a million passages and greedy: it reads
+the modal "may" as May and "25 years" as a year). Each candidate is resolved by the calendar
+arithmetic of index/timecalc.py; dateparser is the fallback only for free-form "N units ago".
+
+Conventions:
+
+* month -> the 1st of the month; year -> 1 January; season -> the 1st of its first month;
+  quarter -> the 1st of its first month.
+* early / mid / late (and "the beginning / middle / end of") stay in the span: the date is the
+  first day of that part (days 1, 11, 21 of a month; months 1, 5, 9 of a year), the precision
+  "month-part" or "year-part".
+* Seasons are meteorological, northern hemisphere: winter 2025 = Dec 2024 - Feb 2025.
+* "last week", "this week", "next week" -> the Monday of that week, "week" precision
+  (in a Sunday article "last week" is the one ending that day); "...weekend" -> its Saturday.
+* A year-less date is placed by the tense of its own clause; "until", "till", "by" and "ahead
+  of" point forward.
+* Left unresolved (``date=None``): anything year-less or relative in an undated passage (never
+  anchored to today or a file time); a generic "now" / "today" ("faster than can be done
+  today"); a relative date quoted from a text of another year ("Call me Sunday night", from a
+  2012 e-mail), whose own date is unknown.
+* Resolved dates outside 1900..2100 are dropped (absolute) or left unresolved (relative).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from index import timecalc as cal
+from index.models import EventDate
+from index.tense import Tense, clause_before, tense_near
+from index.timepatterns import (
+    HOLIDAY_BEFORE,
+    MONTH_BEFORE,
+    PART_BEFORE,
+    RE_DMY,
+    RE_FISCAL,
+    RE_ISO,
+    RE_MDY,
+    RE_MONTH_KW,
+    RE_MY,
+    RE_NOW,
+    RE_QUARTER,
+    RE_REL,
+    RE_SEASON,
+    RE_WEEKDAY,
+    RE_YEAR_KW,
+    RE_YEAR_MOD,
+    RE_YEAR_POSS,
+    RE_YEAR_RANGE,
+    SEASON_PREP,
+    YEAR_BEFORE,
+    is_count,
+    is_generic_present,
+    points_forward,
+    quoted_from_elsewhere,
+)
+from index.timevocab import MONTH_KEYS, month_of, part_of, weekday_of
+
+_CAP_WORD_BEFORE = re.compile(r"\b[A-Z][\w.]*\s+$")
+_Cand = tuple[int, int, "dt.date | None", str]  # start, end, date, precision
+
+
+def _year_ok(y: int) -> bool:
+    return cal.MIN_YEAR <= y <= cal.MAX_YEAR
+
+
+def _cap(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _mode(mod: str | None, tense: Tense) -> str:
+    mod = (mod or "").lower()
+    if mod in ("last", "past", "previous"):
+        return "last"
+    if mod in ("next", "coming"):
+        return "next"
+    if mod == "this":
+        return "past" if tense == "past" else "future"
+    return tense or "nearest"
+
+
+def _clause_mode(text: str, start: int, end: int, mod: str | None = None) -> str:
+    """The side of the anchor a year-less date lies on: its modifier, its preposition, tense."""
+    if not mod and points_forward(text, start):
+        return "next" if text[start:end].lower().startswith(("this", "next")) else "future"
+    return _mode(mod, tense_near(text, start, end))
+
+
+# --------------------------------------------------------------------------- handlers
+
+def _iso(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    d = cal.safe_date(int(m["y"]), int(m["mo"]), int(m["d"]))
+    return (m.start(), m.end(), d, "day") if cal.ok(d) else None
+
+
+def _month_day(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    token = m["m"]
+    if not _cap(token):
+        return None  # "may 9" in running text is the modal before a number
+    month, day = month_of(token), int(m["d"])
+    if not 1 <= day <= 31:
+        return None
+    if m["y"]:
+        d = cal.safe_date(int(m["y"]), month, day)
+        return (m.start(), m.end(), d, "day") if cal.ok(d) else None
+    if cal.safe_date(2000, month, day) is None:  # 2000 is a leap year: Feb 29 passes
+        return None
+    d = None if anchor is None else cal.day_without_year(
+        month, day, anchor, _clause_mode(text, m.start(), m.end()))
+    return m.start(), m.end(), d if cal.ok(d) else None, "day"
+
+
+def _month_year(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    if not _cap(m["m"]):
+        return None
+    d = cal.safe_date(int(m["y"]), month_of(m["m"]), 1)
+    return (m.start(), m.end(), d, "month") if cal.ok(d) else None
+
+
+def _month_kw(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    token, kw = m["m"], m["kw"].lower()
+    if not _cap(token):
+        return None
+    if kw in ("and", "or", "to") and not MONTH_BEFORE.search(text, 0, m.start("kw")):
+        return None  # "Johnson and May": only "April and May" is a month pair
+    if token.lower() == "may" and kw in ("by", "of", "from", "before", "after"):
+        return None  # "signed by May", "the government of May": the politician
+    own = kw in ("last", "next", "this", "early", "late", "mid")
+    start = m.start("kw") if own else m.start("m")
+    if anchor is None:
+        return start, m.end(), None, "month"
+    mod = kw if kw in ("last", "next", "this") else None
+    d = cal.month_without_year(month_of(token), anchor, _clause_mode(text, start, m.end(), mod))
+    return start, m.end(), d if cal.ok(d) else None, "month"
+
+
+def _weekday(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    if not _cap(m["wd"]) or HOLIDAY_BEFORE.search(text, 0, m.start()):
+        return None  # "Black Friday", "Bloody Sunday" are not last week's days
+    if anchor is None or quoted_from_elsewhere(text, m.start(), anchor):
+        return m.start(), m.end(), None, "day"
+    d = cal.weekday(weekday_of(m["wd"]), anchor, _clause_mode(text, m.start(), m.end(), m["mod"]))
+    return m.start(), m.end(), d if cal.ok(d) else None, "day"
+
+
+def _relative(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    start, end = m.start(), m.end()
+    if m["ago"]:
+        off = cal.ago_offset(" ".join(m["qty"].split()), m["unit"])
+        if off is None:
+            return None
+        unit, n = off
+        if anchor is None:
+            return start, end, None, unit
+        d = cal.back_by(anchor, unit, n)
+        return start, end, d if cal.ok(d) else None, unit
+    rel = m["rel"]
+    if rel == "Today" and _CAP_WORD_BEFORE.search(text, max(0, start - 40), start):
+        return None  # "USA Today", "Russia Today"
+    if rel.lower() == "today" and is_generic_present(text, start):
+        return start, end, None, "day"
+    words = rel.lower().split()
+    unit = words[-1]
+    prec = {"month": "month", "year": "year", "week": "week", "weekend": "week"}.get(unit, "day")
+    if anchor is None or quoted_from_elsewhere(text, start, anchor):
+        return start, end, None, prec
+    if words[0] == "the":  # "the end of the year", "the beginning of this month"
+        part = part_of(rel)
+        y, mo = anchor.year, anchor.month if unit == "month" else None
+        d = cal.part_span(part, y, mo)[0]
+        return start, end, d, "month-part" if mo else "year-part"
+    d, prec = cal.relative(rel, anchor)
+    return start, end, d if cal.ok(d) else None, prec
+
+
+def _now(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    if not is_generic_present(text, m.start(), strict=False):
+        return None
+    return m.start(), m.end(), None, "day"  # a present reference, not one day
+
+
+def _season(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    season, mod = m["s"].lower(), (m["mod"] or "").lower()
+    start = m.start()
+    if _CAP_WORD_BEFORE.search(text, max(0, start - 40), start) and _cap(m["s"]):
+        return None  # "Arab Spring", "Prague Spring"
+    if m["y"]:
+        d = cal.season_start(season, int(m["y"]))
+        return (start, m.end(), d, "season") if cal.ok(d) else None
+    relative = mod in ("last", "this", "next", "coming", "past")
+    if not relative and not SEASON_PREP.search(text, 0, start):
+        return None  # "prices fall", "a hot summer" are no dates
+    if anchor is None:
+        return start, m.end(), None, "season"
+    mode = _mode(mod if relative else None, tense_near(text, start, m.end()))
+    d = cal.season_relative(season, anchor, mode)
+    return start, m.end(), d if cal.ok(d) else None, "season"
+
+
+def _quarter(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    q = ("first", "second", "third", "fourth").index(m["q"].lower())
+    if m["y"]:
+        y = int(m["y"])
+    elif anchor is None:
+        return m.start(), m.end(), None, "quarter"
+    else:
+        d = cal.month_without_year(3 * q + 1, anchor, _mode(None, tense_near(
+            text, m.start(), m.end())))
+        if d is None:
+            return None
+        y = d.year
+    d = cal.safe_date(y, 3 * q + 1, 1)
+    return (m.start(), m.end(), d, "quarter") if cal.ok(d) else None
+
+
+def _fiscal(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    if m["y"]:
+        y = int(m["y"])
+    elif anchor is None:
+        return m.start(), m.end(), None, "year"
+    else:
+        y = anchor.year + {"last": -1, "previous": -1, "next": 1}.get(m["rel"].lower(), 0)
+    return (m.start(), m.end(), dt.date(y, 1, 1), "year") if _year_ok(y) else None
+
+
+def _year_kw(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    y, kw = int(m["y"]), m["kw"].lower()
+    if not _year_ok(y):
+        return None
+    if kw in ("and", "or", "to") and not YEAR_BEFORE.search(text, 0, m.start("kw")):
+        return None  # only "2010 and 2014", "from 2010 to 2014" pair years
+    if is_count(text, m.end(), weak=kw in ("of", "around", "by", "to", "and", "or", "from")):
+        return None  # "of 2000 people", "by 2000 votes"
+    return m.start("y"), m.end("y"), dt.date(y, 1, 1), "year"
+
+
+def _year_mod(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    y = int(m["y"])
+    if not _year_ok(y) or is_count(text, m.end(), weak=False):
+        return None  # "the 2000 people"
+    return m.start("y"), m.end("y"), dt.date(y, 1, 1), "year"
+
+
+def _year_range(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    y1, tail = int(m["y1"]), m["y2"]
+    y2 = int(tail) if len(tail) == 4 else y1 // 100 * 100 + int(tail)
+    if not (_year_ok(y1) and _year_ok(y2) and 0 < y2 - y1 <= 20):
+        return None  # "1957-58" yes; a score or "1990-1880" no
+    return m.start(), m.end(), dt.date(y1, 1, 1), "year"
+
+
+def _year_poss(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    y = int(m["y"])
+    if not _year_ok(y) or text[max(0, m.start() - 1):m.start()] in ("$", "€", "£", "#"):
+        return None
+    return m.start(), m.end(), dt.date(y, 1, 1), "year"
+
+
+_Handler = Callable[[re.Match[str], str, "dt.date | None"], "_Cand | None"]
+# (pattern, handler, substrings of the lowercased text one of which it needs): the
+# substring test is a C-speed scan that spares most regexes most passages.
+# Order breaks ties between equally long overlapping candidates.
+_PATTERNS: tuple[tuple[re.Pattern[str], _Handler, tuple[str, ...]], ...] = (
+    (RE_ISO, _iso, ("-",)),
+    (RE_MDY, _month_day, MONTH_KEYS),
+    (RE_DMY, _month_day, MONTH_KEYS),
+    (RE_MY, _month_year, MONTH_KEYS),
+    (RE_SEASON, _season, ("spring", "summer", "autumn", "fall", "winter")),
+    (RE_QUARTER, _quarter, ("quarter",)),
+    (RE_FISCAL, _fiscal, ("fiscal", "financial")),
+    (RE_REL, _relative, ("ago", "yesterday", "today", "tonight", "tomorrow", "night",
+                         "this ", "last ", "next ", "end of", "beginning of", "start of",
+                         "middle of", "previous ", "coming ")),
+    (RE_NOW, _now, ("now",)),
+    (RE_WEEKDAY, _weekday, ("day",)),
+    (RE_MONTH_KW, _month_kw, MONTH_KEYS),
+    (RE_YEAR_RANGE, _year_range, ("19", "20")),
+    (RE_YEAR_KW, _year_kw, ("19", "20", "2100")),
+    (RE_YEAR_MOD, _year_mod, ("19", "20")),
+    (RE_YEAR_POSS, _year_poss, ("'s", "’s")),
+)
+
+
+def _with_part(text: str, c: _Cand) -> _Cand:
+    """Take an early / mid / late before a month or year into the span and the precision."""
+    start, end, d, prec = c
+    if prec not in ("month", "year"):
+        return c
+    m = PART_BEFORE.search(text, max(0, start - 24), start)
+    if m is None:
+        return c
+    part = part_of(m["part"])
+    if d is not None and part is not None:
+        lo, _ = cal.part_span(part, d.year, d.month if prec == "month" else None)
+        d = lo
+    return m.start(), end, d, f"{prec}-part"
+
+
+def extract_event_dates(text: str, anchor: dt.date | None) -> tuple[EventDate, ...]:
+    """Temporal expressions of ``text`` in order, resolved against ``anchor`` (publication).
+
+    Overlapping candidates keep the longest ("Feb. 23, 2025" over "Feb"), then the earlier
+    pattern of ``_PATTERNS``.
+    """
+    if not text:
+        return ()
+    lower = text.lower()
+    cands: list[tuple[int, int, int, dt.date | None, str]] = []
+    for rank, (pattern, handler, needs) in enumerate(_PATTERNS):
+        if not any(n in lower for n in needs):
+            continue
+        for m in pattern.finditer(text):
+            try:
+                c = handler(m, text, anchor)
+                if c is not None:
+                    c = _with_part(text, c)
+            except (ValueError, OverflowError, KeyError):
+                c = None  # a malformed candidate is no date, never a failed passage
+            if c is not None and c[1] > c[0]:
+                cands.append((c[0], -(c[1] - c[0]), rank, c[2], c[3]))
+    cands.sort(key=lambda c: (c[0], c[1], c[2]))
+    out: list[EventDate] = []
+    last_end = -1
+    for start, neg_len, _rank, d, prec in cands:
+        if start < last_end:
+            continue
+        end = start - neg_len
+        out.append(EventDate(text=text[start:end], start=start, end=end, date=d,
+                             precision=prec, anchor=anchor))  # type: ignore[arg-type]
+        last_end = end
+    return tuple(out)
+
+
+__all__ = ["Tense", "clause_before", "extract_event_dates", "tense_near"]
