@@ -67,16 +67,16 @@ def day_without_year(month: int, day: int, anchor: dt.date, mode: str) -> dt.dat
                if (d := safe_date(y, month, day)) is not None]
     if not options:
         return None
-    # The clause's tense picks the side: a past date without a year lies within the last
-    # year ("was arrested on August 3" in March is last August), a plan within the next.
-    if mode in ("future", "next"):
-        ahead = [d for d in options if d >= anchor]
-        if ahead:
-            return min(ahead)
-    if mode in ("past", "last"):
-        back = [d for d in options if anchor >= d > anchor - dt.timedelta(days=366)]
-        if back:
-            return max(back)
+    ahead = min((d for d in options if d >= anchor), default=None)
+    back = max((d for d in options if d <= anchor), default=None)
+    # The clause's tense picks the side: a plan lies ahead; a past date within the last year
+    # ("arrested on August 3", said in March, is last August), unless it is long past and
+    # the same day is close ahead (the tense was another clause's: "was extended to Nov. 16").
+    if mode in ("future", "next") and ahead is not None:
+        return ahead
+    if mode in ("past", "last") and back is not None and (anchor - back).days < 366 and (
+            (anchor - back).days <= 184 or ahead is None or (ahead - anchor).days > 45):
+        return back
     return min(options, key=lambda d: (abs((d - anchor).days), d > anchor))
 
 
@@ -89,8 +89,10 @@ def month_without_year(month: int, anchor: dt.date, mode: str) -> dt.date | None
         picked = min(k for k in options if k > here)
     elif mode == "this":
         picked = anchor.year * 12 + month - 1
-    elif mode == "past":
+    elif mode == "past":  # as for days: last year's month unless it is long past and next is close
         picked = max(k for k in options if k <= here)
+        if here - picked > 6 and min(k for k in options if k > here) - here <= 1:
+            picked = min(k for k in options if k > here)
     elif mode == "future":
         picked = min(k for k in options if k >= here)
     else:

@@ -45,13 +45,21 @@ RE_REL = re.compile(
     r"|(?:(?:earlier|later)\s+)?this\s+(?:week|month|year)"
     r"|(?:last|next|previous|coming)\s+(?:week|month|year)"
     r"|(?:last|this|next)\s+weekend))\b", _F)
-RE_NOW = re.compile(r"\b(?:right\s+)?now\b(?![-'’])", _F)
+RE_REF = re.compile(
+    r"\b(?:(?:right\s+)?now|(?:more\s+)?recently|currently"
+    r"|the\s+(?:(?:near|distant)\s+)?future|the\s+past(?!\s+(?:\w+\s+)?(?:years?|months?|weeks?"
+    r"|days?|decades?|quarters?|hours?|centur(?:y|ies))\b))\b(?![-'’])", _F)
 RE_SEASON = re.compile(
     r"\b(?:(?P<mod>last|this|next|coming|past|early|late|mid)(?:\s+|-))?"
     rf"(?P<s>{SEASON})(?:\s+(?:of\s+)?(?P<y>\d{{4}})(?!\d))?\b", _F)
 RE_QUARTER = re.compile(
     r"\b(?:(?:the|its|a)\s+)?(?:(?:fiscal|financial)\s+)?(?P<q>first|second|third|fourth)"
     r"[\s-]+quarter\b(?:\s+of\s+(?:(?:fiscal|financial)\s+)?(?P<y>\d{4})(?!\d))?", _F)
+# A quarter named by reference to one named before: "the quarter", "a year earlier".
+RE_QUARTER_REF = re.compile(
+    r"\b(?:the\s+(?:(?:latest|same|current|most\s+recent|recent)\s+)?(?:quarter|period)"
+    r"|(?:the\s+)?year[-\s](?:ago|earlier)(?:\s+(?:quarter|period))?|a\s+year\s+(?:earlier|ago))"
+    r"\b(?!-)", _F)
 RE_FISCAL = re.compile(
     r"\b(?:(?:fiscal|financial)(?:\s+year)?\s+(?P<y>\d{4})(?!\d)"
     r"|(?P<rel>this|last|next|previous|the\s+current)\s+(?:fiscal|financial)\s+year)\b", _F)
@@ -101,13 +109,20 @@ def is_count(text: str, end: int, *, weak: bool) -> bool:
 
 
 _FORWARD = re.compile(
-    r"\b(?:until|till|by|ahead\s+of)\s+(?:(?:\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
+    r"\b(?:until|till|by|ahead\s+of|as\s+(?:soon|early)\s+as)\s+(?:(?:\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
     r"(?:\s*(?:GMT|UTC|ET|EST|EDT|BST|CET))?|noon|midnight)\s*,?\s*(?:on\s+)?)?$", _F)
 
 
+_PERFECT = re.compile(r"\bhad\b", _F)
+
+
 def points_forward(text: str, start: int) -> bool:
-    """"until", "till", "by", "ahead of" before a date: it lies ahead ("postponed until Saturday")."""
-    return _FORWARD.search(text, max(0, start - 40), start) is not None
+    """"until", "till", "by", "ahead of" before a date: it lies ahead ("postponed until Saturday").
+
+    Not after a past perfect: "Until Thursday, they had not called him" looks back.
+    """
+    m = _FORWARD.search(text, max(0, start - 40), start)
+    return m is not None and not _PERFECT.search(text, m.start(), start + 60)
 
 
 _GENERIC = re.compile(r"\b(?:than|can|cannot|can['’]t|could|even|of)\b[^.;]*$", _F)

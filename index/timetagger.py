@@ -43,8 +43,9 @@ from index.timepatterns import (
     RE_MDY,
     RE_MONTH_KW,
     RE_MY,
-    RE_NOW,
     RE_QUARTER,
+    RE_QUARTER_REF,
+    RE_REF,
     RE_REL,
     RE_SEASON,
     RE_WEEKDAY,
@@ -144,7 +145,11 @@ def _weekday(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | Non
         return None  # "Black Friday", "Bloody Sunday" are not last week's days
     if anchor is None or quoted_from_elsewhere(text, m.start(), anchor):
         return m.start(), m.end(), None, "day"
-    d = cal.weekday(weekday_of(m["wd"]), anchor, _clause_mode(text, m.start(), m.end(), m["mod"]))
+    if not m["mod"] and text.startswith(("'s", "’s"), m.end()):
+        mode = "past"  # "Wednesday's ruling", "Friday's close": a known event
+    else:
+        mode = _clause_mode(text, m.start(), m.end(), m["mod"])
+    d = cal.weekday(weekday_of(m["wd"]), anchor, mode)
     return m.start(), m.end(), d if cal.ok(d) else None, "day"
 
 
@@ -178,10 +183,11 @@ def _relative(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | No
     return start, end, d if cal.ok(d) else None, prec
 
 
-def _now(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
-    if not is_generic_present(text, m.start(), strict=False):
+def _reference(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    """"now", "recently", "the future": found, never resolved (they name no date)."""
+    if m.group().lower() == "now" and not is_generic_present(text, m.start(), strict=False):
         return None
-    return m.start(), m.end(), None, "day"  # a present reference, not one day
+    return m.start(), m.end(), None, "day"
 
 
 def _season(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
@@ -216,6 +222,39 @@ def _quarter(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | Non
         y = d.year
     d = cal.safe_date(y, 3 * q + 1, 1)
     return (m.start(), m.end(), d, "quarter") if cal.ok(d) else None
+
+
+_REF = "quarter-ref"  # resolved in order by _resolve_references
+
+
+def _quarter_ref(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    return m.start(), m.end(), None, _REF
+
+
+def _resolve_references(text: str, anchor: dt.date | None,
+                        chosen: list[tuple[int, int, dt.date | None, str]]
+                        ) -> list[tuple[int, int, dt.date | None, str]]:
+    """"the quarter" is the quarter named last; "a year earlier" the same quarter a year before.
+
+    Without a quarter named before, "a year ago" is the year before the anchor and "the
+    quarter" is no date.
+    """
+    out, quarter = [], None
+    for start, end, d, prec in chosen:
+        if prec == "quarter":
+            quarter = d
+        elif prec == _REF:
+            year_back = "year" in text[start:end].lower()
+            if quarter is not None:
+                d = cal.safe_date(quarter.year - year_back, quarter.month, 1)
+                prec = "quarter"
+            elif year_back and "period" not in text[start:end].lower():
+                d = None if anchor is None else cal.safe_date(anchor.year - 1, 1, 1)
+                prec = "year"
+            else:
+                continue
+        out.append((start, end, d, prec))
+    return out
 
 
 def _fiscal(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
@@ -272,11 +311,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Handler, tuple[str, ...]], ...] = (
     (RE_MY, _month_year, MONTH_KEYS),
     (RE_SEASON, _season, ("spring", "summer", "autumn", "fall", "winter")),
     (RE_QUARTER, _quarter, ("quarter",)),
+    (RE_QUARTER_REF, _quarter_ref, ("quarter", "period", "year")),
     (RE_FISCAL, _fiscal, ("fiscal", "financial")),
     (RE_REL, _relative, ("ago", "yesterday", "today", "tonight", "tomorrow", "night",
                          "this ", "last ", "next ", "end of", "beginning of", "start of",
                          "middle of", "previous ", "coming ")),
-    (RE_NOW, _now, ("now",)),
+    (RE_REF, _reference, ("now", "recent", "current", "future", "past")),
     (RE_WEEKDAY, _weekday, ("day",)),
     (RE_MONTH_KW, _month_kw, MONTH_KEYS),
     (RE_YEAR_RANGE, _year_range, ("19", "20")),
@@ -324,16 +364,14 @@ def extract_event_dates(text: str, anchor: dt.date | None) -> tuple[EventDate, .
             if c is not None and c[1] > c[0]:
                 cands.append((c[0], -(c[1] - c[0]), rank, c[2], c[3]))
     cands.sort(key=lambda c: (c[0], c[1], c[2]))
-    out: list[EventDate] = []
+    chosen: list[tuple[int, int, dt.date | None, str]] = []
     last_end = -1
     for start, neg_len, _rank, d, prec in cands:
-        if start < last_end:
-            continue
-        end = start - neg_len
-        out.append(EventDate(text=text[start:end], start=start, end=end, date=d,
-                             precision=prec, anchor=anchor))  # type: ignore[arg-type]
-        last_end = end
-    return tuple(out)
+        if start >= last_end:
+            chosen.append((start, start - neg_len, d, prec))
+            last_end = start - neg_len
+    return tuple(EventDate(text=text[s:e], start=s, end=e, date=d, precision=prec,  # type: ignore[arg-type]
+                           anchor=anchor) for s, e, d, prec in _resolve_references(text, anchor, chosen))
 
 
 __all__ = ["Tense", "clause_before", "extract_event_dates", "tense_near"]

@@ -19,6 +19,12 @@ NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five":
 # early / mid / late: days of a month, months of a year (TimeML's START, MID, END).
 PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 PART_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+# Words that place something relative to the present without naming a date (TimeML's
+# PAST_REF / PRESENT_REF / FUTURE_REF): found, never resolved to a day.
+REFERENCES = {"now": "present", "right now": "present", "currently": "present",
+              "today": "present", "recently": "past", "more recently": "past",
+              "the past": "past", "the future": "future", "the near future": "future",
+              "the distant future": "future"}
 PARTS = r"early|mid|late|the\s+(?:beginning|start|middle|end)\s+of"
 
 # --------------------------------------------------------------------------- regex fragments
@@ -61,3 +67,8 @@ def part_of(word: str | None) -> str | None:
         if key in w:
             return part
     return None
+
+
+def reference_of(text: str) -> str | None:
+    """past / present / future for a reference word ("recently"), None for anything else."""
+    return REFERENCES.get(" ".join(text.lower().split()))

@@ -6,6 +6,7 @@ import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from hypothesis import given, settings
@@ -20,7 +21,7 @@ from index.dates import (
     lead_day,
     timeline_date,
 )
-from index.models import EventDate
+from index.models import EventDate, Precision
 
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
 D = dt.date
@@ -403,7 +404,7 @@ def test_property_spans_and_range(text: str, anchor: dt.date | None) -> None:
         assert text[ev.start:ev.end] == ev.text
         assert ev.start >= last_end  # ordered, no overlap
         last_end = ev.end
-        assert ev.precision in ("day", "week", "month", "year", "season")
+        assert ev.precision in get_args(Precision)
         assert ev.anchor == anchor
         if ev.date is not None:
             assert 1900 <= ev.date.year <= 2100

@@ -19,7 +19,9 @@ expressions is left out of this group rather than counted wrong, and HeidelTime'
 DURATION/SET output is left out too) and "all" (every gold and every system expression).
 The project's values: day -> YYYY-MM-DD, week -> YYYY-Www, month -> YYYY-MM, year -> YYYY,
 season -> YYYY-SP/SU/FA/WI, an early/mid/late part -> the value of the month or year it is part
-of (TimeML puts the part in ``mod``), an unresolved "now"/"today" -> PRESENT_REF.
+of (TimeML puts the part in ``mod``), a day's part ("Tuesday night") -> its TimeML suffix
+(TNI), a quarter -> YYYY-Qn, an unresolved reference word of index/timevocab.py ("now",
+"recently", "the future") -> PRESENT_REF, PAST_REF or FUTURE_REF.
 """
 
 from __future__ import annotations
@@ -84,15 +86,22 @@ def load_docs(limit: int | None = None) -> list[Doc]:
 
 # --------------------------------------------------------------------------- the project
 
-_PRESENT = frozenset({"now", "today", "currently", "nowadays", "the present"})
+_PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
+                 "tonight": "NI"}
 _SEASON_CODE = {3: "SP", 6: "SU", 9: "FA", 12: "WI"}
 
 
 def project_value(date: dt.date | None, precision: str, text: str) -> str | None:
+    from index.timevocab import reference_of
+
     if date is None:
-        return "PRESENT_REF" if text.lower() in _PRESENT else None
+        ref = reference_of(text)
+        return f"{ref.upper()}_REF" if ref else None
     if precision == "day":
-        return date.isoformat()
+        last = text.lower().split()[-1]
+        return date.isoformat() + (f"T{_PARTS_OF_DAY[last]}" if last in _PARTS_OF_DAY else "")
+    if precision == "quarter":
+        return f"{date.year}-Q{(date.month - 1) // 3 + 1}"
     if precision == "week":
         y, w, _ = date.isocalendar()
         return f"{y}-W{w:02d}"
