@@ -64,13 +64,14 @@ RE_FISCAL = re.compile(
     r"\b(?:(?:fiscal|financial)(?:\s+year)?\s+(?P<y>\d{4})(?!\d)"
     r"|(?P<rel>this|last|next|previous|the\s+current)\s+(?:fiscal|financial)\s+year)\b", _F)
 RE_YEAR_KW = re.compile(
-    r"\b(?P<kw>in|since|by|during|until|till|through|throughout|from|before|after|of|early"
-    r"|late|mid|around|between|and|or|to)\s*-?\s*(?:the\s+(?:year\s+)?)?"
-    r"(?P<y>\d{4})(?![\d,.]\d|-?\w|%)", _F)
+    r"(?:\b(?P<kw>in|since|by|during|until|till|through|throughout|from|before|after|of|early"
+    r"|late|mid|around|between|and|or|to|into|for|both)|(?<=\d{4})(?P<kw2>,))\s*-?\s*"
+    r"(?:the\s+(?:year\s+)?)?(?P<y>\d{4})(?![\d,.]\d|-?\w|%)", _F)
 # A year used as a modifier: "a 2010 commando raid", "his 2007 presidential campaign".
+# One adjective may come between: "his unsuccessful 1996 campaign", "Navigation Mixte's 1989".
 RE_YEAR_MOD = re.compile(
-    r"\b(?:a|an|the|his|her|its|their|our|my|your|this|that|whose)\s+(?P<y>(?:19|20)\d{2})"
-    r"(?=\s+[A-Za-z])", _F)
+    r"(?:\b(?:a|an|the|his|her|its|their|our|my|your|this|that|whose)|['’]s)\s+(?:[a-z]+\s+)?"
+    r"(?P<y>(?:19|20)\d{2})(?=\s+[A-Za-z])", _F)
 RE_YEAR_RANGE = re.compile(r"(?<![\w$€£.-])(?P<y1>(?:19|20)\d{2})\s?[-–/]\s?(?P<y2>\d{4}|\d{2})"
                            r"(?![\w%-]|[.,]\d)")
 RE_YEAR_POSS = re.compile(r"\b(?P<y>\d{4})(?=\s?['’]s\b)")

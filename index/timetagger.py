@@ -268,12 +268,13 @@ def _fiscal(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None
 
 
 def _year_kw(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
-    y, kw = int(m["y"]), m["kw"].lower()
+    y, kw = int(m["y"]), (m["kw"] or m["kw2"]).lower()
     if not _year_ok(y):
         return None
-    if kw in ("and", "or", "to") and not YEAR_BEFORE.search(text, 0, m.start("kw")):
+    if kw in ("and", "or", "to") and not YEAR_BEFORE.search(text, 0, m.start()):
         return None  # only "2010 and 2014", "from 2010 to 2014" pair years
-    if is_count(text, m.end(), weak=kw in ("of", "around", "by", "to", "and", "or", "from")):
+    if is_count(text, m.end(), weak=kw in ("of", "around", "by", "to", "and", "or", "from", "for",
+                                            "into", "both", ",")):
         return None  # "of 2000 people", "by 2000 votes"
     return m.start("y"), m.end("y"), dt.date(y, 1, 1), "year"
 
