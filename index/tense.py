@@ -11,11 +11,11 @@ Tense = Literal["past", "future"] | None
 _CUE = re.compile(
     r"\b(?:(?P<fut>will|shall|would|won['’]t|wo\s+n['’]t|going\s+to|(?:is|are)\s+to|scheduled"
     r"|expected|set\s+to|due\s+to|plans?\s+to|planned|planning|slated|upcoming|next|later"
-    r"|payable|effective|due)|(?P<past>said|says|told|tells|was|were|had|did|been"
-    r"|met|held|took|made|went|came|gave|saw|spoke|left|sent|won|lost|began|fell|rose|hit"
-    r"|struck|shot|ago|earlier|last"
-    # a participle after "be" belongs to the verb before it: "will be released"
-    r"|(?<!\bbe\s)(?<!\bbeing\s)[a-z]{2,}ed))\b|(?P<fut2>['’]ll)\b")
+    r"|payable|effective|due)|(?P<past>said|says|told|tells|was|were|had|did|been|ago|earlier"
+    r"|last"
+    # a participle after "be" belongs to the verb before it: "will be released", "be held"
+    r"|(?<!\bbe\s)(?<!\bbeing\s)(?:met|held|took|made|went|came|gave|saw|spoke|left|sent|won"
+    r"|lost|began|fell|rose|hit|struck|shot|[a-z]{2,}ed)))\b|(?P<fut2>['’]ll)\b")
 # A sentence end or a quote mark: a quotation is another speaker's tense. The dot of "a.m.",
 # "U.S.", "Oct." or "Mr." ends no sentence.
 SENTENCE_END = re.compile(

@@ -145,7 +145,8 @@ def _weekday(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | Non
         return None  # "Black Friday", "Bloody Sunday" are not last week's days
     if anchor is None or quoted_from_elsewhere(text, m.start(), anchor):
         return m.start(), m.end(), None, "day"
-    if not m["mod"] and text.startswith(("'s", "’s"), m.end()):
+    if not m["mod"] and text.startswith(("'s", "’s"), m.end()) and not points_forward(
+            text, m.start()):
         mode = "past"  # "Wednesday's ruling", "Friday's close": a known event
     else:
         mode = _clause_mode(text, m.start(), m.end(), m["mod"])
@@ -289,7 +290,8 @@ def _year_mod(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | No
 def _year_range(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
     y1, tail = int(m["y1"]), m["y2"]
     y2 = int(tail) if len(tail) == 4 else y1 // 100 * 100 + int(tail)
-    if not (_year_ok(y1) and _year_ok(y2) and 0 < y2 - y1 <= 20):
+    if not (_year_ok(y1) and _year_ok(y2) and 0 < y2 - y1 <= 20) or is_count(text, m.end(),
+                                                                            weak=False):
         return None  # "1957-58" yes; a score or "1990-1880" no
     return m.start(), m.end(), dt.date(y1, 1, 1), "year"
 
