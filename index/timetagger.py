@@ -134,9 +134,11 @@ def _month_kw(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | No
     own = kw in ("last", "next", "this", "early", "late", "mid")
     start = m.start("kw") if own else m.start("m")
     if anchor is None:
-        return start, m.end(), None, "month"
+        return start, m.end(), None, "month-part" if kw in ("early", "mid", "late") else "month"
     mod = kw if kw in ("last", "next", "this") else None
     d = cal.month_without_year(month_of(token), anchor, _clause_mode(text, start, m.end(), mod))
+    if d is not None and kw in ("early", "mid", "late"):
+        return start, m.end(), cal.part_span(kw, d.year, d.month)[0], "month-part"
     return start, m.end(), d if cal.ok(d) else None, "month"
 
 
