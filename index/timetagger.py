@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from index import timecalc as cal
 from index.models import EventDate
@@ -306,28 +307,59 @@ def _year_poss(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | N
 
 
 _Handler = Callable[[re.Match[str], str, "dt.date | None"], "_Cand | None"]
-# (pattern, handler, substrings of the lowercased text one of which it needs): the
-# substring test is a C-speed scan that spares most regexes most passages.
-# Order breaks ties between equally long overlapping candidates.
-_PATTERNS: tuple[tuple[re.Pattern[str], _Handler, tuple[str, ...]], ...] = (
-    (RE_ISO, _iso, ("-",)),
-    (RE_MDY, _month_day, MONTH_KEYS),
-    (RE_DMY, _month_day, MONTH_KEYS),
-    (RE_MY, _month_year, MONTH_KEYS),
-    (RE_SEASON, _season, ("spring", "summer", "autumn", "fall", "winter")),
-    (RE_QUARTER, _quarter, ("quarter",)),
-    (RE_QUARTER_REF, _quarter_ref, ("quarter", "period", "year")),
-    (RE_FISCAL, _fiscal, ("fiscal", "financial")),
-    (RE_REL, _relative, ("ago", "yesterday", "today", "tonight", "tomorrow", "night",
-                         "this ", "last ", "next ", "end of", "beginning of", "start of",
-                         "middle of", "previous ", "coming ")),
-    (RE_REF, _reference, ("now", "recent", "current", "future", "past")),
-    (RE_WEEKDAY, _weekday, ("day",)),
-    (RE_MONTH_KW, _month_kw, MONTH_KEYS),
-    (RE_YEAR_RANGE, _year_range, ("19", "20")),
-    (RE_YEAR_KW, _year_kw, ("19", "20", "2100")),
-    (RE_YEAR_MOD, _year_mod, ("19", "20")),
-    (RE_YEAR_POSS, _year_poss, ("'s", "’s")),
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    """Where a pattern can match: near a cheap literal hit ("Aug", "1998", "ago").
+
+    The full patterns (a word boundary, then a long alternation, often case-blind) are slow
+    to try at every character; literal scans are fast. A pattern then runs only inside
+    windows of ``back`` characters before and ``fwd`` after each hit (merged), which holds
+    every match it can have there. ``lower``: the scan reads the lowercased text.
+    """
+
+    scan: re.Pattern[str]
+    back: int
+    fwd: int
+    lower: bool = True
+
+    def windows(self, text: str, lower: str) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        for m in self.scan.finditer(lower if self.lower else text):
+            lo, hi = max(0, m.start() - self.back), min(len(text), m.end() + self.fwd)
+            if out and lo <= out[-1][1]:
+                out[-1] = (out[-1][0], max(hi, out[-1][1]))
+            else:
+                out.append((lo, hi))
+        return out
+
+
+_MONTHS_AT = _Trigger(re.compile("|".join(
+    [k.capitalize() for k in MONTH_KEYS] + [k.upper() for k in MONTH_KEYS])), 48, 48, False)
+_YEARS_AT = _Trigger(re.compile(r"(?:19|20|21)\d\d"), 56, 40)
+_WEEKDAYS_AT = _Trigger(re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+                                   r"|(?:MON|TUES|WEDNES|THURS|FRI|SATUR|SUN)DAY"), 24, 40, False)
+# (pattern, handler, trigger): order breaks ties between equally long overlapping candidates.
+_PATTERNS: tuple[tuple[re.Pattern[str], _Handler, _Trigger | None], ...] = (
+    (RE_ISO, _iso, None),
+    (RE_MDY, _month_day, _MONTHS_AT),
+    (RE_DMY, _month_day, _MONTHS_AT),
+    (RE_MY, _month_year, _MONTHS_AT),
+    (RE_SEASON, _season, _Trigger(re.compile("spring|summer|autumn|fall|winter"), 16, 40)),
+    (RE_QUARTER, _quarter, _Trigger(re.compile("quarter"), 40, 48)),
+    (RE_QUARTER_REF, _quarter_ref, _Trigger(re.compile("quarter|period|ago|earlier"), 40, 40)),
+    (RE_FISCAL, _fiscal, _Trigger(re.compile("fiscal|financial"), 24, 40)),
+    (RE_REL, _relative, _Trigger(re.compile(
+        "ago|yesterday|today|tonight|tomorrow|night|this|last|next|previous|coming|end of"
+        "|beginning of|start of|middle of"), 56, 48)),
+    (RE_REF, _reference, _Trigger(re.compile("now|recent|current|future|past"), 16, 48)),
+    (RE_WEEKDAY, _weekday, _WEEKDAYS_AT),
+    (RE_MONTH_KW, _month_kw, _MONTHS_AT),
+    (RE_YEAR_RANGE, _year_range, _YEARS_AT),
+    (RE_YEAR_KW, _year_kw, _YEARS_AT),
+    (RE_YEAR_MOD, _year_mod, _YEARS_AT),
+    (RE_YEAR_POSS, _year_poss, _YEARS_AT),
 )
 
 
@@ -356,18 +388,20 @@ def extract_event_dates(text: str, anchor: dt.date | None) -> tuple[EventDate, .
         return ()
     lower = text.lower()
     cands: list[tuple[int, int, int, dt.date | None, str]] = []
-    for rank, (pattern, handler, needs) in enumerate(_PATTERNS):
-        if not any(n in lower for n in needs):
-            continue
-        for m in pattern.finditer(text):
-            try:
-                c = handler(m, text, anchor)
-                if c is not None:
-                    c = _with_part(text, c)
-            except (ValueError, OverflowError, KeyError):
-                c = None  # a malformed candidate is no date, never a failed passage
-            if c is not None and c[1] > c[0]:
-                cands.append((c[0], -(c[1] - c[0]), rank, c[2], c[3]))
+    spans: dict[_Trigger | None, list[tuple[int, int]]] = {None: [(0, len(text))]}
+    for rank, (pattern, handler, trigger) in enumerate(_PATTERNS):
+        if trigger not in spans:
+            spans[trigger] = trigger.windows(text, lower)  # type: ignore[union-attr]
+        for lo, hi in spans[trigger]:
+            for m in pattern.finditer(text, lo, hi):
+                try:
+                    c = handler(m, text, anchor)
+                    if c is not None:
+                        c = _with_part(text, c)
+                except (ValueError, OverflowError, KeyError):
+                    c = None  # a malformed candidate is no date, never a failed passage
+                if c is not None and c[1] > c[0]:
+                    cands.append((c[0], -(c[1] - c[0]), rank, c[2], c[3]))
     cands.sort(key=lambda c: (c[0], c[1], c[2]))
     chosen: list[tuple[int, int, dt.date | None, str]] = []
     last_end = -1
