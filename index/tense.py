@@ -7,15 +7,24 @@ from typing import Literal
 
 Tense = Literal["past", "future"] | None
 
+_IRREGULAR_PAST = (
+    "met|held|took|made|went|came|gave|saw|spoke|left|sent|won|lost|began|fell|rose|hit|struck"
+    "|shot|became|brought|bought|built|caught|chose|drew|drove|felt|fought|found|fled|flew|froze"
+    "|got|grew|heard|hid|kept|knew|led|meant|paid|ran|sat|shook|sold|sought|spent|stood|stole"
+    "|swore|taught|thought|threw|understood|wrote|wore|broke")
+# "-ed" words that are no past tense
+_NOT_PAST = ("(?:succeed|proceed|exceed|need|feed|seed|bleed|breed|speed|indeed|embed|shed|bed|red"
+             "|wed|hundred|sacred|naked|wicked|ragged|rugged|kindred|unspecified|unexpected"
+             "|unprecedented|limited|united|advanced|detailed|related|based|concerned)")
 # Tense cues: the verb near an expression says whether a year-less date lies ahead.
 _CUE = re.compile(
     r"\b(?:(?P<fut>will|shall|would|won['’]t|wo\s+n['’]t|going\s+to|(?:is|are)\s+to|scheduled"
     r"|expected|set\s+to|due\s+to|plans?\s+to|planned|planning|slated|upcoming|next|later"
-    r"|payable|effective|due)|(?P<past>said|says|told|tells|was|were|had|did|been|ago|earlier"
-    r"|last"
+    r"|payable|effective|due(?!\s+to\s+(?:the|its|a|an|his|her|their|higher|lower|weak|strong)\b))"
+    r"|(?P<past>said|says|told|tells|was|were|had|did|been|ago|earlier|last"
     # a participle after "be" belongs to the verb before it: "will be released", "be held"
-    r"|(?<!\bbe\s)(?<!\bbeing\s)(?:met|held|took|made|went|came|gave|saw|spoke|left|sent|won"
-    r"|lost|began|fell|rose|hit|struck|shot|[a-z]{2,}ed)))\b|(?P<fut2>['’]ll)\b")
+    r"|(?<!\bbe\s)(?<!\bbeing\s)(?:" + _IRREGULAR_PAST + r"|(?!" + _NOT_PAST + r"\b)[a-z]{2,}ed)))"
+    r"\b|(?P<fut2>['’]ll)\b")
 # A sentence end or a quote mark: a quotation is another speaker's tense. The dot of "a.m.",
 # "U.S.", "Oct." or "Mr." ends no sentence.
 SENTENCE_END = re.compile(

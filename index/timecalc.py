@@ -72,12 +72,15 @@ def day_without_year(month: int, day: int, anchor: dt.date, mode: str) -> dt.dat
     # The clause's tense picks the side: a plan lies ahead; a past date within the last year
     # ("arrested on August 3", said in March, is last August), unless it is long past and
     # the same day is close ahead (the tense was another clause's: "was extended to Nov. 16").
-    if mode in ("future", "next") and ahead is not None:
+    if mode in ("future", "next") and ahead is not None and (
+            mode == "next" or (ahead - anchor).days <= 184 or back is None
+            or (anchor - back).days > 45):
         return ahead
     if mode in ("past", "last") and back is not None and (anchor - back).days < 366 and (
             (anchor - back).days <= 184 or ahead is None or (ahead - anchor).days > 45):
         return back
-    return min(options, key=lambda d: (abs((d - anchor).days), d > anchor))
+    # Without a tense, news mostly reports the past: the past one unless clearly further.
+    return min(options, key=lambda d: (abs((d - anchor).days) - 60 * (d <= anchor), d > anchor))
 
 
 def month_without_year(month: int, anchor: dt.date, mode: str) -> dt.date | None:
@@ -95,8 +98,8 @@ def month_without_year(month: int, anchor: dt.date, mode: str) -> dt.date | None
             picked = min(k for k in options if k > here)
     elif mode == "future":
         picked = min(k for k in options if k >= here)
-    else:
-        picked = min(options, key=lambda k: (abs(k - here), k > here))
+    else:  # as for days: the past one unless clearly further
+        picked = min(options, key=lambda k: (abs(k - here) - 2 * (k <= here), k > here))
     return safe_date(picked // 12, picked % 12 + 1, 1)
 
 

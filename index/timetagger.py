@@ -138,7 +138,7 @@ def _month_kw(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | No
         return start, m.end(), None, "month-part" if kw in ("early", "mid", "late") else "month"
     mod = kw if kw in ("last", "next", "this") else None
     d = cal.month_without_year(month_of(token), anchor, _clause_mode(text, start, m.end(), mod))
-    if d is not None and kw in ("early", "mid", "late"):
+    if cal.ok(d) and d is not None and kw in ("early", "mid", "late"):
         return start, m.end(), cal.part_span(kw, d.year, d.month)[0], "month-part"
     return start, m.end(), d if cal.ok(d) else None, "month"
 
@@ -218,12 +218,10 @@ def _quarter(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | Non
         y = int(m["y"])
     elif anchor is None:
         return m.start(), m.end(), None, "quarter"
-    else:
-        d = cal.month_without_year(3 * q + 1, anchor, _mode(None, tense_near(
-            text, m.start(), m.end())))
-        if d is None:
-            return None
-        y = d.year
+    else:  # the nearest such quarter, the current one included: results lag the quarter
+        here = anchor.year * 4 + (anchor.month - 1) // 3
+        y = min((anchor.year + k for k in (-1, 0, 1)),
+                key=lambda yy: (abs(yy * 4 + q - here), yy * 4 + q > here))
     d = cal.safe_date(y, 3 * q + 1, 1)
     return (m.start(), m.end(), d, "quarter") if cal.ok(d) else None
 
@@ -249,7 +247,9 @@ def _resolve_references(text: str, anchor: dt.date | None,
             quarter = d
         elif prec == _REF:
             year_back = "year" in text[start:end].lower()
-            if quarter is not None:
+            if "current" in text[start:end].lower() and anchor is not None:
+                d, prec = cal.safe_date(anchor.year, (anchor.month - 1) // 3 * 3 + 1, 1), "quarter"
+            elif quarter is not None:
                 d = cal.safe_date(quarter.year - year_back, quarter.month, 1)
                 prec = "quarter"
             elif year_back and "period" not in text[start:end].lower():
