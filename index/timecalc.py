@@ -140,6 +140,14 @@ def season_relative(season: str, anchor: dt.date, mode: str) -> dt.date | None:
     return min(spans, key=lambda sp: (gap(sp), sp[0] > anchor))[0]
 
 
+def weekend(anchor: dt.date, mode: str) -> dt.date | None:
+    """The Saturday of "the weekend": the one under way, else the coming one for a plan, else
+    the one just past (news reports the past)."""
+    if anchor.weekday() >= 5:
+        return shift(anchor, 5 - anchor.weekday())
+    return shift(anchor, 5 - anchor.weekday() - (0 if mode in ("future", "next") else 7))
+
+
 def weekday(target: int, anchor: dt.date, mode: str) -> dt.date | None:
     back = (anchor.weekday() - target) % 7
     ahead = (target - anchor.weekday()) % 7
@@ -222,3 +230,26 @@ def back_by(anchor: dt.date, unit: str, n: int) -> dt.date | None:
         y, mo = add_months(anchor.year, anchor.month, -n)
         return safe_date(y, mo, 1)
     return safe_date(anchor.year - n, 1, 1)
+
+
+def holiday(name: str, year: int) -> dt.date | None:
+    """The day of a holiday of index/timevocab.py's HOLIDAYS in ``year`` (US Thanksgiving)."""
+    from index.timevocab import HOLIDAYS
+
+    rule = HOLIDAYS.get(" ".join(name.lower().replace("’", "'").split()))
+    if isinstance(rule, tuple):
+        return safe_date(year, *rule)
+    if rule == "thanksgiving":  # the fourth Thursday of November
+        first = dt.date(year, 11, 1)
+        return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+    if rule == "easter":  # the anonymous Gregorian computus
+        a, b, c = year % 19, year // 100, year % 100
+        d, e = b // 4, b % 4
+        g = (8 * b + 13) // 25
+        h = (19 * a + b - d - g + 15) % 30
+        i, k = c // 4, c % 4
+        m = (32 + 2 * e + 2 * i - h - k) % 7
+        n = (a + 11 * h + 22 * m) // 451
+        month, day = divmod(h + m - 7 * n + 114, 31)
+        return safe_date(year, month, day + 1)
+    return None

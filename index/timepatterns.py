@@ -11,7 +11,16 @@ import datetime as dt
 import re
 
 from index.tense import clause_before
-from index.timevocab import MONTH, MONTH_FULL, NUMBER_WORDS, PARTS, SEASON, WEEKDAY
+from index.timevocab import (
+    MONTH,
+    MONTH_FULL,
+    NUMBER_WORDS,
+    PARTS,
+    SEASON,
+    TENS,
+    UNITS,
+    WEEKDAY,
+)
 
 _F = re.IGNORECASE
 # Tokenized corpora write "Oct. 11 , 2008"; prose writes "Oct. 11, 2008".
@@ -44,7 +53,7 @@ RE_REL = re.compile(
     r"|the\s+(?:end|beginning|start|middle)\s+of\s+(?:the|this)\s+(?:month|year)"
     r"|(?:(?:earlier|later)\s+)?this\s+(?:week|month|year)"
     r"|(?:last|next|previous|coming)\s+(?:week|month|year)"
-    r"|(?:last|this|next)\s+weekend))\b", _F)
+    r"|(?:last|this|next|the)\s+weekend))\b", _F)
 RE_REF = re.compile(
     r"\b(?:(?:right\s+)?now|(?:more\s+)?recently|currently"
     r"|the\s+(?:(?:near|distant)\s+)?future|the\s+past(?!\s+(?:\w+\s+)?(?:years?|months?|weeks?"
@@ -74,6 +83,19 @@ RE_YEAR_MOD = re.compile(
     r"(?P<y>(?:19|20)\d{2})(?=\s+[A-Za-z])", _F)
 RE_YEAR_RANGE = re.compile(r"(?<![\w$€£.-])(?P<y1>(?:19|20)\d{2})\s?[-–/]\s?(?P<y2>\d{4}|\d{2})"
                            r"(?![\w%-]|[.,]\d)")
+# Years said as words, as broadcast transcripts write them: "nineteen ninety-six".
+RE_SPELLED_YEAR = re.compile(
+    rf"\b(?:the\s+year\s+)?(?:(?P<c>nineteen|twenty)[\s-]+(?P<n>(?:{TENS})(?:[\s-](?:{UNITS}))?"
+    r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+    rf"|two\s+thousand(?:\s+(?:and\s+)?(?P<n2>{UNITS}))?)\b(?![\s-](?:{UNITS}|hundred|thousand"
+    r"|million|billion|percent|dollars?|people|years?)\b)", _F)
+RE_DECADE = re.compile(
+    r"\b(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?(?P<y>(?:1[89]|20)\d0)['’]?s\b", _F)
+RE_HOLIDAY = re.compile(
+    r"\b(?:(?P<mod>last|next|this)\s+)?(?P<h>Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s\s+"
+    r"(?:Day|Eve)|Thanksgiving(?:\s+Day)?|Independence\s+Day|Halloween|Valentine['’]s\s+Day"
+    r"|Easter(?:\s+Sunday)?)(?:,?\s+(?P<y>\d{4})(?!\d))?\b(?!\s+(?:tree|card|present|gift|shop"
+    r"|sale|party|market|Island|Rising)s?\b)")
 RE_YEAR_POSS = re.compile(r"\b(?P<y>\d{4})(?=\s?['’]s\b)")
 
 YEAR_BEFORE = re.compile(r"\d{4}\s*$")

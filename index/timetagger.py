@@ -38,8 +38,10 @@ from index.timepatterns import (
     HOLIDAY_BEFORE,
     MONTH_BEFORE,
     PART_BEFORE,
+    RE_DECADE,
     RE_DMY,
     RE_FISCAL,
+    RE_HOLIDAY,
     RE_ISO,
     RE_MDY,
     RE_MONTH_KW,
@@ -49,6 +51,7 @@ from index.timepatterns import (
     RE_REF,
     RE_REL,
     RE_SEASON,
+    RE_SPELLED_YEAR,
     RE_WEEKDAY,
     RE_YEAR_KW,
     RE_YEAR_MOD,
@@ -61,7 +64,7 @@ from index.timepatterns import (
     points_forward,
     quoted_from_elsewhere,
 )
-from index.timevocab import MONTH_KEYS, month_of, part_of, weekday_of
+from index.timevocab import MONTH_FULL, MONTH_KEYS, month_of, part_of, spelled_number, weekday_of
 
 _CAP_WORD_BEFORE = re.compile(r"\b[A-Z][\w.]*\s+$")
 _Cand = tuple[int, int, "dt.date | None", str]  # start, end, date, precision
@@ -178,6 +181,8 @@ def _relative(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | No
     prec = {"month": "month", "year": "year", "week": "week", "weekend": "week"}.get(unit, "day")
     if anchor is None or quoted_from_elsewhere(text, start, anchor):
         return start, end, None, prec
+    if unit == "weekend" and words[0] == "the":
+        return start, end, cal.weekend(anchor, _mode(None, tense_near(text, start, end))), "week"
     if words[0] == "the":  # "the end of the year", "the beginning of this month"
         part = part_of(rel)
         y, mo = anchor.year, anchor.month if unit == "month" else None
@@ -299,6 +304,47 @@ def _year_range(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | 
     return m.start(), m.end(), dt.date(y1, 1, 1), "year"
 
 
+def _spelled_year(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    if m["c"]:
+        n = spelled_number(m["n"])
+        y = None if n is None else (1900 if m["c"].lower() == "nineteen" else 2000) + n
+    else:
+        y = 2000 + (spelled_number(m["n2"]) or 0 if m["n2"] else 0)
+    if y is None or not _year_ok(y):
+        return None
+    start, prec, d = m.start(), "year", dt.date(y, 1, 1)
+    month = re.search(rf"\b(?P<m>{MONTH_FULL})\s+$", text[max(0, start - 12):start])
+    if month:  # "January nineteen ninety-seven"
+        start, prec, d = start - len(month.group()), "month", dt.date(y, month_of(month["m"]), 1)
+    return start, m.end(), d, prec
+
+
+def _decade(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    y = int(m["y"])
+    return (m.start(), m.end(), dt.date(y, 1, 1), "decade") if _year_ok(y) else None
+
+
+def _holiday(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
+    name = m["h"]
+    if m["y"]:
+        d = cal.holiday(name, int(m["y"]))
+        return (m.start(), m.end(), d, "day") if cal.ok(d) else None
+    if anchor is None:
+        return m.start(), m.end(), None, "day"
+    options = [d for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+               if (d := cal.holiday(name, y)) is not None]
+    mode = _clause_mode(text, m.start(), m.end(), m["mod"])
+    back = [d for d in options if d <= anchor if mode != "last" or d < anchor]
+    ahead = [d for d in options if d >= anchor if mode != "next" or d > anchor]
+    if mode in ("last", "past") and back:
+        d = max(back)
+    elif mode in ("next", "future") and ahead:
+        d = min(ahead)
+    else:
+        d = min(options, key=lambda x: (abs((x - anchor).days), x > anchor))
+    return m.start(), m.end(), d if cal.ok(d) else None, "day"
+
+
 def _year_poss(m: re.Match[str], text: str, anchor: dt.date | None) -> _Cand | None:
     y = int(m["y"])
     if not _year_ok(y) or text[max(0, m.start() - 1):m.start()] in ("$", "€", "£", "#"):
@@ -351,7 +397,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Handler, _Trigger | None], ...] = (
     (RE_QUARTER_REF, _quarter_ref, _Trigger(re.compile("quarter|period|ago|earlier"), 40, 40)),
     (RE_FISCAL, _fiscal, _Trigger(re.compile("fiscal|financial"), 24, 40)),
     (RE_REL, _relative, _Trigger(re.compile(
-        "ago|yesterday|today|tonight|tomorrow|night|this|last|next|previous|coming|end of"
+        "ago|yesterday|today|tonight|tomorrow|night|this|last|next|previous|coming|weekend|end of"
         "|beginning of|start of|middle of"), 56, 48)),
     (RE_REF, _reference, _Trigger(re.compile("now|recent|current|future|past"), 16, 48)),
     (RE_WEEKDAY, _weekday, _WEEKDAYS_AT),
@@ -360,6 +406,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Handler, _Trigger | None], ...] = (
     (RE_YEAR_KW, _year_kw, _YEARS_AT),
     (RE_YEAR_MOD, _year_mod, _YEARS_AT),
     (RE_YEAR_POSS, _year_poss, _YEARS_AT),
+    (RE_DECADE, _decade, _YEARS_AT),
+    (RE_SPELLED_YEAR, _spelled_year, _Trigger(re.compile("nineteen|twenty|two thousand"), 16, 48)),
+    (RE_HOLIDAY, _holiday, _Trigger(re.compile(
+        "Christmas|New Year|Thanksgiving|Independence Day|Halloween|Valentine|Easter"), 8, 40,
+        False)),
 )
 
 

@@ -34,9 +34,9 @@ MONTH_FULL = "|".join(m.capitalize() for m in MONTHS)
 MONTH = rf"(?:(?:{MONTH_FULL})\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 WEEKDAY = "|".join(w.capitalize() for w in WEEKDAYS)
 SEASON = "|".join(SEASON_MONTH)
-_UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+_UNITS = UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
           "|fifteen|sixteen|seventeen|eighteen|nineteen")
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_TENS = TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 NUMBER_WORDS = rf"an?|(?:{_TENS})(?:[\s-](?:{_UNITS}))?|{_UNITS}"
 SMALL_NUMBER = "|".join(NUM_WORDS)
 
@@ -72,3 +72,27 @@ def part_of(word: str | None) -> str | None:
 def reference_of(text: str) -> str | None:
     """past / present / future for a reference word ("recently"), None for anything else."""
     return REFERENCES.get(" ".join(text.lower().split()))
+
+
+_UNIT_VALUES = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS_VALUES = {w: 10 * i for i, w in enumerate(
+    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+
+
+def spelled_number(words: str) -> int | None:
+    """0..99 written out: "seventy-nine", "ninety six", "eleven"."""
+    parts = words.lower().replace("-", " ").split()
+    if len(parts) == 1:
+        return _UNIT_VALUES.get(parts[0], _TENS_VALUES.get(parts[0]))
+    if len(parts) == 2 and parts[0] in _TENS_VALUES and parts[1] in _UNIT_VALUES:
+        return _TENS_VALUES[parts[0]] + _UNIT_VALUES[parts[1]]
+    return None
+
+
+# Holidays a reader dates without being told the year: (month, day), or a rule by name.
+HOLIDAYS = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+            "new year's day": (1, 1), "new year's eve": (12, 31), "independence day": (7, 4),
+            "halloween": (10, 31), "valentine's day": (2, 14), "thanksgiving": "thanksgiving",
+            "thanksgiving day": "thanksgiving", "easter": "easter", "easter sunday": "easter"}

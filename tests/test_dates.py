@@ -513,3 +513,38 @@ def test_weekdays_stay_exact() -> None:
     assert _dates("He will resign on Friday.", wednesday) == [("Friday", D(2013, 3, 22), "day")]
     assert _dates("They get around Monday's ruling.", wednesday) == [
         ("Monday", D(2013, 3, 18), "day")]
+
+
+@pytest.mark.parametrize(("text", "expr", "date", "precision"), [
+    ("prices seen in nineteen ninety-six", "nineteen ninety-six", D(1996, 1, 1), "year"),
+    ("by the year two thousand", "the year two thousand", D(2000, 1, 1), "year"),
+    ("since January nineteen ninety-seven", "January nineteen ninety-seven", D(1997, 1, 1),
+     "month"),
+    ("a boom in the 1990s", "the 1990s", D(1990, 1, 1), "decade"),
+    ("since the late 1970s", "the late 1970s", D(1970, 1, 1), "decade"),
+])
+def test_spelled_years_and_decades(text: str, expr: str, date: dt.date, precision: str) -> None:
+    assert _dates(text, MARCH_2013) == [(expr, date, precision)]
+
+
+def test_nineteen_ninety_dollars_is_no_year() -> None:
+    assert _dates("it cost nineteen ninety-nine dollars", MARCH_2013) == []
+
+
+@pytest.mark.parametrize(("text", "anchor", "date"), [
+    ("families gathered on Thanksgiving Day", D(1999, 11, 30), D(1999, 11, 25)),
+    ("shoppers will be out before Christmas", D(1999, 11, 30), D(1999, 12, 25)),
+    ("sales fell last Christmas", D(2000, 3, 1), D(1999, 12, 25)),
+    ("churches were full on Easter Sunday", D(2000, 4, 25), D(2000, 4, 23)),
+])
+def test_holidays(text: str, anchor: dt.date, date: dt.date) -> None:
+    (ev,) = extract_event_dates(text, anchor)
+    assert (ev.date, ev.precision) == (date, "day")
+
+
+def test_the_weekend_follows_the_tense() -> None:
+    wednesday = D(2013, 3, 20)
+    assert _dates("Protests spread over the weekend.", wednesday) == [
+        ("the weekend", D(2013, 3, 16), "week")]
+    assert _dates("They will march over the weekend.", wednesday) == [
+        ("the weekend", D(2013, 3, 23), "week")]

@@ -17,11 +17,12 @@ value accuracy over the relaxed matches; value F1 = value accuracy x relaxed F1.
 "DATE+TIME" (gold of those types; a system expression that overlaps only gold DURATION or SET
 expressions is left out of this group rather than counted wrong, and HeidelTime's own
 DURATION/SET output is left out too) and "all" (every gold and every system expression).
-The project's values: day -> YYYY-MM-DD, week -> YYYY-Www, month -> YYYY-MM, year -> YYYY,
-season -> YYYY-SP/SU/FA/WI, an early/mid/late part -> the value of the month or year it is part
-of (TimeML puts the part in ``mod``), a day's part ("Tuesday night") -> its TimeML suffix
-(TNI), a quarter -> YYYY-Qn, an unresolved reference word of index/timevocab.py ("now",
-"recently", "the future") -> PRESENT_REF, PAST_REF or FUTURE_REF.
+The project's values: day -> YYYY-MM-DD, week -> YYYY-Www (a weekend: YYYY-Www-WE),
+month -> YYYY-MM, year -> YYYY, season -> YYYY-SP/SU/FA/WI, quarter -> YYYY-Qn, decade -> YYY,
+an early/mid/late part -> the value of the month or year it is part of (TimeML puts the part
+in ``mod``), a day's part ("Tuesday night") -> its TimeML suffix (TNI), an unresolved reference
+word of index/timevocab.py ("now", "recently", "the future") -> PRESENT_REF, PAST_REF or
+FUTURE_REF.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def project_value(date: dt.date | None, precision: str, text: str) -> str | None
         return f"{date.year}-Q{(date.month - 1) // 3 + 1}"
     if precision == "week":
         y, w, _ = date.isocalendar()
-        return f"{y}-W{w:02d}"
+        return f"{y}-W{w:02d}" + ("-WE" if "weekend" in text.lower() else "")
     if precision in ("month", "month-part"):
         return f"{date:%Y-%m}"
     if precision == "season":
