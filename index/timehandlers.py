@@ -81,7 +81,13 @@ def month_day(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | Non
 def month_year(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
     if not _cap(m["m"]):
         return None
-    d = cal.safe_date(int(m["y"]), month_of(m["m"]), 1)
+    if m["rel"]:  # "January this year", "June last year"
+        if anchor is None:
+            return m.start(), m.end(), None, "month"
+        y = anchor.year + {"last": -1, "next": 1}.get(m["rel"].lower(), 0)
+    else:
+        y = int(m["y"])
+    d = cal.safe_date(y, month_of(m["m"]), 1)
     return (m.start(), m.end(), d, "month") if cal.ok(d) else None
 
 
@@ -177,8 +183,8 @@ def season(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
 
 def quarter(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
     q = ("first", "second", "third", "fourth").index(m["q"].lower())
-    if m["y"]:
-        y = int(m["y"])
+    if m["y"] or m["y0"]:
+        y = int(m["y"] or m["y0"])
     elif anchor is None:
         return m.start(), m.end(), None, "quarter"
     else:  # the nearest such quarter, the current one included: results lag the quarter
@@ -193,7 +199,8 @@ QUARTER_REF = "quarter-ref"  # resolved in order by timetagger.resolve_reference
 
 
 def quarter_ref(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
-    return m.start(), m.end(), None, QUARTER_REF
+    y = int(m["y"]) if m["y"] else None  # "the 1988 period"
+    return m.start(), m.end(), dt.date(y, 1, 1) if y and _year_ok(y) else None, QUARTER_REF
 
 
 

@@ -36,7 +36,8 @@ RE_MDY = re.compile(
 RE_DMY = re.compile(
     rf"(?<![\d,.$€£])\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{MONTH}){_YEAR_TAIL}",
     _F)
-RE_MY = re.compile(rf"\b(?P<m>{MONTH})(?:\s*,\s*|\s+(?:of\s+)?)(?P<y>\d{{4}})(?!\d)", _F)
+RE_MY = re.compile(rf"\b(?P<m>{MONTH})(?:(?:\s*,\s*|\s+(?:of\s+)?)(?P<y>\d{{4}})(?!\d)"
+                   r"|\s+(?P<rel>this|last|next)\s+year\b)", _F)
 # A bare month is a date only after a word that makes it temporal ("in May", not "may").
 RE_MONTH_KW = re.compile(
     rf"\b(?P<kw>in|during|since|by|until|till|through|from|before|after|of|early|late|mid"
@@ -62,11 +63,13 @@ RE_SEASON = re.compile(
     r"\b(?:(?P<mod>last|this|next|coming|past|early|late|mid)(?:\s+|-))?"
     rf"(?P<s>{SEASON})(?:\s+(?:of\s+)?(?P<y>\d{{4}})(?!\d))?\b", _F)
 RE_QUARTER = re.compile(
-    r"\b(?:(?:the|its|a)\s+)?(?:(?:fiscal|financial)\s+)?(?P<q>first|second|third|fourth)"
+    r"\b(?:(?:the|its|a)\s+)?(?:(?P<y0>(?:19|20)\d\d)\s+)?(?:(?:fiscal|financial)\s+)?"
+    r"(?P<q>first|second|third|fourth)"
     r"[\s-]+quarter\b(?:\s+of\s+(?:(?:fiscal|financial)\s+)?(?P<y>\d{4})(?!\d))?", _F)
 # A quarter named by reference to one named before: "the quarter", "a year earlier".
 RE_QUARTER_REF = re.compile(
-    r"\b(?:the\s+(?:(?:latest|same|current|most\s+recent|recent)\s+)?(?:quarter|period)"
+    r"\b(?:the\s+(?:(?:latest|same|current|most\s+recent|recent|(?P<y>(?:19|20)\d\d))\s+)?"
+    r"(?:quarter|period)"
     r"|(?:the\s+)?year[-\s](?:ago|earlier)(?:\s+(?:quarter|period))?|a\s+year\s+(?:earlier|ago))"
     r"\b(?!-)", _F)
 RE_FISCAL = re.compile(

@@ -75,7 +75,10 @@ def resolve_references(text: str, anchor: dt.date | None,
             quarter = d
         elif prec == QUARTER_REF:
             year_back = "year" in text[start:end].lower()
-            if "current" in text[start:end].lower() and anchor is not None:
+            if d is not None:  # "the 1988 period": the quarter named last, in that year
+                d, prec = (cal.safe_date(d.year, quarter.month, 1), "quarter") if quarter else (
+                    d, "year")
+            elif "current" in text[start:end].lower() and anchor is not None:
                 d, prec = cal.safe_date(anchor.year, (anchor.month - 1) // 3 * 3 + 1, 1), "quarter"
             elif quarter is not None:
                 d = cal.safe_date(quarter.year - year_back, quarter.month, 1)

@@ -548,3 +548,18 @@ def test_the_weekend_follows_the_tense() -> None:
         ("the weekend", D(2013, 3, 16), "week")]
     assert _dates("They will march over the weekend.", wednesday) == [
         ("the weekend", D(2013, 3, 23), "week")]
+
+
+def test_a_month_of_this_or_last_year() -> None:
+    assert _dates("In January this year, police came.", D(1998, 2, 19)) == [
+        ("January this year", D(1998, 1, 1), "month")]
+    assert _dates("But in June last year, leaders fell out.", D(1998, 2, 19)) == [
+        ("June last year", D(1997, 6, 1), "month")]
+
+
+def test_a_quarter_of_a_named_year() -> None:
+    text = "Profit fell in the third quarter. In the 1988 period, it earned more."
+    got = [(e.text, e.date) for e in extract_event_dates(text, D(1989, 10, 26))]
+    assert got == [("the third quarter", D(1989, 7, 1)), ("the 1988 period", D(1988, 7, 1))]
+    assert _dates("In the 1988 third quarter, it lost money.", D(1989, 10, 26)) == [
+        ("the 1988 third quarter", D(1988, 7, 1), "quarter")]
