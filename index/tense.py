@@ -19,11 +19,13 @@ _NOT_PAST = ("(?:succeed|proceed|exceed|need|feed|seed|bleed|breed|speed|indeed|
 # Tense cues: the verb near an expression says whether a year-less date lies ahead.
 _CUE = re.compile(
     r"\b(?:(?P<fut>will|shall|would|won['’]t|wo\s+n['’]t|going\s+to|(?:is|are)\s+to|scheduled"
-    r"|expected|set\s+to|due\s+to|plans?\s+to|planned|planning|slated|upcoming|next|later"
+    r"|expected|set\s+to|plans?\s+to|planned|planning|slated|upcoming|next(?!\s+to\b)|later"
     r"|payable|effective|due(?!\s+to\s+(?:the|its|a|an|his|her|their|higher|lower|weak|strong)\b))"
     r"|(?P<past>said|says|told|tells|was|were|had|did|been|ago|earlier|last"
-    # a participle after "be" belongs to the verb before it: "will be released", "be held"
-    r"|(?<!\bbe\s)(?<!\bbeing\s)(?:" + _IRREGULAR_PAST + r"|(?!" + _NOT_PAST + r"\b)[a-z]{2,}ed)))"
+    # a participle after "be" belongs to the verb before it: "will be released", "be held",
+    # "the case is heard in May"
+    r"|(?<!\bbe\s)(?<!\bbeing\s)(?<!\bis\s)(?<!\bare\s)(?:" + _IRREGULAR_PAST
+    + r"|(?!" + _NOT_PAST + r"\b)[a-z]{2,}ed)))"
     r"\b|(?P<fut2>['’]ll)\b")
 # A sentence end or a quote mark: a quotation is another speaker's tense. The dot of "a.m.",
 # "U.S.", "Oct." or "Mr." ends no sentence.

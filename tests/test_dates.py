@@ -563,3 +563,11 @@ def test_a_quarter_of_a_named_year() -> None:
     assert got == [("the third quarter", D(1989, 7, 1)), ("the 1988 period", D(1988, 7, 1))]
     assert _dates("In the 1988 third quarter, it lost money.", D(1989, 10, 26)) == [
         ("the 1988 third quarter", D(1988, 7, 1), "quarter")]
+
+
+def test_prepositions_that_look_like_tense_cues() -> None:
+    saturday = D(1998, 8, 8)
+    text = "Six people died in blasts next to the U.S. embassies in Kenya on Friday."
+    assert [e.date for e in extract_event_dates(text, saturday)] == [D(1998, 8, 7)]
+    text = "They could lose when the case is heard in May in the appeals court."
+    assert [e.date for e in extract_event_dates(text, D(2000, 3, 29))] == [D(2000, 5, 1)]
