@@ -95,7 +95,7 @@ def resolve_references(text: str, anchor: dt.date | None,
 _Handler = Callable[[re.Match[str], str, "dt.date | None"], "Cand | None"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Trigger:
     """Where a pattern can match: near a cheap literal hit ("Aug", "1998", "ago").
 
@@ -179,11 +179,12 @@ def extract_event_dates(text: str, anchor: dt.date | None) -> tuple[EventDate, .
         return ()
     lower = text.lower()
     cands: list[tuple[int, int, int, dt.date | None, str]] = []
-    spans: dict[_Trigger | None, list[tuple[int, int]]] = {None: [(0, len(text))]}
+    spans: dict[int, list[tuple[int, int]]] = {id(None): [(0, len(text))]}  # by trigger
     for rank, (pattern, handler, trigger) in enumerate(_PATTERNS):
-        if trigger not in spans:
-            spans[trigger] = trigger.windows(text, lower)  # type: ignore[union-attr]
-        for lo, hi in spans[trigger]:
+        key = id(trigger)
+        if key not in spans:
+            spans[key] = trigger.windows(text, lower)  # type: ignore[union-attr]
+        for lo, hi in spans[key]:
             for m in pattern.finditer(text, lo, hi):
                 try:
                     c = handler(m, text, anchor)
