@@ -126,7 +126,7 @@ def weekday(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
 
 def relative(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
     start, end = m.start(), m.end()
-    if m["ago"]:
+    if "ago" in m.re.groupindex:
         off = cal.ago_offset(" ".join(m["qty"].split()), m["unit"])
         if off is None:
             return None

@@ -45,11 +45,12 @@ RE_MONTH_KW = re.compile(
 RE_WEEKDAY = re.compile(
     rf"\b(?:(?P<mod>last|next|this|coming|past)\s+)?(?P<wd>{WEEKDAY})"
     r"(?:\s+(?P<part>morning|afternoon|evening|night))?\b", _F)
-RE_REL = re.compile(
-    r"\b(?:(?P<ago>(?:(?:about|some|nearly|almost|roughly|around|just|only|more\s+than|over)\s+)?"
+RE_AGO = re.compile(
+    r"\b(?P<ago>(?:(?:about|some|nearly|almost|roughly|around|just|only|more\s+than|over)\s+)?"
     rf"(?P<qty>\d{{1,3}}|{NUMBER_WORDS})\s+"
-    r"(?P<unit>days?|weeks?|months?|years?|decades?|fortnights?)\s+ago)"
-    r"|(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|last\s+night"
+    r"(?P<unit>days?|weeks?|months?|years?|decades?|fortnights?)\s+ago)\b", _F)
+RE_REL = re.compile(
+    r"\b(?:(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|last\s+night"
     r"|this\s+(?:morning|afternoon|evening)|(?:earlier|later)\s+today"
     r"|the\s+(?:end|beginning|start|middle)\s+of\s+(?:the|this)\s+(?:month|year)"
     r"|(?:(?:earlier|later)\s+)?this\s+(?:week|month|year)"

@@ -38,6 +38,7 @@ from index.tense import Tense, clause_before, tense_near
 from index.timehandlers import QUARTER_REF, Cand
 from index.timepatterns import (
     PART_BEFORE,
+    RE_AGO,
     RE_DECADE,
     RE_DMY,
     RE_FISCAL,
@@ -124,8 +125,8 @@ class _Trigger:
 _MONTHS_AT = _Trigger(re.compile("|".join(
     [k.capitalize() for k in MONTH_KEYS] + [k.upper() for k in MONTH_KEYS])), 48, 48, False)
 _YEARS_AT = _Trigger(re.compile(r"(?:19|20|21)\d\d"), 56, 40)
-_WEEKDAYS_AT = _Trigger(re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-                                   r"|(?:MON|TUES|WEDNES|THURS|FRI|SATUR|SUN)DAY"), 24, 40, False)
+_WEEKDAYS_AT = _Trigger(re.compile(r"[MTWFS](?:on|ues|ednes|hurs|ri|atur|un)day"
+                                   r"|[MTWFS](?:ON|UES|EDNES|HURS|RI|ATUR|UN)DAY"), 24, 40, False)
 # (pattern, handler, trigger): order breaks ties between equally long overlapping candidates.
 _PATTERNS: tuple[tuple[re.Pattern[str], _Handler, _Trigger | None], ...] = (
     (RE_ISO, h.iso, None),
@@ -136,8 +137,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Handler, _Trigger | None], ...] = (
     (RE_QUARTER, h.quarter, _Trigger(re.compile("quarter"), 40, 48)),
     (RE_QUARTER_REF, h.quarter_ref, _Trigger(re.compile("quarter|period|ago|earlier"), 40, 40)),
     (RE_FISCAL, h.fiscal, _Trigger(re.compile("fiscal|financial"), 24, 40)),
+    (RE_AGO, h.relative, _Trigger(re.compile("ago"), 56, 8)),
     (RE_REL, h.relative, _Trigger(re.compile(
-        "ago|yesterday|today|tonight|tomorrow|night|this|last|next|previous|coming|weekend|end of"
+        "yesterday|today|tonight|tomorrow|night|this|last|next|previous|coming|weekend|end of"
         "|beginning of|start of|middle of"), 56, 48)),
     (RE_REF, h.reference, _Trigger(re.compile("now|recent|current|future|past"), 16, 48)),
     (RE_WEEKDAY, h.weekday, _WEEKDAYS_AT),
