@@ -31,6 +31,8 @@ PARTS = r"early|mid|late|the\s+(?:beginning|start|middle|end)\s+of"
 
 MONTH_FULL = "|".join(m.capitalize() for m in MONTHS)
 # Full names first so "March" is not cut to "Mar"; an abbreviation may take its dot.
+# Every spelling of a month, longest first, lowercase (compile it case-blind).
+MONTH_SPELLINGS = "|".join(sorted({*MONTHS, *MONTH_KEYS, "sept"}, key=len, reverse=True))
 MONTH = rf"(?:(?:{MONTH_FULL})\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 WEEKDAY = "|".join(w.capitalize() for w in WEEKDAYS)
 SEASON = "|".join(SEASON_MONTH)
