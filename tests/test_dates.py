@@ -391,6 +391,8 @@ _words = st.sampled_from([
     "week", "month", "year", "spring", "winter", "fall", "ago", "two", "weeks", "will", "said",
     "'s", "-", "2025-02-31", "2025-02-19", "€40", "30-day", "of", "the", "early", "mid-",
     "31", "February", "29", " ", "\n", ".", "twenty-five", "decade", "fortnight", "some",
+    "quarter", "third", "a", "earlier", "now", "until", "Christmas", "nineteen", "ninety-six",
+    "1990s", "1957-58", "fiscal", '"', "end", "weekend", "JANUARY", "SUNDAY", "recently",
 ])
 _texts = st.one_of(st.text(max_size=200), st.lists(_words, max_size=30).map(" ".join))
 
@@ -571,3 +573,18 @@ def test_prepositions_that_look_like_tense_cues() -> None:
     assert [e.date for e in extract_event_dates(text, saturday)] == [D(1998, 8, 7)]
     text = "They could lose when the case is heard in May in the appeals court."
     assert [e.date for e in extract_event_dates(text, D(2000, 3, 29))] == [D(2000, 5, 1)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_texts, anchor=_dates_st)
+def test_property_windows_find_what_a_full_scan_finds(text: str, anchor: dt.date | None) -> None:
+    """The tagger runs each pattern only near a literal hit; that must lose no expression."""
+    import index.timetagger as tagger
+
+    windowed = extract_event_dates(text, anchor)
+    full = tuple((p, h, None) for p, h, _ in tagger._PATTERNS)
+    saved, tagger._PATTERNS = tagger._PATTERNS, full
+    try:
+        assert extract_event_dates(text, anchor) == windowed
+    finally:
+        tagger._PATTERNS = saved
