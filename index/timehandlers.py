@@ -33,7 +33,9 @@ def _year_ok(y: int) -> bool:
 
 
 def _cap(token: str) -> bool:
-    return token[:1].isupper()
+    """Written as a name is: "May", "MAY", "Sept." (not "may", nor "MaY")."""
+    word = token.rstrip(".")
+    return word[:1].isupper() and (word[1:].islower() or word.isupper())
 
 
 def _mode(mod: str | None, tense: Tense) -> str:
