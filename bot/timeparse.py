@@ -3,16 +3,20 @@
 Rule-based and precise rather than greedy: an expression is read only after a word that
 makes it temporal (in, on, during, since, after, before, until, between, from...to, last,
 this, past), so the modal "may", "march on Kyiv", "the 2025 budget" and "30-day" stay words.
-Year-less and relative expressions are placed against ``as_of`` (the corpus' latest date);
-without it they are left in the question untouched.
+Year-less and relative expressions are placed against ``as_of`` (the corpus' latest date),
+by the question's tense, with the calendar engine and vocabulary that passage dating uses
+(index/timecalc.py, index/timevocab.py); without ``as_of`` they are left in the question.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+
+from index.tense import tense_near
+from index.timecalc import day_without_year, month_end, month_without_year, part_span, weekday
+from index.timevocab import MAX_YEAR, MIN_YEAR, MONTH, WEEKDAY, month_of, number_of, weekday_of
 
 __all__ = ["TimeQuery", "combine_ranges", "parse_time"]
 
@@ -41,12 +45,7 @@ class _Found:
     understood: str
 
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
-          r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_MONTH = MONTH
 # A bare year must not be a modifier: "in 2025 budget talks" is not "in 2025".
 _AFTER_YEAR_OK = frozenset(
     "about on of for with and or to in at by from regarding concerning the a an did was were is "
@@ -75,6 +74,9 @@ _RE_OPEN = re.compile(
 _RE_IN = re.compile(
     rf"\b(?P<kw>in|during|on|throughout|from)\s+(?:the\s+(?:month|year)\s+of\s+)?{_date_rx('a')}",
     _F)
+_RE_WEEKDAY = re.compile(
+    rf"\b(?:on\s+(?:(?P<mod1>last|next|this|coming|past)\s+)?|(?P<mod2>last|next|this|coming"
+    rf"|past)\s+)(?P<wd>{WEEKDAY})\b(?!['’]s)", _F)
 _RE_REL = re.compile(
     r"\b(?:(?:in|during|over|from)\s+)?(?P<rel>yesterday|today|(?:last|this)\s+(?:week|month|year))"
     r"(?P<poss>['’]s)?\b"
@@ -89,19 +91,26 @@ def _fmt_day(d: dt.date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def _month_end(y: int, m: int) -> dt.date:
-    return dt.date(y, m, calendar.monthrange(y, m)[1])
-
-
-def _month_num(token: str) -> int:
-    return [m[:3] for m in _MONTHS].index(token[:3].lower()) + 1
-
-
 # --------------------------------------------------------------------------- periods
 
-def _latest_year(month: int, day: int, as_of: dt.date) -> int:
-    """The year of the most recent (month, day) on or before ``as_of``."""
-    return as_of.year if (month, day) <= (as_of.month, as_of.day) else as_of.year - 1
+_PROGRESSIVE = re.compile(r"\b(?:is|are|am)\s+(?:\w+\s+)?\w+ing\b", re.IGNORECASE)
+
+
+def _mode(question: str, start: int, end: int) -> str:
+    """The question's tense: a year-less date lies ahead in "Who will win in November?" and
+    "Which airline is slashing flights during November?", else at or before ``as_of``."""
+    if tense_near(question, start, end) == "future" or _PROGRESSIVE.search(question, 0, start):
+        return "future"
+    return "past"
+
+
+def _year_of(month: int, day: int | None, as_of: dt.date, mode: str) -> int:
+    """The year of a year-less (month, day), placed by the same engine as passage dates."""
+    d = (month_without_year(month, as_of, mode) if day is None
+         else day_without_year(month, day, as_of, mode))
+    if d is None:
+        raise ValueError((month, day))
+    return d.year
 
 
 def _parts(m: re.Match[str], p: str) -> tuple[str | None, int | None, int | None, int | None]:
@@ -114,38 +123,28 @@ def _parts(m: re.Match[str], p: str) -> tuple[str | None, int | None, int | None
     day = g[f"{p}d1"] or g[f"{p}d2"]
     year = g[f"{p}y1"] or g[f"{p}y2"] or g[f"{p}y3"] or g[f"{p}y4"]
     mod = g[f"{p}mod"].lower() if g[f"{p}mod"] else None
-    return (mod, int(year) if year else None, _month_num(mon) if mon else None,
+    return (mod, int(year) if year else None, month_of(mon) if mon else None,
             int(day) if day else None)
 
 
 def _period(mod: str | None, year: int, month: int | None, day: int | None) -> _Period:
-    if not 1900 <= year <= 2100:
+    if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(year)
     if day is not None:
         d = dt.date(year, month or 1, day)
         return _Period(d, d, _fmt_day(d))
-    if month is not None:
-        start, end = dt.date(year, month, 1), _month_end(year, month)
-        label = f"{start:%B %Y}"
-        if mod:  # early 1-10, mid 11-20, late 21-end
-            lo, hi = {"early": (1, 10), "mid": (11, 20), "late": (21, end.day)}[mod]
-            start, end = dt.date(year, month, lo), dt.date(year, month, hi)
-            label = f"{mod} {label}"
-        return _Period(start, end, label)
-    start, end, label = dt.date(year, 1, 1), dt.date(year, 12, 31), str(year)
-    if mod:  # early Jan-Apr, mid May-Aug, late Sep-Dec
-        lo = {"early": 1, "mid": 5, "late": 9}[mod]
-        start, end, label = dt.date(year, lo, 1), _month_end(year, lo + 3), f"{mod} {year}"
-    return _Period(start, end, label)
+    start, end = part_span(mod, year, month)  # early / mid / late: days or months of it
+    label = f"{start:%B %Y}" if month is not None else str(year)
+    return _Period(start, end, f"{mod} {label}" if mod else label)
 
 
-def _single(m: re.Match[str], p: str, as_of: dt.date | None) -> _Period | None:
-    """The period of one expression, placing a year-less one at or before ``as_of``."""
+def _single(m: re.Match[str], p: str, as_of: dt.date | None, question: str) -> _Period | None:
+    """The period of one expression, placing a year-less one by the question's tense."""
     mod, year, month, day = _parts(m, p)
     if year is None:
         if as_of is None or month is None:
             return None
-        year = _latest_year(month, day or 1, as_of)
+        year = _year_of(month, day, as_of, _mode(question, m.start(), m.end()))
     return _period(mod, year, month, day)
 
 
@@ -172,7 +171,7 @@ def _read_range(m: re.Match[str], question: str, as_of: dt.date | None) -> _Foun
         if ay is not None:
             by = ay + (1 if (bm or 1, bd or 1) < (am or 1, ad or 1) else 0)
         elif as_of is not None and bm is not None:
-            by = _latest_year(bm, bd or 1, as_of)
+            by = _year_of(bm, bd, as_of, _mode(question, m.start(), m.end()))
         else:
             return None
     if ay is None:  # "between February and March 2025": the year is the end's
@@ -188,7 +187,7 @@ def _read_range(m: re.Match[str], question: str, as_of: dt.date | None) -> _Foun
 def _read_open(m: re.Match[str], question: str, as_of: dt.date | None) -> _Found | None:
     if _year_is_modifier(m, question, "a") or _is_verb_may_march(m, "a"):
         return None
-    per = _single(m, "a", as_of)
+    per = _single(m, "a", as_of, question)
     if per is None:
         return None
     kw = " ".join(m.group("kw").lower().split())
@@ -207,7 +206,7 @@ def _read_in(m: re.Match[str], question: str, as_of: dt.date | None) -> _Found |
     if _year_is_modifier(m, question, "a") or _is_verb_may_march(m, "a"):
         return None
     kw = m.group("kw").lower()
-    per = _single(m, "a", as_of)
+    per = _single(m, "a", as_of, question)
     if per is None or (kw == "on" and per.start != per.end):
         return None  # "on" takes a day: "on August 2025" is not said
     return _Found(m.start(), m.end(), per.start, per.end, per.label)
@@ -222,13 +221,25 @@ def _read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> _F
         words = rel
     else:
         n_word = (m.group("n") or "1").lower()
-        n = _NUMBERS.get(n_word) or int(n_word)
+        n = number_of(n_word) or 1
         unit = m.group("unit").lower().rstrip("s")
         days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
         start, end = as_of - dt.timedelta(days=days - 1), as_of
         words = " ".join(m.group(0).split())
     shown = _fmt_day(start) if start == end else f"{_fmt_day(start)} – {_fmt_day(end)}"
     return _Found(m.start(), m.end(), start, end, f"{words} ({shown})")
+
+
+def _read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> _Found | None:
+    if as_of is None or not m.group("wd")[:1].isupper():
+        return None
+    mod = (m.group("mod1") or m.group("mod2") or "").lower()
+    mode = {"last": "last", "past": "last", "next": "next", "coming": "next"}.get(mod) or (
+        _mode(question, m.start(), m.end()))
+    d = weekday(weekday_of(m.group("wd")), as_of, mode)
+    if d is None:
+        return None
+    return _Found(m.start(), m.end(), d, d, _fmt_day(d))
 
 
 def _relative_period(rel: str, as_of: dt.date) -> tuple[dt.date, dt.date]:
@@ -245,14 +256,14 @@ def _relative_period(rel: str, as_of: dt.date) -> tuple[dt.date, dt.date]:
     if unit == "month":
         y, mo = (as_of.year, as_of.month) if which == "this" else (
             (as_of.year - 1, 12) if as_of.month == 1 else (as_of.year, as_of.month - 1))
-        return dt.date(y, mo, 1), _month_end(y, mo)
+        return dt.date(y, mo, 1), month_end(y, mo)
     y = as_of.year - (1 if which == "last" else 0)
     return dt.date(y, 1, 1), dt.date(y, 12, 31)
 
 
 # Ranges first, so "from February to March 2025" is not read as "from February".
 _READERS = ((_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range), (_RE_OPEN, _read_open),
-            (_RE_IN, _read_in), (_RE_REL, _read_relative))
+            (_RE_IN, _read_in), (_RE_WEEKDAY, _read_weekday), (_RE_REL, _read_relative))
 
 
 # --------------------------------------------------------------------------- public

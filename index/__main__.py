@@ -47,7 +47,21 @@ def _parser() -> argparse.ArgumentParser:
     ls.add_argument("--index-dir", **index_dir)
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=_list)
+
+    a = sub.add_parser("analyse", help="event dates (and quotes) of article records read as JSON "
+                                       "lines on stdin (id, text, published, title)")
+    a.add_argument("--json", action="store_true", help="JSON lines out (the only format)")
+    a.set_defaults(func=_analyse)
     return p
+
+
+def _analyse(args: argparse.Namespace) -> int:
+    from index.analyse import run
+
+    bad = list(run(sys.stdin, sys.stdout))
+    for message in bad:
+        print(message, file=sys.stderr)
+    return 1 if bad else 0
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -10,8 +10,11 @@ from functools import cached_property
 from typing import Literal
 
 DateSource = Literal["metadata", "header", "html-meta", "dateline", "none"]
-# A "week" date is the Monday of that week (a weekend: its Saturday).
-Precision = Literal["day", "week", "month", "year", "season"]
+# A "week" date is the Monday of that week (a weekend: its Saturday); a "quarter" its first day;
+# "month-part" / "year-part" (early / mid / late) the first day of that part; a "decade" its
+# first year's 1 January.
+Precision = Literal["day", "week", "month", "year", "season", "quarter", "month-part", "year-part",
+                    "decade"]
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from index.models import DateSource
+from index.timevocab import MONTH_SPELLINGS, month_of
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -122,20 +123,7 @@ def split_header_marker(text: str) -> tuple[dt.date | None, str]:
 
 # --- datelines ---------------------------------------------------------------------
 
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        (
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = MONTH_SPELLINGS
 _DATELINE_RE = re.compile(
     rf"""(?x)^\s*
     (?:[A-Z\u00c0-\u00de][^\n\d()]{{0,60}}?,\s*)?    # place: "KYIV," "BAHIA BLANCA, Argentina,"
@@ -160,7 +148,7 @@ def dateline_date(body: str) -> dt.date | None:
     month = m["m1"] or m["m2"]
     day = m["d1"] or m["d2"]
     year = m["y1"] or m["y2"]
-    return _make_date(int(year), _MONTHS[month.lower()], int(day))
+    return _make_date(int(year), month_of(month), int(day))
 
 
 # --- HTML meta ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from hypothesis import given, settings
@@ -20,7 +21,7 @@ from index.dates import (
     lead_day,
     timeline_date,
 )
-from index.models import EventDate
+from index.models import EventDate, Precision
 
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
 D = dt.date
@@ -186,7 +187,7 @@ def test_earlier_this_month_in_seed_000_with_an_anchor() -> None:
 
 def test_relative_without_anchor_is_kept_unresolved() -> None:
     got = _dates("last week, on Thursday, in February and on August 15", None)
-    assert got == [("last week", None, "day"), ("Thursday", None, "day"),
+    assert got == [("last week", None, "week"), ("Thursday", None, "day"),
                    ("February", None, "month"), ("August 15", None, "day")]
 
 
@@ -390,6 +391,8 @@ _words = st.sampled_from([
     "week", "month", "year", "spring", "winter", "fall", "ago", "two", "weeks", "will", "said",
     "'s", "-", "2025-02-31", "2025-02-19", "€40", "30-day", "of", "the", "early", "mid-",
     "31", "February", "29", " ", "\n", ".", "twenty-five", "decade", "fortnight", "some",
+    "quarter", "third", "a", "earlier", "now", "until", "Christmas", "nineteen", "ninety-six",
+    "1990s", "1957-58", "fiscal", '"', "end", "weekend", "JANUARY", "SUNDAY", "recently",
 ])
 _texts = st.one_of(st.text(max_size=200), st.lists(_words, max_size=30).map(" ".join))
 
@@ -403,8 +406,185 @@ def test_property_spans_and_range(text: str, anchor: dt.date | None) -> None:
         assert text[ev.start:ev.end] == ev.text
         assert ev.start >= last_end  # ordered, no overlap
         last_end = ev.end
-        assert ev.precision in ("day", "week", "month", "year", "season")
+        assert ev.precision in get_args(Precision)
         assert ev.anchor == anchor
         if ev.date is not None:
             assert 1900 <= ev.date.year <= 2100
     timeline_date(events, anchor, text)
+
+
+# --------------------------------------------------------------------------- issue 19's classes
+
+MARCH_2013 = D(2013, 3, 20)
+
+
+@pytest.mark.parametrize(("text", "expr", "date"), [
+    ("Police arrested both men in early August.", "early August", D(2012, 8, 1)),
+    ("He was fired from his job in July.", "July", D(2012, 7, 1)),
+    ("The minister told CNN in August that talks had failed.", "August", D(2012, 8, 1)),
+])
+def test_a_past_clause_places_a_year_less_month_in_the_last_year(text: str, expr: str,
+                                                                  date: dt.date) -> None:
+    ev = _find(extract_event_dates(text, MARCH_2013), text, expr)
+    assert ev.text == expr
+    assert ev.date is not None and (ev.date.year, ev.date.month) == (date.year, date.month)
+
+
+def test_a_plan_keeps_the_coming_month() -> None:
+    (ev,) = extract_event_dates("The summit will be held in August.", MARCH_2013)
+    assert ev.date == D(2013, 8, 1)
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("The match was postponed until 15:00 GMT Saturday.", D(2013, 3, 23)),  # anchor: Wednesday
+    ("The report must be filed by Friday, officials said.", D(2013, 3, 22)),
+    ("Talks resumed ahead of Monday's deadline.", D(2013, 3, 25)),
+    ("Until Thursday, they had not named him.", D(2013, 3, 14)),  # a past perfect looks back
+])
+def test_until_by_ahead_of_point_forward(text: str, date: dt.date) -> None:
+    evs = [e for e in extract_event_dates(text, MARCH_2013) if e.precision == "day"]
+    assert [e.date for e in evs] == [date]
+
+
+@pytest.mark.parametrize(("text", "expr", "date"), [
+    ("the pandemic of 2009-2010", "2009-2010", D(2009, 1, 1)),
+    ("the expedition of 1957-58", "1957-58", D(1957, 1, 1)),
+    ("a 2010 commando raid", "2010", D(2010, 1, 1)),
+    ("his 2007 presidential campaign", "2007", D(2007, 1, 1)),
+    ("his unsuccessful 1996 campaign", "1996", D(1996, 1, 1)),
+])
+def test_year_ranges_and_modifier_years(text: str, expr: str, date: dt.date) -> None:
+    assert _dates(text, MARCH_2013) == [(expr, date, "year")]
+
+
+@pytest.mark.parametrize("text", ["a score of 2009-10 points", "the 2000 people", "in 1990-1880"])
+def test_not_year_ranges_or_modifiers(text: str) -> None:
+    assert [e for e in _dates(text, MARCH_2013) if "-" in e[0] or e[0] == "2000"] == []
+
+
+def test_fiscal_year_and_the_end_of_the_year() -> None:
+    assert _dates("profits this fiscal year", MARCH_2013) == [
+        ("this fiscal year", D(2013, 1, 1), "year")]
+    assert _dates("sales in fiscal 1989 rose", MARCH_2013) == [
+        ("fiscal 1989", D(1989, 1, 1), "year")]
+    assert _dates("by the end of the year", MARCH_2013) == [
+        ("the end of the year", D(2013, 9, 1), "year-part")]
+
+
+@pytest.mark.parametrize(("text", "expr", "date", "precision"), [
+    ("profits fell in early 2011", "early 2011", D(2011, 1, 1), "year-part"),
+    ("it was signed in late last July", "late last July", D(2012, 7, 21), "month-part"),
+    ("prices peaked in mid-2011", "mid-2011", D(2011, 5, 1), "year-part"),
+    ("by the end of 1990", "the end of 1990", D(1990, 9, 1), "year-part"),
+])
+def test_early_mid_late_stay_in_the_span_and_precision(text: str, expr: str, date: dt.date,
+                                                       precision: str) -> None:
+    assert _dates(text, MARCH_2013) == [(expr, date, precision)]
+
+
+def test_a_generic_today_names_no_day() -> None:
+    (ev,) = extract_event_dates("It is faster than can be done today.", MARCH_2013)
+    assert (ev.text, ev.date) == ("today", None)
+    (ev,) = extract_event_dates("The vote is today.", MARCH_2013)
+    assert ev.date == MARCH_2013
+    (ev,) = extract_event_dates("Prices are now higher.", MARCH_2013)
+    assert (ev.text, ev.date) == ("now", None)
+
+
+def test_a_quotation_from_another_year_is_not_anchored() -> None:
+    text = 'In a 2012 e-mail to his lawyer, he wrote: "Call me Sunday night."'
+    sunday = _find(extract_event_dates(text, MARCH_2013), text, "Sunday night")
+    assert sunday.date is None
+    text = 'He said on Monday: "We will meet on Sunday night."'
+    sunday = _find(extract_event_dates(text, MARCH_2013), text, "Sunday night")
+    assert sunday.date == D(2013, 3, 24)  # a quotation of the article's own days is anchored
+
+
+def test_quarters_and_the_quarter_they_refer_back_to() -> None:
+    text = ("Profit rose in the third quarter. Sales in the quarter were up 5% from a year "
+            "earlier.")
+    got = [(e.text, e.date, e.precision) for e in extract_event_dates(text, D(1989, 10, 30))]
+    assert got == [("the third quarter", D(1989, 7, 1), "quarter"),
+                   ("the quarter", D(1989, 7, 1), "quarter"),
+                   ("a year earlier", D(1988, 7, 1), "quarter")]
+
+
+def test_weekdays_stay_exact() -> None:
+    wednesday = D(2013, 3, 20)
+    assert _dates("He resigned on Tuesday.", wednesday) == [("Tuesday", D(2013, 3, 19), "day")]
+    assert _dates("He will resign on Friday.", wednesday) == [("Friday", D(2013, 3, 22), "day")]
+    assert _dates("They get around Monday's ruling.", wednesday) == [
+        ("Monday", D(2013, 3, 18), "day")]
+
+
+@pytest.mark.parametrize(("text", "expr", "date", "precision"), [
+    ("prices seen in nineteen ninety-six", "nineteen ninety-six", D(1996, 1, 1), "year"),
+    ("by the year two thousand", "the year two thousand", D(2000, 1, 1), "year"),
+    ("since January nineteen ninety-seven", "January nineteen ninety-seven", D(1997, 1, 1),
+     "month"),
+    ("a boom in the 1990s", "the 1990s", D(1990, 1, 1), "decade"),
+    ("since the late 1970s", "the late 1970s", D(1970, 1, 1), "decade"),
+])
+def test_spelled_years_and_decades(text: str, expr: str, date: dt.date, precision: str) -> None:
+    assert _dates(text, MARCH_2013) == [(expr, date, precision)]
+
+
+def test_nineteen_ninety_dollars_is_no_year() -> None:
+    assert _dates("it cost nineteen ninety-nine dollars", MARCH_2013) == []
+
+
+@pytest.mark.parametrize(("text", "anchor", "date"), [
+    ("families gathered on Thanksgiving Day", D(1999, 11, 30), D(1999, 11, 25)),
+    ("shoppers will be out before Christmas", D(1999, 11, 30), D(1999, 12, 25)),
+    ("sales fell last Christmas", D(2000, 3, 1), D(1999, 12, 25)),
+    ("churches were full on Easter Sunday", D(2000, 4, 25), D(2000, 4, 23)),
+])
+def test_holidays(text: str, anchor: dt.date, date: dt.date) -> None:
+    (ev,) = extract_event_dates(text, anchor)
+    assert (ev.date, ev.precision) == (date, "day")
+
+
+def test_the_weekend_follows_the_tense() -> None:
+    wednesday = D(2013, 3, 20)
+    assert _dates("Protests spread over the weekend.", wednesday) == [
+        ("the weekend", D(2013, 3, 16), "week")]
+    assert _dates("They will march over the weekend.", wednesday) == [
+        ("the weekend", D(2013, 3, 23), "week")]
+
+
+def test_a_month_of_this_or_last_year() -> None:
+    assert _dates("In January this year, police came.", D(1998, 2, 19)) == [
+        ("January this year", D(1998, 1, 1), "month")]
+    assert _dates("But in June last year, leaders fell out.", D(1998, 2, 19)) == [
+        ("June last year", D(1997, 6, 1), "month")]
+
+
+def test_a_quarter_of_a_named_year() -> None:
+    text = "Profit fell in the third quarter. In the 1988 period, it earned more."
+    got = [(e.text, e.date) for e in extract_event_dates(text, D(1989, 10, 26))]
+    assert got == [("the third quarter", D(1989, 7, 1)), ("the 1988 period", D(1988, 7, 1))]
+    assert _dates("In the 1988 third quarter, it lost money.", D(1989, 10, 26)) == [
+        ("the 1988 third quarter", D(1988, 7, 1), "quarter")]
+
+
+def test_prepositions_that_look_like_tense_cues() -> None:
+    saturday = D(1998, 8, 8)
+    text = "Six people died in blasts next to the U.S. embassies in Kenya on Friday."
+    assert [e.date for e in extract_event_dates(text, saturday)] == [D(1998, 8, 7)]
+    text = "They could lose when the case is heard in May in the appeals court."
+    assert [e.date for e in extract_event_dates(text, D(2000, 3, 29))] == [D(2000, 5, 1)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_texts, anchor=_dates_st)
+def test_property_windows_find_what_a_full_scan_finds(text: str, anchor: dt.date | None) -> None:
+    """The tagger runs each pattern only near a literal hit; that must lose no expression."""
+    import index.timetagger as tagger
+
+    windowed = extract_event_dates(text, anchor)
+    full = tuple((p, h, None) for p, h, _ in tagger._PATTERNS)
+    saved, tagger._PATTERNS = tagger._PATTERNS, full
+    try:
+        assert extract_event_dates(text, anchor) == windowed
+    finally:
+        tagger._PATTERNS = saved

@@ -132,3 +132,32 @@ def test_property_never_fails_and_range_is_ordered(question: str, as_of: dt.date
         assert q.date_from <= q.date_to
     if q.date_from is None and q.date_to is None:
         assert q.understood is None and q.text == question
+
+
+# --------------------------------------------------------------------------- the shared engine
+
+def test_a_year_less_month_follows_the_question_tense() -> None:
+    asked = D(2022, 8, 18)
+    q = parse_time("Which airline is slashing 31,000 flights during November?", as_of=asked)
+    assert (q.date_from, q.date_to) == (D(2022, 11, 1), D(2022, 11, 30))
+    q = parse_time("What did the airline cut in November?", as_of=asked)
+    assert (q.date_from, q.date_to) == (D(2021, 11, 1), D(2021, 11, 30))
+
+
+@pytest.mark.parametrize(("question", "day"), [
+    ("What did Biden say on Tuesday?", D(2025, 8, 12)),  # as_of is a Tuesday: that day
+    ("What did Biden say on Monday?", D(2025, 8, 11)),
+    ("Who will speak on Friday?", D(2025, 8, 15)),
+    ("What happened last Tuesday?", D(2025, 8, 5)),
+    ("Who plays next Sunday?", D(2025, 8, 17)),
+])
+def test_weekdays_are_read(question: str, day: dt.date) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (day, day)
+    assert "day" not in q.text.lower().replace("today", "")
+
+
+def test_weekday_words_that_are_not_days() -> None:
+    assert parse_time("What is Black Friday?", as_of=AS_OF).date_from is None
+    assert parse_time("Who won on Tuesday?", as_of=None).date_from is None
+
