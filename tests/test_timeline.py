@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Bot
+from bot.render import render_timeline
 from bot.timeline import (
     MENTION_WEIGHT,
     PLANNED_WEIGHT,
     PUBLISHED_WEIGHT,
     expand_topic,
-    render_timeline,
     top_dates,
     vote_dates,
 )
@@ -110,7 +110,7 @@ def test_timeline_on_fake_index(fake_index: Path):
         assert d.hits and len(d.hits) <= 2
         assert all(d.date == h.passage.timeline_date or
                    any(e.date == d.date for e in h.passage.event_dates) for h in d.hits)
-    assert "Timeline: Kallas Russia peace" in render_timeline(tl)
+    assert "Timeline: Kallas Russia peace" in render_timeline(tl.to_json())
 
 
 def test_expand_topic_moves_toward_relevant_passages_only(fake_index: Path):
