@@ -32,7 +32,7 @@ def test_answer_starts_with_summary_then_understood_then_excerpts():
     shown = "\n".join(lines[2:])
     # oldest first, undated last under its own heading
     assert shown.index("19 Feb 2025") < shown.index("15 Aug 2025") < shown.index("Undated")
-    assert "event date " + event_note(a) in shown  # '15 Aug 2025 — “on August 15”'
+    assert "event date " + event_note(a.article, a.passage) in shown  # '15 Aug 2025 — “on August 15”'
     assert "<mark>Putin met o</mark>" in out
     assert "\n\n" not in out  # one HTML block: Markdown leaves it alone
 

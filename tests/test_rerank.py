@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.rank import FeatureReranker, RankInput, SentenceMatch, says_its_day
+from bot.rerank import FeatureReranker, RankInput, SentenceMatch, says_its_day
 
 TEXT = "Crowds filled the square on Tuesday. Police watched. Shops stayed shut."
 DAY = (TEXT.index("Tuesday"), TEXT.index("Tuesday") + len("Tuesday"))
