@@ -118,6 +118,8 @@ def prepare_bot(index_dir: Path, *, model: str | None = None) -> Bot:
 
 def main(argv: Sequence[str] | None = None) -> int:
     force_offline()  # before gradio is imported: analytics off, no hub
+    # A service manager stops with SIGTERM: handled like Ctrl+C, so the cleanup runs.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     args = arg_parser().parse_args(argv)
     auth = _auth(args.auth)
     # Our own messages at INFO; libraries (faiss, httpx, sentence-transformers) only when they warn.
@@ -137,8 +139,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = build_app(bot, handlers=handlers)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"serving on http://{shown}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
-    # A service manager stops with SIGTERM: handled like Ctrl+C, so the cleanup below runs.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         launch(demo, host=args.host, port=args.port, auth=auth, quiet=True)
     finally:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -16,3 +21,53 @@ def test_app_import_is_light_and_cli_defaults_are_safe():
                          timeout=120).stdout
     assert out.splitlines()[0] == "127.0.0.1 7860 False False"
     assert "WARNING" in out and "--auth" in out and "25 MB" in out
+
+
+class _Recorder:
+    """Stands in for a Gradio Blocks: records how it is launched."""
+
+    def launch(self, **kwargs: object) -> dict[str, object]:
+        return kwargs
+
+
+def test_launch_binds_this_machine_and_widens_nothing():
+    import app
+    from web.uploads import MAX_UPLOAD_BYTES
+
+    kw = app.launch(_Recorder())
+    assert kw["server_name"] == "127.0.0.1" and kw["share"] is False
+    assert "allowed_paths" not in kw and "blocked_paths" not in kw
+    assert kw["max_file_size"] == MAX_UPLOAD_BYTES  # refused before our handlers see it
+    assert kw["enable_monitoring"] is False and kw["mcp_server"] is False
+    assert "tl-answer" in kw["css"]  # the page's own style, no remote stylesheet
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow  # two app start-ups
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_stopping_the_app_removes_its_export_folder(tmp_path: Path, fake_index: Path,
+                                                   stop: signal.Signals):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    proc = subprocess.Popen([sys.executable, "app.py", "--index-dir", str(fake_index), "--model",
+                             "fake:64", "--port", str(_free_port())], cwd=ROOT, env=env,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stderr:  # type: ignore[union-attr]
+            if "serving on" in line:
+                break
+        assert list(tmp.glob("timeline-bot-export-*")), "the app keeps its exports in TMPDIR"
+        proc.send_signal(stop)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert not list(tmp.glob("timeline-bot-export-*"))

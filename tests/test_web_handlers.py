@@ -95,9 +95,36 @@ def test_context_shows_neighbours_and_whole_article(handlers: Handlers):
         handlers.context(10**9)
 
 
-def test_context_text_is_plain(bot: Bot):
-    ctx = bot.context(bot.index.store.all_passage_ids()[0])
-    assert ctx is not None and "<mark>" not in context_text(ctx)
+def test_context_text_is_plain_text_with_the_excerpt_marked(tmp_path: Path):
+    """The context box is a plain Textbox: article text goes in as written, never as HTML
+    entities, and the excerpt stands between ▶ and ◀."""
+    corpus = tmp_path / "a"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Tariffs & <b>ports</b>\n\n date 2025-03-03 First paragraph about the harbour.\n\n"
+        "Second: the council said \"x < y & z\" on Monday.\n\nThird paragraph closes it.\n",
+        encoding="utf-8")
+    build_index([corpus], tmp_path / "ix", embedder=FakeEmbedder(64))
+    b = Bot(open_index(tmp_path / "ix"), FakeEmbedder(64))
+    store = b.index.store
+    middle = next(p for pid in store.all_passage_ids()
+                  if "x < y" in (p := store.passages([pid])[pid]).text)
+    text = context_text(b.context(middle.passage_id))
+    assert f"▶ {middle.text} ◀" in text and "x < y & z" in text
+    assert "&lt;" not in text and "&#" not in text and "<mark>" not in text
+    assert text.splitlines()[0].endswith("Tariffs & <b>ports</b>")
+
+
+def test_as_of_field_moves_relative_time(handlers: Handlers):
+    turn = handlers.ask("What did Kallas say this month?", Session(), Filters(as_of="2025-02-20"))
+    ans = turn.session.result
+    assert (ans.date_from, ans.date_to) == (dt.date(2025, 2, 1), dt.date(2025, 2, 28))
+    assert "as of 20 Aug 2025" not in text_of(turn.html)
+    assert "read as: this month (1 Feb 2025 – 28 Feb 2025), as of 20 Feb 2025" in text_of(turn.html)
+    default = handlers.ask("What did Kallas say this month?", Session(), Filters())
+    assert "the corpus' latest date; set 'as of' to change it" in text_of(default.html)
+    with pytest.raises(BadQuery, match="As of needs a date as YYYY-MM-DD"):
+        handlers.ask("Kallas", Session(), Filters(as_of="20/02/2025"))
 
 
 def test_stats(handlers: Handlers, bot: Bot):
