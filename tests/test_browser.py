@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import ROOT, SEEDS
-from tests.test_app_server import running_app
+from tests.serving import running_app
 
 pytestmark = pytest.mark.browser
 

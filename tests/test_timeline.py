@@ -36,7 +36,12 @@ def test_vote_dates_counts_timeline_mentioned_and_published_days():
     votes = vote_dates([(passage(1, "a", D(2011, 1, 25), D(2011, 1, 20)), D(2011, 1, 26), 1.0)])
     assert votes == {D(2011, 1, 25): 1.0, D(2011, 1, 20): MENTION_WEIGHT,
                      D(2011, 1, 26): PUBLISHED_WEIGHT}
-    assert 0 < PUBLISHED_WEIGHT < MENTION_WEIGHT <= 1.0
+    # what a passage is placed at outweighs what it mentions, which outweighs its byline day
+    placed = vote_dates([(passage(1, "a", D(2011, 1, 25)), None, 1.0),
+                         (passage(2, "b", None, D(2011, 1, 25)), None, 1.0)])
+    mentioned = vote_dates([(passage(1, "a", None, D(2011, 1, 25)), None, 1.0),
+                            (passage(2, "b", None), D(2011, 1, 25), 1.0)])
+    assert placed[D(2011, 1, 25)] > mentioned[D(2011, 1, 25)] > 1.0
     assert vote_dates([]) == {}
 
 
@@ -47,7 +52,7 @@ def test_a_day_after_publication_votes_as_a_plan():
     votes = vote_dates([(passage(1, "a", published, D(2011, 2, 5), D(2013, 2, 11)), published,
                          1.0)])
     assert votes[D(2011, 2, 5)] == votes[D(2013, 2, 11)] == PLANNED_WEIGHT
-    assert 0 < PLANNED_WEIGHT < PUBLISHED_WEIGHT
+    assert votes[D(2013, 2, 11)] < votes[published]  # a plan counts less than the byline day
     # 32 copies of the sidebar do not outvote four articles reporting a day
     sidebar = [(passage(i, f"s{i}", published, D(2013, 2, 11)), published, 1.0)
                for i in range(32)]
