@@ -64,3 +64,13 @@ def test_chat_handler_shows_errors_in_the_chat_and_caps_history(bot: Bot, tmp_pa
     out = respond("What did Kallas say?", history, Session(), 3, "", "", [], "time", False)
     assert len(out[0]) == MAX_CHAT_MESSAGES and out[0][-1]["content"].startswith('<div class="tl-answer">')
     assert out[1].subject == "What did Kallas say?" and out[-1] == ""
+
+
+def test_page_examples_come_from_the_corpus(bot: Bot, tmp_path: Path):
+    from app import build_app
+    from web.examples import corpus_examples
+
+    demo = build_app(bot, handlers=Handlers(bot, export_dir=tmp_path))
+    dataset = next(b for b in demo.blocks.values() if type(b).__name__ == "Dataset")
+    shown = [row[0] for row in dataset.samples]
+    assert shown == corpus_examples(bot.index.store) and "What did Kallas say?" in shown
