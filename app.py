@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index.config import BUNDLED_CORPUS, default_index_dir, default_model, force_offline
+from index.errors import TimelineError
 from web.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 
 if TYPE_CHECKING:
@@ -125,8 +126,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Our own messages at INFO; libraries (faiss, httpx, sentence-transformers) only when they warn.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("timeline-bot").setLevel(logging.INFO)
-    from index.errors import TimelineError
-
     try:
         bot = prepare_bot(args.index_dir or default_index_dir(), model=args.model)
     except TimelineError as err:
