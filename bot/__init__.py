@@ -1,1 +1,14 @@
-"""Retrieval, ranking and answers made of dated excerpts."""
+"""Questions to answers: retrieval, ranking and answers made of dated excerpts.
+
+The flow, one module per step, data moving one way:
+
+    understand.py  the question read once into a ``Query`` (text, time, as of, sources, speaker)
+    retrieve.py    candidate passages: dense (FAISS) and keyword (FTS5) searches under the filter
+    rank.py        fusion, rerank (``rerank.py``), relevance floor, near-duplicate merge -> Hits
+    answer.py      the excerpts of a question, in relevance or time order
+    timeline.py    or: the key dates of a topic, each with its excerpts
+
+``engine.Bot`` holds the loaded model and index (load, reload, snapshot) and runs the steps;
+``render.py`` is the CLI's text form, ``__main__.py`` the CLI, ``remote.py`` the client of a
+running app. ``timeparse.py`` reads time words for ``understand``.
+"""

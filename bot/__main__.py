@@ -7,9 +7,16 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from bot.questions import Asked, read_questions
+from bot.render import render_text, render_timeline
+from bot.understand import MAX_DATES, MAX_K, MAX_QUESTION_CHARS, check_dates, check_k, parse_day
 from index.config import default_index_dir
 from index.errors import TimelineError, run_command
+
+if TYPE_CHECKING:
+    from bot.engine import Bot
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,16 +25,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from bot.query import MAX_QUESTION_CHARS
-
     p = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = p.add_subparsers(required=True, metavar="COMMAND")
-    a = sub.add_parser("ask", help="dated excerpts that answer each question",
-                       description=f"Questions are limited to {MAX_QUESTION_CHARS} characters.")
+    a = sub.add_parser(
+        "ask", help="dated excerpts that answer each question",
+        description=f"Questions are limited to {MAX_QUESTION_CHARS} characters. With '-', each "
+                    "line of stdin is a question, or a JSON object with \"question\" and any of "
+                    "\"as_of\", \"from\", \"to\", \"sources\" (these override the flags).")
     a.add_argument("questions", nargs="+", metavar="QUESTION",
                    help="one or more questions; '-' reads one question per line from stdin")
     _common(a)
-    a.add_argument("--k", type=int, default=8, help="results per question (1-50, default 8)")
+    a.add_argument("--k", type=int, default=8, help=f"results per question (1-{MAX_K}, default 8)")
     a.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     a.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     a.add_argument("--source", dest="sources", action="append", default=[],
@@ -39,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("timeline", help="the key dates of a topic, with what happened on each")
     t.add_argument("topic", nargs="+", metavar="TOPIC")
     _common(t)
-    t.add_argument("--dates", type=int, default=8, help="how many dates (default 8)")
+    t.add_argument("--dates", type=int, default=8, help=f"how many dates (1-{MAX_DATES}, default 8)")
     t.set_defaults(func=_timeline)
     return p
 
@@ -49,56 +57,71 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="default: $TIMELINE_INDEX_DIR, else ~/.local/share/timeline-bot/index")
     p.add_argument("--model", default=None, help="override the model the index was built with")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
+                   help="the day relative time words ('this week', 'in March') are read against; "
+                        "default: today if the corpus reaches within 4 weeks of it, else the "
+                        "corpus' last date")
+    p.add_argument("--server", metavar="URL", default=None,
+                   help="ask a running app (python app.py) at URL instead of loading the model "
+                        "here: fast for many questions")
     p.add_argument("--reranker", default=None, metavar="NAME_OR_PATH",
                    help="a sentence-transformers cross-encoder (local path or cached name) to "
                         "rerank with, instead of the built-in feature reranker")
 
 
-def _questions(raw: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    for q in raw:
-        out.extend((line for line in sys.stdin.read().splitlines() if line.strip()) if q == "-" else [q])
-    return out
-
-
 def _ask(args: argparse.Namespace) -> int:
-    from bot.answer import render_text
-    from bot.query import parse_day, validate
-
-    date_from, date_to = parse_day(args.date_from, "--from"), parse_day(args.date_to, "--to")
-    questions = _questions(args.questions)
+    check_k(args.k)
+    defaults = Asked("", parse_day(args.date_from, "--from"), parse_day(args.date_to, "--to"),
+                     tuple(args.sources), parse_day(args.as_of, "--as-of"))
+    stdin = sys.stdin if "-" in args.questions else []
+    questions = read_questions(args.questions, stdin, defaults)  # all checked before any load
     if not questions:
         raise TimelineError("no question given: pass QUESTION or pipe lines to '-'")
     order = args.order or ("relevance" if args.json else "time")
-    for q in questions:  # every question is checked before the model loads
-        validate(q, k=args.k, date_from=date_from, date_to=date_to, order=order)
-    bot = _load_bot(args)
-    for i, q in enumerate(questions):
-        answer = bot.ask(q, k=args.k, date_from=date_from, date_to=date_to,
-                         sources=args.sources, order=order)
+    ask = _asker(args, order)
+    for i, asked in enumerate(questions):
+        result = ask(asked)
         if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            print(json.dumps(result, ensure_ascii=False), flush=True)
         else:
-            print(("\n" if i else "") + render_text(answer), flush=True)
+            print(("\n" if i else "") + render_text(result), flush=True)
     return 0
 
 
-def _load_bot(args: argparse.Namespace):  # noqa: ANN202 - bot.engine is imported lazily
+def _asker(args: argparse.Namespace, order: str):  # noqa: ANN202 - a closure over one backend
+    if args.server:
+        from bot.remote import Remote
+
+        remote = Remote(args.server)
+        return lambda a: remote.search(a, k=args.k, order=order)
+    bot = _load_bot(args)
+
+    def ask(a: Asked) -> dict[str, Any]:
+        return bot.ask(a.question, k=args.k, date_from=a.date_from, date_to=a.date_to,
+                       sources=a.sources, order=order, as_of=a.as_of).to_json()
+    return ask
+
+
+def _load_bot(args: argparse.Namespace) -> Bot:
     from bot.engine import Bot
-    from bot.rank import CrossEncoderReranker
+    from bot.rerank import CrossEncoderReranker
 
     reranker = CrossEncoderReranker(args.reranker) if args.reranker else None
     return Bot.load(args.index_dir or default_index_dir(), model=args.model, reranker=reranker)
 
 
 def _timeline(args: argparse.Namespace) -> int:
-    from bot.timeline import render_timeline
+    check_dates(args.dates)
+    topic = " ".join(args.topic)
+    as_of = parse_day(args.as_of, "--as-of")
+    if args.server:
+        from bot.remote import Remote
 
-    if not 1 <= args.dates <= 100:
-        raise TimelineError("--dates must be between 1 and 100")
-    bot = _load_bot(args)
-    tl = bot.timeline(" ".join(args.topic), n_dates=args.dates)
-    print(json.dumps(tl.to_json(), ensure_ascii=False) if args.json else render_timeline(tl))
+        tl = Remote(args.server).timeline(topic, n_dates=args.dates,
+                                          as_of=as_of.isoformat() if as_of else "")
+    else:
+        tl = _load_bot(args).timeline(topic, n_dates=args.dates, as_of=as_of).to_json()
+    print(json.dumps(tl, ensure_ascii=False) if args.json else render_timeline(tl))
     return 0
 
 

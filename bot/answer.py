@@ -1,57 +1,29 @@
-"""Answers: dated excerpts with their sources, in relevance or time order; JSON and text forms."""
+"""Step 4 of a question: the answer, dated excerpts in relevance or time order.
+
+``answer`` runs the pipeline on one index snapshot: retrieve, rank, merge near-duplicates,
+and count what a date range set aside for lack of a date. ``Answer.to_json`` is the contract
+of ``python -m bot ask --json`` and of the app's ``/search``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from index.models import Article, Passage
+from bot.fmt import human_date, plural
+from bot.rank import RELEVANCE_FLOOR, SENTENCE_PASS, Hit, Ranker, SourceRef, merge_duplicates
+from bot.retrieve import hybrid_search, query_vector
+from bot.understand import ORDERS, Order, Query
+from index.store import Filter
 
-Order = Literal["relevance", "time"]
-ORDERS: tuple[Order, ...] = ("relevance", "time")
+if TYPE_CHECKING:
+    import numpy as np
 
+    from index.indexdir import OpenIndex
 
-@dataclass(frozen=True)
-class SourceRef:
-    """Another outlet that carried the same passage (merged as a near-duplicate)."""
-
-    source: str
-    title: str
-    published: dt.date | None
-    passage_id: int
-    url: str | None
-
-
-@dataclass(frozen=True)
-class Hit:
-    rank: int  # by relevance, 1 = best, whatever order the answer is laid out in
-    score: float
-    passage: Passage
-    article: Article
-    highlights: tuple[tuple[int, int], ...]  # spans in passage.text
-    also_in: tuple[SourceRef, ...] = ()
-
-    @property
-    def timeline_date(self) -> dt.date | None:
-        return self.passage.timeline_date
-
-    def to_json(self) -> dict[str, Any]:
-        a, p = self.article, self.passage
-        return {
-            "rank": self.rank, "score": round(self.score, 4), "text": p.text, "title": a.title,
-            "source": a.source, "url": a.url, "published": _iso(a.published),
-            "date_source": a.date_source,
-            "event_dates": [{"text": e.text, "date": _iso(e.date), "precision": e.precision,
-                             "start": e.start, "end": e.end} for e in p.event_dates],
-            "timeline_date": _iso(p.timeline_date), "article_id": p.article_id,
-            "passage_id": p.passage_id, "ordinal": p.ordinal,
-            "highlights": [list(span) for span in self.highlights],
-            "also_in": [r.source for r in self.also_in],
-            "also_in_detail": [{"source": r.source, "title": r.title, "published": _iso(r.published),
-                                "passage_id": r.passage_id, "url": r.url} for r in self.also_in],
-        }
+__all__ = ["ORDERS", "Answer", "Hit", "Order", "SourceRef", "answer", "ordered", "reordered"]
 
 
 @dataclass(frozen=True)
@@ -66,13 +38,16 @@ class Answer:
     hits: tuple[Hit, ...]
     undated_set_aside: int = 0  # matching passages left out by a date range for lack of a date
     message: str | None = None  # e.g. "no relevant passages"
+    as_of: dt.date | None = None  # what relative time words were read against
+    read_as: str | None = None  # the "read as" line: understood, and the as-of day if it mattered
 
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "filters": {"from": _iso(self.date_from), "to": _iso(self.date_to),
                         "sources": list(self.sources)},
-            "understood": self.understood, "order": self.order,
+            "understood": self.understood, "read_as": self.read_as, "as_of": _iso(self.as_of),
+            "order": self.order, "summary": self.summary(),
             "undated_set_aside": self.undated_set_aside, "message": self.message,
             "results": [h.to_json() for h in self.hits],
         }
@@ -84,7 +59,7 @@ class Answer:
         articles = {h.passage.article_id for h in self.hits}
         dates = sorted(d for h in self.hits if (d := h.timeline_date))
         undated = sum(1 for h in self.hits if h.timeline_date is None)
-        line = f"{_plural(len(self.hits), 'passage')} from {_plural(len(articles), 'article')}"
+        line = f"{plural(len(self.hits), 'passage')} from {plural(len(articles), 'article')}"
         if dates:
             span = human_date(dates[0]) if dates[0] == dates[-1] else \
                 f"{human_date(dates[0])} – {human_date(dates[-1])}"
@@ -96,6 +71,35 @@ class Answer:
         return line
 
 
+def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
+           order: Order = "relevance") -> Answer:
+    """The k best excerpts for an understood question; call it on one snapshot of the index."""
+    base = dict(query=q.question, search_text=q.text, date_from=q.date_from, date_to=q.date_to,
+                sources=q.sources, order=order, understood=q.understood, as_of=q.as_of,
+                read_as=q.read_as)
+    if q.no_overlap:
+        return Answer(**base, hits=(), message=(
+            f"the time in the question ({q.understood}) and the date filter do not overlap"))
+    qvec = query_vector(ranker.embedder, q.text)
+    pool = max(60, 6 * k)
+    cands = hybrid_search(index, qvec, q.text, q.filter(), pool=pool)[:max(30, 3 * k)]
+    scored = ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, k + 4))
+    hits = merge_duplicates(index, scored, k)
+    set_aside = undated_matches(index, qvec, q, pool=pool) if q.dated else 0
+    message = None if hits else "no relevant passages" + (
+        " in that date range" if q.dated else "") + (" from those sources" if q.sources else "")
+    return Answer(**base, hits=ordered(hits, order), undated_set_aside=set_aside, message=message)
+
+
+def undated_matches(index: OpenIndex, qvec: np.ndarray, q: Query, *, pool: int) -> int:
+    """How many relevant passages a date range left out only because they have no date.
+
+    Judged on passage cosine alone: a count does not need the sentence-level pass.
+    """
+    cands = hybrid_search(index, qvec, q.text, Filter(sources=q.sources, undated=True), pool=pool)
+    return sum(c.dense >= RELEVANCE_FLOOR for c in cands)
+
+
 def ordered(hits: Sequence[Hit], order: Order) -> tuple[Hit, ...]:
     """Relevance, or oldest first with undated last (each group keeps relevance order)."""
     if order == "relevance":
@@ -104,62 +108,8 @@ def ordered(hits: Sequence[Hit], order: Order) -> tuple[Hit, ...]:
     return tuple(dated) + tuple(h for h in hits if h.timeline_date is None)
 
 
-def reordered(answer: Answer, order: Order) -> Answer:
-    return replace(answer, order=order, hits=ordered(answer.hits, order))
-
-
-def human_date(d: dt.date | None) -> str:
-    return f"{d.day} {d:%b %Y}" if d else "undated"
-
-
-def event_note(hit: Hit) -> str | None:
-    """'15 Aug 2025 — "on August 15"' when the passage is about a day other than its publication."""
-    p = hit.passage
-    if p.timeline_date is None or p.timeline_date == hit.article.published:
-        return None
-    for e in p.event_dates:
-        if e.date == p.timeline_date:
-            return f"{human_date(e.date)} — “{e.text}”"
-    return None
-
-
-def render_text(answer: Answer, *, width: int = 100) -> str:
-    """The readable timeline the CLI prints."""
-    import textwrap
-
-    lines = [f"Q: {answer.query}"]
-    if answer.understood:
-        lines.append(f"   (read as: {answer.understood})")
-    lines.append(answer.summary())
-    heading_undated = False
-    for h in answer.hits:
-        if answer.order == "time" and h.timeline_date is None and not heading_undated:
-            lines.append("\n── undated ──")
-            heading_undated = True
-        a = h.article
-        when = human_date(h.timeline_date)
-        lines.append(f"\n{when}  #{h.rank}  {a.source} — {a.title}")
-        note = event_note(h)
-        published = human_date(a.published) if a.published else "undated"
-        lines.append(f"   published {published} ({a.date_source})" + (f" · event {note}" if note else ""))
-        lines.extend(textwrap.wrap(_mark(h.passage.text, h.highlights), width=width,
-                                   initial_indent="   ", subsequent_indent="   "))
-        if h.also_in:
-            lines.append(f"   also in {_plural(len(h.also_in), 'source')}: "
-                         + ", ".join(r.source for r in h.also_in))
-    return "\n".join(lines)
-
-
-def _mark(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    out, pos = [], 0
-    for s, e in spans:
-        out += [text[pos:s], "»", text[s:e], "«"]
-        pos = e
-    return "".join(out + [text[pos:]])
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def reordered(result: Answer, order: Order) -> Answer:
+    return replace(result, order=order, hits=ordered(result.hits, order))
 
 
 def _iso(d: dt.date | None) -> str | None:

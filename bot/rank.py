@@ -1,181 +1,211 @@
-"""Second-stage reranking, best-sentence highlights and near-duplicate merging."""
+"""Step 3 of a question: order the candidates and keep the ones worth showing.
+
+Fusion of the dense and keyword lists (reciprocal rank), the second-stage rerank (``rerank``),
+the relevance floor, and the merge of near-duplicates into one excerpt "also in" other outlets.
+"""
 
 from __future__ import annotations
 
-import math
+import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any
 
-from index.chunk import split_sentences
-from index.store import STOPWORDS
+from bot.fmt import event_note
+from bot.rerank import (
+    FeatureReranker,
+    RankInput,
+    Reranker,
+    coverage,
+    sentence_matches,
+    term_weights,
+)
+from index.build import embed_text  # moves to index.embed (env helper)
+from index.dates import day_spans
+from index.models import Article, Passage
 
 if TYPE_CHECKING:
     import numpy as np
 
     from index.embed import Embedder
+    from index.indexdir import OpenIndex
+
+RRF_K = 60  # the constant of Cormack et al.; dampens the head of each list
+# Calibrated with the real model on bench/questions.jsonl and off-topic questions
+# (bench/quality.py prints both score distributions): below this nothing is shown.
+RELEVANCE_FLOOR = 0.30
+# How many candidates get the sentence-level pass, and the coverage weight of the pre-rank
+# that picks them (bench/quality.py: quality holds while latency falls with the pool).
+SENTENCE_PASS = 12
+PRERANK_COVERAGE = 0.5
 
 _WORD = re.compile(r"\w+")
 _QUOTE = re.compile(r"[\"“]([^\"”]{40,})[\"”]")
 
 
+# -- fusion -----------------------------------------------------------------------------------
+
 @dataclass(frozen=True)
-class SentenceMatch:
-    """Each sentence of a passage (spans in its text) and its cosine with the question."""
-
-    spans: tuple[tuple[int, int], ...]
-    sims: tuple[float, ...]
-
-    @property
-    def best(self) -> float:
-        return max(self.sims, default=0.0)
-
-    @property
-    def top2(self) -> float:
-        """Mean of the two best sentences: an answer often spans a quote and its lead-in."""
-        top = sorted(self.sims)[-2:]
-        return sum(top) / len(top) if top else 0.0
-
-    def highlights(self, *, margin: float = 0.04, most: int = 2) -> tuple[tuple[int, int], ...]:
-        """The best sentence, plus a runner-up that is nearly as good; in text order."""
-        order = sorted(range(len(self.sims)), key=lambda i: -self.sims[i])[:most]
-        keep = [i for i in order if self.sims[i] >= self.best - margin]
-        return tuple(self.spans[i] for i in sorted(keep))
+class Candidate:
+    passage_id: int
+    fused: float  # reciprocal-rank-fusion score
+    dense: float  # cosine with the question, for every candidate
+    dense_rank: int | None
+    keyword_rank: int | None
 
 
-def sentence_matches(embedder: Embedder, qvec: np.ndarray, texts: Sequence[str],
-                     known: Sequence[float | None] = ()) -> list[SentenceMatch]:
-    """One batch for every sentence of every passage: the model runs once per question.
+def fuse(index: OpenIndex, qvec: np.ndarray, dense: Sequence[tuple[int, float]],
+         keyword: Sequence[tuple[int, float]]) -> list[Candidate]:
+    """The union of both lists by reciprocal rank, best first. Keyword-only hits get their true
+    cosine too: the reranker and the relevance floor judge every candidate by it."""
+    import numpy as np
 
-    ``known[i]`` is passage i's own cosine when its vector was made from exactly its one
-    sentence (a headline): that sentence is not embedded again.
-    """
-    known = list(known) or [None] * len(texts)
-    spans = [split_sentences(t) or [(0, len(t))] for t in texts]
-    todo = [i for i, sp in enumerate(spans) if not (len(sp) == 1 and known[i] is not None)]
-    flat = [texts[i][s:e] for i in todo for s, e in spans[i]]
-    sims = (embedder.embed(flat) @ qvec).tolist() if flat else []
-    out, pos = [], 0
-    for i, sp in enumerate(spans):
-        if i in todo:
-            out.append(SentenceMatch(tuple(sp), tuple(sims[pos:pos + len(sp)])))
-            pos += len(sp)
-        else:
-            out.append(SentenceMatch(tuple(sp), (float(known[i]),)))
+    dense_rank = {pid: r for r, (pid, _) in enumerate(dense, 1)}
+    keyword_rank = {pid: r for r, (pid, _) in enumerate(keyword, 1)}
+    fused: dict[int, float] = {}
+    for ranks in (dense_rank, keyword_rank):
+        for pid, r in ranks.items():
+            fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + r)
+    cosine = dict(dense)
+    missing = [pid for pid in fused if pid not in cosine]
+    if missing:
+        vecs = index.vectors.reconstruct(missing)
+        cosine.update(zip(missing, (vecs @ qvec).astype(np.float64).tolist(), strict=True))
+    out = [Candidate(pid, f, cosine[pid], dense_rank.get(pid), keyword_rank.get(pid))
+           for pid, f in fused.items()]
+    out.sort(key=lambda c: (-c.fused, -c.dense))
     return out
 
 
-def content_words(text: str) -> list[str]:
-    return [w for w in dict.fromkeys(_WORD.findall(text.lower())) if w not in STOPWORDS and len(w) > 1]
-
-
-def content_terms(text: str) -> set[str]:
-    return {_stem(w) for w in content_words(text)}
-
-
-def term_weights(question: str, doc_freq: Callable[[str], int], n_docs: int) -> dict[str, float]:
-    """BM25's idf per question term: a name found in few passages outweighs a common word."""
-    weights: dict[str, float] = {}
-    for word in content_words(question):
-        df = doc_freq(word)
-        idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-        weights[_stem(word)] = max(weights.get(_stem(word), 0.0), idf)
-    return weights
-
-
-def _stem(word: str) -> str:
-    # Enough folding for coverage: "Kallas'"/"talks"/"talk" match without a stemmer library.
-    for suffix in ("'s", "’s", "ies", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
-
-
-def coverage(weights: Mapping[str, float], text: str) -> float:
-    """The idf-weighted share of the question's terms that the text contains."""
-    total = sum(weights.values())
-    if not total:
-        return 0.0
-    return sum(w for t, w in weights.items() if t in content_terms(text)) / total
-
+# -- rerank and floor ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class RankInput:
-    """What a reranker sees of one candidate."""
+class Scored:
+    """A candidate after reranking: everything needed to make it a Hit."""
 
-    text: str
-    title: str
+    passage: Passage
+    article: Article
+    score: float
+    relevance: float  # max of passage and best-sentence cosine: what the floor is judged on
+    highlights: tuple[tuple[int, int], ...]
     dense: float
-    fused: float
-    sentences: SentenceMatch
-    # where its text names the day it is placed at (index.dates.day_spans)
-    day_spans: tuple[tuple[int, int], ...] = ()
-
-
-class Reranker(Protocol):
-    def scores(self, question: str, items: Sequence[RankInput], *,
-               weights: Mapping[str, float]) -> list[float]:
-        """Higher is better; ``weights`` are the question terms' idf in this index."""
-        ...
 
 
 @dataclass(frozen=True)
-class FeatureReranker:
-    """Blends passage cosine, best-sentence cosines and idf-weighted keyword coverage.
+class Ranker:
+    """The model-bound half of ranking: the embedder (for sentences) and the reranker."""
 
-    Weights from a grid search on bench/questions.jsonl (bench/quality.py reports the result);
-    neighbouring weights score within 0.01 MRR, so the choice is not a knife edge.
-    """
+    embedder: Embedder
+    reranker: Reranker = FeatureReranker()
 
-    w_dense: float = 0.2
-    w_sentence: float = 0.7
-    w_top2: float = 0.45
-    w_coverage: float = 0.2
-    # When a sentence that answers also reports the passage's day, the excerpt is placed on
-    # the timeline by its own words: on Timeline17 more top-5 results land on the journalists'
-    # day (bench/timeline.py), while bench/quality.py is unchanged.
-    w_stated_day: float = 0.06
+    def score(self, index: OpenIndex, qvec: np.ndarray, text: str, cands: Sequence[Candidate], *,
+              deep: int | None = None) -> list[Scored]:
+        """Rerank candidates, best first, dropping those under the relevance floor.
 
-    def scores(self, question: str, items: Sequence[RankInput], *,
-               weights: Mapping[str, float]) -> list[float]:
-        return [self.w_dense * it.dense + self.w_sentence * it.sentences.best
-                + self.w_top2 * it.sentences.top2
-                + self.w_coverage * coverage(weights, f"{it.title}\n{it.text}")
-                + self.w_stated_day * says_its_day(it) for it in items]
+        Only the ``deep`` best by a cheap pre-rank (passage cosine and idf coverage, no model)
+        get the sentence pass: embedding every sentence of every candidate is what a question
+        costs most.
+        """
+        if not cands:
+            return []
+        passages = index.store.passages([c.passage_id for c in cands])
+        articles = index.store.articles(p.article_id for p in passages.values())
+        weights = term_weights(text, index.store.doc_freq, index.manifest.passages)
+        cands = [c for c in cands if c.passage_id in passages]
+        if deep is not None and len(cands) > deep:
+            def cheap(c: Candidate) -> float:
+                p = passages[c.passage_id]
+                return c.dense + PRERANK_COVERAGE * coverage(
+                    weights, f"{articles[p.article_id].title}\n{p.text}")
+            cands = sorted(cands, key=cheap, reverse=True)[:deep]
+        chosen = [passages[c.passage_id] for c in cands]
+        texts = [p.text for p in chosen]
+        titles = [articles[p.article_id].title for p in chosen]
+        own = [c.dense if embed_text(title, t) == t else None
+               for c, t, title in zip(cands, texts, titles, strict=True)]
+        matches = sentence_matches(self.embedder, qvec, texts, own)
+        items = [RankInput(p.text, title, c.dense, c.fused, m,
+                           day_spans(p.event_dates, p.timeline_date, p.text))
+                 for p, title, c, m in zip(chosen, titles, cands, matches, strict=True)]
+        scores = self.reranker.scores(text, items, weights=weights)
+        out = []
+        for c, m, s in zip(cands, matches, scores, strict=True):
+            relevance = max(c.dense, m.best)
+            if relevance < RELEVANCE_FLOOR:
+                continue
+            p = passages[c.passage_id]
+            out.append(Scored(p, articles[p.article_id], s, relevance, m.highlights(), c.dense))
+        out.sort(key=lambda x: -x.score)
+        return out
 
 
-def says_its_day(item: RankInput) -> bool:
-    """Whether one of the passage's two best-matching sentences names the day it is placed at.
+# -- near-duplicates ------------------------------------------------------------------------------
 
-    Two, as in ``SentenceMatch.top2``: an answer often spans a report and its lead-in. A day
-    named elsewhere in the passage is a side remark and earns nothing.
-    """
-    m = item.sentences
-    best = sorted(range(len(m.sims)), key=lambda i: -m.sims[i])[:2]
-    return any(m.spans[i][0] <= s and e <= m.spans[i][1] for i in best for s, e in item.day_spans)
+@dataclass(frozen=True)
+class SourceRef:
+    """Another outlet that carried the same passage (merged as a near-duplicate)."""
+
+    source: str
+    title: str
+    published: dt.date | None
+    passage_id: int
+    url: str | None
 
 
-class CrossEncoderReranker:
-    """A sentence-transformers cross-encoder given by name or local path, where one is at hand."""
+@dataclass(frozen=True)
+class Hit:
+    """A shown excerpt: a ranked passage, with the outlets that carried it too."""
 
-    def __init__(self, name_or_path: str) -> None:
-        from index.config import force_offline
-        from index.errors import IndexMismatch
+    rank: int  # by relevance, 1 = best, whatever order the answer is laid out in
+    score: float
+    passage: Passage
+    article: Article
+    highlights: tuple[tuple[int, int], ...]  # spans in passage.text
+    also_in: tuple[SourceRef, ...] = ()
 
-        force_offline()
-        from sentence_transformers import CrossEncoder
+    @property
+    def timeline_date(self) -> dt.date | None:
+        return self.passage.timeline_date
 
-        try:
-            self._model = CrossEncoder(name_or_path, device="cpu")
-        except OSError as err:
-            raise IndexMismatch(f"cannot load cross-encoder {name_or_path!r} offline: give a "
-                                "local model folder") from err
+    def to_json(self) -> dict[str, Any]:
+        a, p = self.article, self.passage
+        return {
+            "rank": self.rank, "score": round(self.score, 4), "text": p.text, "title": a.title,
+            "source": a.source, "url": a.url, "published": _iso(a.published),
+            "date_source": a.date_source,
+            "event_dates": [{"text": e.text, "date": _iso(e.date), "precision": e.precision,
+                             "start": e.start, "end": e.end} for e in p.event_dates],
+            "timeline_date": _iso(p.timeline_date), "event_note": event_note(a, p),
+            "article_id": p.article_id, "passage_id": p.passage_id, "ordinal": p.ordinal,
+            "highlights": [list(span) for span in self.highlights],
+            "also_in": [r.source for r in self.also_in],
+            "also_in_detail": [{"source": r.source, "title": r.title, "published": _iso(r.published),
+                                "passage_id": r.passage_id, "url": r.url} for r in self.also_in],
+        }
 
-    def scores(self, question: str, items: Sequence[RankInput], *,
-               weights: Mapping[str, float]) -> list[float]:
-        pairs = [(question, f"{it.title}\n{it.text}") for it in items]
-        return [float(s) for s in self._model.predict(pairs)]
+
+def merge_duplicates(index: OpenIndex, scored: Sequence[Scored], k: int) -> list[Hit]:
+    """The k best, each group of near-duplicates kept once; the rest become 'also in' sources."""
+    if not scored:
+        return []
+    vecs = index.vectors.reconstruct([s.passage.passage_id for s in scored])
+    sims = vecs @ vecs.T
+    kept: list[int] = []
+    also: dict[int, list[SourceRef]] = {}
+    for i, s in enumerate(scored):
+        twin = next((j for j in kept if s.passage.article_id != scored[j].passage.article_id
+                     and same_story(s.passage.text, scored[j].passage.text, float(sims[i, j]))),
+                    None)
+        if twin is not None:
+            a = s.article
+            also[twin].append(SourceRef(a.source, a.title, a.published, s.passage.passage_id, a.url))
+        elif len(kept) < k:
+            kept.append(i)
+            also[i] = []
+    return [Hit(rank=r, score=scored[i].score, passage=scored[i].passage, article=scored[i].article,
+                highlights=scored[i].highlights, also_in=tuple(also[i]))
+            for r, i in enumerate(kept, 1)]
 
 
 def same_story(a: str, b: str, cos: float) -> bool:
@@ -196,3 +226,7 @@ def _norm(text: str) -> str:
 def _shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
     words = _WORD.findall(text.lower())
     return {tuple(words[i:i + n]) for i in range(max(0, len(words) - n + 1))}
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None

@@ -1,54 +1,54 @@
-"""Hybrid candidate retrieval: dense (FAISS) and keyword (FTS5 BM25), fused by reciprocal rank."""
+"""Step 2 of a question: candidate passages from the index, dense (FAISS) and keyword (FTS5 BM25).
+
+Both searches run under the query's filter (dates, sources), so a filter never empties a list
+that was cut to size before it. ``rank.fuse`` merges the two lists.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.rank import Candidate, fuse
 from index.store import Filter
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from index.embed import Embedder
     from index.indexdir import OpenIndex
 
-RRF_K = 60  # the constant of Cormack et al.; dampens the head of each list
+__all__ = ["Candidate", "Lists", "hybrid_search", "query_vector", "search_lists"]
 
 
 @dataclass(frozen=True)
-class Candidate:
-    passage_id: int
-    fused: float  # reciprocal-rank-fusion score
-    dense: float  # cosine with the question, for every candidate
-    dense_rank: int | None
-    keyword_rank: int | None
+class Lists:
+    """Each search's hits, best first: (passage id, score)."""
+
+    dense: list[tuple[int, float]]  # cosine
+    keyword: list[tuple[int, float]]  # BM25
+
+
+def query_vector(embedder: Embedder, text: str) -> np.ndarray:
+    """The question embedded once; every later step reuses the vector."""
+    return embedder.embed([text])[0]
+
+
+def search_lists(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *,
+                 pool: int = 60) -> Lists:
+    # Ids as a numpy array: FAISS builds its selector bitmap from it without a Python loop.
+    allowed = index.store.filtered_id_array(flt) if flt.active else None
+    if allowed is not None and not len(allowed):
+        return Lists([], [])  # nothing passes the filter: spare both searches
+    scores, ids = index.vectors.search(qvec[None, :], pool, allowed=allowed)
+    # FAISS pads a short result with id -1: those are no passage
+    dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+    keyword = index.store.keyword_search(text, pool, flt) if text.strip() else []
+    return Lists(dense, keyword)
 
 
 def hybrid_search(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *,
                   pool: int = 60) -> list[Candidate]:
-    """The union of both lists, best fused first. Filters apply inside each search."""
-    import numpy as np
-
-    # Ids as a numpy array: FAISS builds its selector bitmap from it without a Python loop.
-    allowed = index.store.filtered_id_array(flt) if flt.active else None
-    if allowed is not None and not len(allowed):
-        return []  # nothing passes the filter: spare both searches
-    scores, ids = index.vectors.search(qvec[None, :], pool, allowed=allowed)
-    dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
-    keyword = index.store.keyword_search(text, pool, flt) if text.strip() else []
-
-    fused: dict[int, float] = {}
-    dense_rank = {pid: r for r, (pid, _) in enumerate(dense, 1)}
-    keyword_rank = {pid: r for r, (pid, _) in enumerate(keyword, 1)}
-    for ranks in (dense_rank, keyword_rank):
-        for pid, r in ranks.items():
-            fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + r)
-    cosine = dict(dense)
-    missing = [pid for pid in fused if pid not in cosine]
-    if missing:  # keyword-only hits still get a true cosine, for ranking and the threshold
-        vecs = index.vectors.reconstruct(missing)
-        cosine.update(zip(missing, (vecs @ qvec).astype(np.float64).tolist(), strict=True))
-    out = [Candidate(pid, f, cosine[pid], dense_rank.get(pid), keyword_rank.get(pid))
-           for pid, f in fused.items()]
-    out.sort(key=lambda c: (-c.fused, -c.dense))
-    return out
+    """Both lists fused, best first."""
+    found = search_lists(index, qvec, text, flt, pool=pool)
+    return fuse(index, qvec, found.dense, found.keyword)

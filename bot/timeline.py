@@ -24,16 +24,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.answer import Hit, human_date
-from bot.query import validate
-from bot.retrieve import Candidate, hybrid_search
+from bot.rank import RELEVANCE_FLOOR, Candidate, Hit, Ranker, merge_duplicates
+from bot.retrieve import hybrid_search, query_vector
+from bot.understand import Query
 from index.models import Passage
 from index.store import Filter
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from bot.engine import Bot
+    from index.embed import Embedder
     from index.indexdir import OpenIndex
 
 # How much each kind of evidence votes for a date, relative to the passage's timeline date.
@@ -68,9 +68,12 @@ class Timeline:
     topic: str
     dates: tuple[TimelineDate, ...]
     understood: str | None = None
+    as_of: dt.date | None = None
+    read_as: str | None = None  # the "read as" line, as in an answer
 
     def to_json(self) -> dict[str, Any]:
-        return {"topic": self.topic, "understood": self.understood,
+        return {"topic": self.topic, "understood": self.understood, "read_as": self.read_as,
+                "as_of": self.as_of.isoformat() if self.as_of else None,
                 "dates": [{"date": d.date.isoformat(), "score": round(d.score, 4),
                            "passages": [h.to_json() for h in d.hits]} for d in self.dates]}
 
@@ -119,47 +122,35 @@ class Evidence:
         return dict(best)
 
 
-def gather_evidence(bot: Bot, topic: str, *, n_dates: int = 8, date_from: dt.date | None = None,
-                    date_to: dt.date | None = None, sources: Sequence[str] = ()) -> Evidence:
-    """The passages a timeline of n dates votes with; call it inside ``bot.snapshot()``."""
-    from bot.engine import RELEVANCE_FLOOR
-    from bot.timeparse import combine_ranges, parse_time
-
-    req = validate(topic, date_from=date_from, date_to=date_to, sources=tuple(sources))
-    index = bot.index
-    tq = parse_time(req.question, as_of=bot.date_span[1])
-    lo, hi = combine_ranges(tq.date_from, tq.date_to, req.date_from, req.date_to)
-    text = tq.text.strip() or req.question
-    qvec = bot.embedder.embed([text])[0]
-    if lo and hi and lo > hi:
-        return Evidence(req.question, tq.understood, text, qvec, lo, hi, ())
-    flt = Filter(lo, hi, req.sources)
-    qvec = expand_topic(index, qvec, text, flt)
-    cands = [c for c in hybrid_search(index, qvec, text, flt, pool=voting_pool(n_dates))
+def gather_evidence(index: OpenIndex, embedder: Embedder, q: Query, *, n_dates: int = 8
+                    ) -> Evidence:
+    """The passages a timeline of n dates votes with, all from one snapshot of the index."""
+    qvec = query_vector(embedder, q.text)
+    if q.no_overlap:
+        return Evidence(q.question, q.understood, q.text, qvec, q.date_from, q.date_to, ())
+    flt = q.filter()
+    qvec = expand_topic(index, qvec, q.text, flt)
+    cands = [c for c in hybrid_search(index, qvec, q.text, flt, pool=voting_pool(n_dates))
              if c.dense >= RELEVANCE_FLOOR]
     passages = index.store.passages([c.passage_id for c in cands])
     articles = index.store.articles(p.article_id for p in passages.values())
     voters = tuple(Voter(c, passages[c.passage_id],
                          articles[passages[c.passage_id].article_id].published) for c in cands)
-    return Evidence(req.question, tq.understood, text, qvec, lo, hi, voters)
+    return Evidence(q.question, q.understood, q.text, qvec, q.date_from, q.date_to, voters)
 
 
-def build_timeline(bot: Bot, topic: str, *, n_dates: int = 8, per_date: int = 2,
-                   date_from: dt.date | None = None, date_to: dt.date | None = None,
-                   sources: Sequence[str] = ()) -> Timeline:
+def build_timeline(index: OpenIndex, ranker: Ranker, q: Query, *, n_dates: int = 8,
+                   per_date: int = 2) -> Timeline:
     """The n most important dates for a topic, oldest first, each with its best excerpts."""
-    from bot.engine import merge_duplicates
-
-    ev = gather_evidence(bot, topic, n_dates=n_dates, date_from=date_from, date_to=date_to,
-                         sources=sources)
+    ev = gather_evidence(index, ranker.embedder, q, n_dates=n_dates)
     dates = []
     for day, score in ev.top_days(n_dates):
         about = [v for v in ev.voters if v.passage.timeline_date == day] or [
             v for v in ev.voters if any(e.date == day for e in v.passage.event_dates)]
         about.sort(key=lambda v: -v.candidate.dense)
-        scored = bot.score(bot.index, ev.qvec, ev.text, [v.candidate for v in about[: 3 * per_date]])
-        dates.append(TimelineDate(day, score, tuple(merge_duplicates(bot.index, scored, per_date))))
-    return Timeline(ev.topic, tuple(d for d in dates if d.hits), ev.understood)
+        scored = ranker.score(index, ev.qvec, ev.text, [v.candidate for v in about[: 3 * per_date]])
+        dates.append(TimelineDate(day, score, tuple(merge_duplicates(index, scored, per_date))))
+    return Timeline(ev.topic, tuple(d for d in dates if d.hits), ev.understood, q.as_of, q.read_as)
 
 
 def voting_pool(n_dates: int) -> int:
@@ -174,8 +165,6 @@ def expand_topic(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter) -> 
     not cover is not dragged onto whatever happens to be nearest; without seeds it is unchanged.
     """
     import numpy as np
-
-    from bot.engine import RELEVANCE_FLOOR
 
     seeds = [c.passage_id for c in hybrid_search(index, qvec, text, flt)
              if c.dense >= RELEVANCE_FLOOR or c.keyword_rank is not None][:FEEDBACK_PASSAGES]
@@ -226,18 +215,3 @@ def top_dates(votes: dict[dt.date, float], n: int, relevance: dict[dt.date, floa
     rel = relevance or {}
     best = sorted(votes.items(), key=lambda kv: (-kv[1], -rel.get(kv[0], 0.0), kv[0]))[:n]
     return sorted(best)
-
-
-def render_timeline(tl: Timeline) -> str:
-    import textwrap
-
-    lines = [f"Timeline: {tl.topic}" + (f"  (read as: {tl.understood})" if tl.understood else "")]
-    if not tl.dates:
-        lines.append("no dated passages on this topic")
-    for d in tl.dates:
-        lines.append(f"\n{human_date(d.date)}  (score {d.score:.2f})")
-        for h in d.hits:
-            lines.append(f"   {h.article.source} — {h.article.title}")
-            lines.extend(textwrap.wrap(h.passage.text, width=96, initial_indent="     ",
-                                       subsequent_indent="     "))
-    return "\n".join(lines)

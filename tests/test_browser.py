@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import ROOT, SEEDS
-from tests.test_app_server import running_app
+from tests.serving import running_app
 
 pytestmark = pytest.mark.browser
 
@@ -145,6 +145,10 @@ def test_relevance_switch_follow_up_and_context(page: Page):
     page.page.wait_for_function(
         "() => document.querySelector('#tl-context textarea').value.includes('▶')", timeout=30_000)
     assert "◀" in ctx.input_value()
+    page.page.locator("#tl-as-of input, #tl-as-of textarea").first.fill("2025-02-20")
+    page.ask("What did Kallas say this month?")
+    assert "read as: this month (1 Feb 2025 – 28 Feb 2025), as of 20 Feb 2025" in \
+        page.last_answer().inner_text()
 
 
 def test_too_long_question_is_a_clear_message(page: Page):

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Bot
+from bot.render import render_timeline
 from bot.timeline import (
     MENTION_WEIGHT,
     PLANNED_WEIGHT,
     PUBLISHED_WEIGHT,
     expand_topic,
-    render_timeline,
     top_dates,
     vote_dates,
 )
@@ -36,7 +36,12 @@ def test_vote_dates_counts_timeline_mentioned_and_published_days():
     votes = vote_dates([(passage(1, "a", D(2011, 1, 25), D(2011, 1, 20)), D(2011, 1, 26), 1.0)])
     assert votes == {D(2011, 1, 25): 1.0, D(2011, 1, 20): MENTION_WEIGHT,
                      D(2011, 1, 26): PUBLISHED_WEIGHT}
-    assert 0 < PUBLISHED_WEIGHT < MENTION_WEIGHT <= 1.0
+    # what a passage is placed at outweighs what it mentions, which outweighs its byline day
+    placed = vote_dates([(passage(1, "a", D(2011, 1, 25)), None, 1.0),
+                         (passage(2, "b", None, D(2011, 1, 25)), None, 1.0)])
+    mentioned = vote_dates([(passage(1, "a", None, D(2011, 1, 25)), None, 1.0),
+                            (passage(2, "b", None), D(2011, 1, 25), 1.0)])
+    assert placed[D(2011, 1, 25)] > mentioned[D(2011, 1, 25)] > 1.0
     assert vote_dates([]) == {}
 
 
@@ -47,7 +52,7 @@ def test_a_day_after_publication_votes_as_a_plan():
     votes = vote_dates([(passage(1, "a", published, D(2011, 2, 5), D(2013, 2, 11)), published,
                          1.0)])
     assert votes[D(2011, 2, 5)] == votes[D(2013, 2, 11)] == PLANNED_WEIGHT
-    assert 0 < PLANNED_WEIGHT < PUBLISHED_WEIGHT
+    assert votes[D(2013, 2, 11)] < votes[published]  # a plan counts less than the byline day
     # 32 copies of the sidebar do not outvote four articles reporting a day
     sidebar = [(passage(i, f"s{i}", published, D(2013, 2, 11)), published, 1.0)
                for i in range(32)]
@@ -110,7 +115,7 @@ def test_timeline_on_fake_index(fake_index: Path):
         assert d.hits and len(d.hits) <= 2
         assert all(d.date == h.passage.timeline_date or
                    any(e.date == d.date for e in h.passage.event_dates) for h in d.hits)
-    assert "Timeline: Kallas Russia peace" in render_timeline(tl)
+    assert "Timeline: Kallas Russia peace" in render_timeline(tl.to_json())
 
 
 def test_expand_topic_moves_toward_relevant_passages_only(fake_index: Path):

