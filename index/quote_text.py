@@ -1,0 +1,144 @@
+"""Text layout for quotation extraction: sentences, words and quotation-mark spans.
+
+Everything here is character offsets into the original text, so that quotations and speakers found
+on top of it can be marked in the UI. Rules, not a model: English news prose, with curly, straight
+and doubled single quotes ('' as some outlets set them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations that end in a period without ending a sentence.
+_ABBREV = frozenset("""mr mrs ms dr sen rep gov gen lt col sgt capt st jr sr prof rev hon
+no vs etc inc co corp ltd u.s u.k u.n e.u d.c jan feb mar apr aug sept sep oct nov dec
+a.m p.m ariz calif colo conn fla ga ill ind kan ky la mass md mich minn miss mo mont neb nev
+okla ore pa tenn tex va vt wash wis wyo""".split())
+
+_SENT_END = re.compile(r"[.!?]+[\"”’']*(?=\s+[\"“‘'(\[]*[A-Z0-9])|\n")
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'.\-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+OPEN_MARKS = "“«"
+CLOSE_MARKS = "”»"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def words(text: str, start: int = 0, end: int | None = None) -> list[Word]:
+    """The words of text[start:end], possessive endings kept ("EU's"), trailing periods dropped."""
+    out = []
+    for m in WORD.finditer(text, start, len(text) if end is None else end):
+        w = m.group()
+        out.append(Word(w, m.start(), m.start() + len(w)))
+    return out
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentence spans; a newline always ends one, an abbreviation's period does not."""
+    out = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        if m.group() != "\n":
+            before = re.search(r"([A-Za-z.]+)\.+$", text[start:m.start() + 1])
+            if before:
+                token = before.group(1).lower().rstrip(".")
+                if token in _ABBREV or len(token) == 1:
+                    continue
+        end = m.end()
+        if text[start:end].strip():
+            s, e = _strip(text, start, end)
+            out.append(Span(s, e))
+        start = end
+    if text[start:].strip():
+        s, e = _strip(text, start, len(text))
+        out.append(Span(s, e))
+    return out
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def paragraphs(text: str) -> list[Span]:
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        s, e = _strip(text, m.start(), m.end())
+        if e > s:
+            out.append(Span(s, e))
+    return out
+
+
+def _marks(text: str, para: Span) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of each double quotation mark in a paragraph; kind: open, close, either."""
+    out = []
+    i = para.start
+    while i < para.end:
+        c = text[i]
+        if c in OPEN_MARKS:
+            out.append((i, i + 1, "open"))
+        elif c in CLOSE_MARKS:
+            out.append((i, i + 1, "close"))
+        elif c == '"':
+            out.append((i, i + 1, "either"))
+        elif c == "'" and text.startswith("''", i):
+            out.append((i, i + 2, "either"))
+            i += 1
+        i += 1
+    return out
+
+
+def quoted_spans(text: str) -> list[Span]:
+    """Spans of double-quoted text, marks included; a quote left open at a paragraph's end goes on
+    into the next paragraph when that one opens with a quotation mark (the multi-paragraph style)."""
+    paras = paragraphs(text)
+    out: list[Span] = []
+    carry: int | None = None  # start of a quote left open by the previous paragraph
+    for n, para in enumerate(paras):
+        open_at: int | None = None
+        marks = _marks(text, para)
+        if carry is not None and not (marks and marks[0][0] == para.start):
+            out.append(Span(carry, paras[n - 1].end))
+            carry = None
+        for k, (s, e, kind) in enumerate(marks):
+            if carry is not None and k == 0:
+                open_at, carry = carry, None
+                continue
+            if open_at is None:
+                if kind == "close" and s == para.start:  # a stray close mark opening a paragraph
+                    open_at = s
+                elif kind in ("open", "either"):
+                    open_at = s
+            elif kind in ("close", "either"):
+                out.append(Span(open_at, e))
+                open_at = None
+            elif kind == "open" and not text[open_at + 1:s].strip():
+                open_at = s
+        if open_at is not None:
+            nxt = paras[n + 1] if n + 1 < len(paras) else None
+            if nxt is not None and text[nxt.start] in OPEN_MARKS + '"' + "'":
+                carry = open_at
+            else:
+                out.append(Span(open_at, para.end))
+    if carry is not None:
+        out.append(Span(carry, paras[-1].end))
+    return out
