@@ -71,6 +71,17 @@ def sentences(text: str) -> list[Span]:
     return out
 
 
+def ends_sentence(gap: str) -> bool:
+    """Whether a stretch of text holds a sentence end (an abbreviation's period does not count)."""
+    for m in re.finditer(r"[.!?]", gap):
+        if m.group() == ".":
+            before = re.search(r"([A-Za-z.]+)\.$", gap[:m.end()])
+            if before and (before.group(1).lower().rstrip(".") in _ABBREV or len(before.group(1)) == 1):
+                continue
+        return True
+    return False
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1

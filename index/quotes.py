@@ -17,7 +17,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from index.quote_names import ROLE_NOUNS, TITLES, Mention, Resolver, clause_subject, np_after, subject_before
-from index.quote_text import Span, Word, paragraphs, quoted_spans, sentences, words
+from index.quote_text import Span, Word, ends_sentence, paragraphs, quoted_spans, sentences, words
 
 
 @dataclass(frozen=True)
@@ -116,15 +116,15 @@ class _Found:
 def _after_attribution(text: str, q: Span, limit: int) -> tuple[str, int, int, Mention | None] | None:
     """A cue right after a quotation: '"…," Kallas said' or '"…," said Kallas'.
     Returns (cue, cue start, end of the attribution clause, speaker mention)."""
-    end = min(limit, q.end + 160)
+    end = min(limit, q.end + 300)
     ws = words(text, q.end, end)
     lead = text[q.end:ws[0].start] if ws else ""
     inner_end = text[max(q.start, q.end - 3):q.end]
     if not ("," in lead or "—" in lead or any(c in inner_end for c in ",?!—-")):
         return None
-    for i, w in enumerate(ws[:16]):
+    for i, w in enumerate(ws[:40]):
         gap = text[q.end:w.start]
-        if _END.search(gap.replace(",", "", 1)) or any(c in gap for c in "“”\"\n()"):
+        if ends_sentence(gap) or any(c in gap for c in "“”\"\n()"):
             return None
         if w.lower not in SPEECH_CUES or w.lower in _NOUNISH:
             continue
@@ -168,8 +168,8 @@ def _before_attribution(text: str, q: Span, floor: int) -> tuple[str, int, Menti
         if w.lower not in SPEECH_CUES or w.lower in _NOUNISH:
             continue
         between = [x.lower for x in ws[len(ws) - back + 1:]]
-        if not punct and between and between != ["that"] and w.lower not in _TELL:
-            continue
+        if "that" in between or (not punct and (between or w.lower in _TELL)):
+            continue  # 'said that "…"' is reported speech with a quotation in it
         if any(c in text[w.end:q.start] for c in ".!?\"“”"):
             continue
         if w.lower.endswith("ing"):
@@ -178,6 +178,19 @@ def _before_attribution(text: str, q: Span, floor: int) -> tuple[str, int, Menti
             m = subject_before(text, w.start, floor)
         return w.text, w.start, m
     return None
+
+
+def _ends_with_cue(text: str, floor: int, pos: int) -> bool:
+    """'Kallas said, "…"': the text before a quotation ends with its cue (and a comma or colon)."""
+    ws = words(text, floor, pos)
+    return bool(ws) and text[ws[-1].end:pos].strip() in (",", ":") and ws[-1].lower in SPEECH_CUES
+
+
+def _closes_clause(text: str, q: Span) -> bool:
+    """A quotation that ends its clause: '… said: "…."' and not '… suggesting "Trumpization" in …'."""
+    inner = text[max(q.start, q.end - 3):q.end]
+    after = text[q.end:q.end + 2].lstrip(" ")
+    return any(c in inner for c in ".?!,;:…—") or not after or after[0] in ".?!\n;:—)"
 
 
 def _direct(text: str, paras: list[Span]) -> list[_Found]:
@@ -193,12 +206,26 @@ def _direct(text: str, paras: list[Span]) -> list[_Found]:
         pi = max(0, bisect.bisect_right(para_starts, q.start) - 1)
         para = paras[pi]
         limit = max(para.end, q.end)
+        si = max(0, bisect.bisect_right(sent_starts, q.start) - 1)
+        floor = max(sents[si].start, para.start) if sents else para.start
+        if floor == q.start and si > 0 and text[sents[si - 1].end - 1:sents[si - 1].end] == ":":
+            floor = sents[si - 1].start
+        lead = text[floor:q.start].strip()
         after = _after_attribution(text, q, limit)
         if after is not None:
             cue, cue_pos, clause_end, m = after
             start, end = q.start, q.end
+            if lead and lead[-1] not in ":—" and not _ends_with_cue(text, floor, q.start):
+                # 'It is "undermining our constitution," he warned': a quotation mixed into a
+                # sentence is reported speech, the whole sentence its content
+                found.append(_Found(floor, q.end, cue, cue_pos, m, False))
+                last_end = clause_end
+                continue
             # '"…," she said. "…"': the second piece belongs to the same quotation
+            between = words(text, cue_pos + len(cue), clause_end)
             for nxt in segs:
+                if any(x.lower in SPEECH_CUES for x in between):
+                    break  # '"…," she said, adding, "…"': the second piece has a cue of its own
                 if nxt.start >= clause_end and nxt.start < limit and not text[clause_end:nxt.start].strip():
                     end = nxt.end
                     clause_end = nxt.end
@@ -206,13 +233,12 @@ def _direct(text: str, paras: list[Span]) -> list[_Found]:
             found.append(_Found(start, end, cue, cue_pos, m, True))
             last_end = clause_end
             continue
-        si = max(0, bisect.bisect_right(sent_starts, q.start) - 1)
-        floor = max(sents[si].start, para.start) if sents else para.start
-        if floor == q.start and si > 0 and text[sents[si - 1].end - 1:sents[si - 1].end] == ":":
-            floor = sents[si - 1].start
         before = _before_attribution(text, q, floor)
-        if before is not None:
+        if before is not None and _closes_clause(text, q):
             cue, cue_pos, m = before
+            if found and found[-1].end <= cue_pos and (m is None or m.start < found[-1].end) \
+                    and not text[found[-1].end:cue_pos].count("."):
+                m = found[-1].mention  # '"…," she said, adding: "…"'
             found.append(_Found(q.start, q.end, cue, cue_pos, m, True))
             last_end = q.end
             continue
