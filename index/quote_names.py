@@ -191,10 +191,18 @@ def subject_before(text: str, pos: int, floor: int) -> Mention | None:
     return _np_ending(ws[:i], text)
 
 
+_LEAD_ADJUNCT = re.compile(r"\s*(?:(?:On|In|At|Later|Earlier|Last|This|During|After|Before|Meanwhile|However|"
+                           r"But|And|Still|Yet|Also|Instead|Separately|Then|Now|Today|Yesterday|Since|"
+                           r"Under|With|For|From)\b[^,]{0,50},\s*)")
+
+
 def clause_subject(text: str, floor: int, pos: int) -> Mention | None:
     """The subject that opens a clause at floor ("Polish Prime Minister Donald Tusk used …,
     warning": the speaker of the participle), preferring a name set off after a role noun
     ("The EU's foreign policy chief, Kaja Kallas, has …")."""
+    lead = _LEAD_ADJUNCT.match(text, floor, pos)
+    if lead:
+        floor = lead.end()
     m = np_after(text, floor, pos)
     if m is None:
         return None

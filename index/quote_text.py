@@ -135,9 +135,7 @@ def quoted_spans(text: str) -> list[Span]:
                 open_at, carry = carry, None
                 continue
             if open_at is None:
-                if kind == "close" and s == para.start:  # a stray close mark opening a paragraph
-                    open_at = s
-                elif kind in ("open", "either"):
+                if kind == "close" and s == para.start or kind in ("open", "either"):  # a stray close mark opening a paragraph
                     open_at = s
             elif kind in ("close", "either"):
                 out.append(Span(open_at, e))

@@ -16,8 +16,10 @@ import bisect
 import re
 from dataclasses import asdict, dataclass
 
+from index.quote_cues import NOUNISH, SPEECH_CUES, TELL, Found
 from index.quote_names import ROLE_NOUNS, TITLES, Mention, Resolver, clause_subject, np_after, subject_before
-from index.quote_text import Span, Word, ends_sentence, paragraphs, quoted_spans, sentences, words
+from index.quote_reported import reported as _reported_speech
+from index.quote_text import Span, ends_sentence, paragraphs, quoted_spans, sentences, words
 
 
 @dataclass(frozen=True)
@@ -36,83 +38,6 @@ class Quote:
         return asdict(self)
 
 
-def _forms(lemma: str) -> set[str]:
-    irregular = {
-        "say": "say says said saying", "tell": "tell tells told telling",
-        "write": "write writes wrote writing written", "think": "think thinks thought",
-        "know": "know knows knew", "feel": "feel feels felt", "find": "find finds found",
-        "show": "show shows showed", "speak": "speak speaks spoke", "read": "read reads",
-        "swear": "swear swears swore", "predict": "predict predicts predicted predicting",
-        "admit": "admit admits admitted admitting", "quip": "quip quips quipped quipping",
-        "fear": "fear fears feared", "hope": "hope hopes hoped",
-    }
-    if lemma in irregular:
-        return set(irregular[lemma].split())
-    s = lemma + ("es" if re.search(r"(s|sh|ch|x|z)$", lemma) else "s")
-    if lemma.endswith("e"):
-        ed, ing = lemma + "d", lemma[:-1] + "ing"
-    elif re.search(r"[^aeiou]y$", lemma):
-        s, ed, ing = lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"
-    else:
-        ed, ing = lemma + "ed", lemma + "ing"
-    return {lemma, s, ed, ing}
-
-
-_SPEECH = """say tell add write ask reply respond continue declare explain note state argue warn insist
-claim tweet post recall conclude announce acknowledge admit suggest predict vow promise urge caution
-complain concede contend counter remark observe emphasize emphasise stress joke quip shout yell chant
-testify report describe maintain assert allege boast confirm deny agree wonder lament mention
-reiterate repeat recount reveal speculate propose demand plead pledge threaten answer charge
-criticize assure brag comment exclaim whisper retort scoff snap thunder scream murmur mutter
-acknowledge announce estimate advise reason muse opine interject
-""".split()
-_THOUGHT = "think believe hope fear worry feel".split()
-SPEECH_CUES = frozenset().union(*(_forms(v) for v in _SPEECH))
-THOUGHT_CUES = frozenset().union(*(_forms(v) for v in _THOUGHT))
-REPORT_CUES = SPEECH_CUES | THOUGHT_CUES
-# Cue words that are as often nouns ("a post", "the report", "a charge"): never a cue next to a quote.
-_NOUNISH = frozenset("""post posts report reports claim claims state states comment comments answer
-answers charge charges demand demands pledge pledges promise promises note notes counter read reads
-repeat joke jokes chant chants hope hopes fear fears feel feels estimate estimates""".split())
-# Cues that report speech only when a "that" clause follows.
-_AMBIGUOUS = _NOUNISH | frozenset("""posted continue continues continuing continued reported read
-described mentioned expected expecting""".split())
-_TELL = frozenset("tell tells told telling ask asks asked asking assure assured urge urged advise advised".split())
-_END = re.compile(r"[.!?]")
-_OPENS = "“\"'«‘"
-
-
-def _cue_words(ws: list[Word], cues: frozenset[str]) -> list[int]:
-    return [i for i, w in enumerate(ws) if w.lower in cues]
-
-
-def _good_subject(m: Mention | None) -> bool:
-    if m is None:
-        return False
-    if m.kind in ("name", "pronoun", "role"):
-        return True
-    last = m.text.split()[-1].lower()
-    return (m.kind == "other" and len(m.text.split()) <= 6 and last.isalpha()
-            and last not in _NOT_HEAD and not last.endswith("ly"))
-
-
-_NOT_HEAD = frozenset("""than to and or but that which who whom whose is was be been being are were not
-as if so it this there here then also what when where why how very more most less much many some
-any all each both no nor of in on at by for with from into about after before while since has had
-have will would could should may might must can do does did just only even still ever never again
-because although though unless until whether said says""".split())
-
-
-@dataclass
-class _Found:
-    start: int
-    end: int
-    cue: str | None
-    cue_pos: int
-    mention: Mention | None
-    direct: bool
-
-
 def _after_attribution(text: str, q: Span, limit: int) -> tuple[str, int, int, Mention | None] | None:
     """A cue right after a quotation: '"…," Kallas said' or '"…," said Kallas'.
     Returns (cue, cue start, end of the attribution clause, speaker mention)."""
@@ -126,7 +51,7 @@ def _after_attribution(text: str, q: Span, limit: int) -> tuple[str, int, int, M
         gap = text[q.end:w.start]
         if ends_sentence(gap) or any(c in gap for c in "“”\"\n()"):
             return None
-        if w.lower not in SPEECH_CUES or w.lower in _NOUNISH:
+        if w.lower not in SPEECH_CUES or w.lower in NOUNISH:
             continue
         if i == 0:
             m = np_after(text, w.end, end)
@@ -163,12 +88,14 @@ def _before_attribution(text: str, q: Span, floor: int) -> tuple[str, int, Menti
     if not ws:
         return None
     punct = stripped[-1] in ":,—"
+    if punct and len(ws) >= 2 and ws[-1].lower == "it" and ws[-2].lower in ("put", "puts"):
+        return f"{ws[-2].text} it", ws[-2].start, subject_before(text, ws[-2].start, floor)  # 'As X put it:'
     for back in range(1, min(len(ws), 7) + 1):
         w = ws[-back]
-        if w.lower not in SPEECH_CUES or w.lower in _NOUNISH:
+        if w.lower not in SPEECH_CUES or w.lower in NOUNISH:
             continue
         between = [x.lower for x in ws[len(ws) - back + 1:]]
-        if "that" in between or (not punct and (between or w.lower in _TELL)):
+        if "that" in between or (not punct and (between or w.lower in TELL)):
             continue  # 'said that "…"' is reported speech with a quotation in it
         if any(c in text[w.end:q.start] for c in ".!?\"“”"):
             continue
@@ -193,8 +120,8 @@ def _closes_clause(text: str, q: Span) -> bool:
     return any(c in inner for c in ".?!,;:…—") or not after or after[0] in ".?!\n;:—)"
 
 
-def _direct(text: str, paras: list[Span]) -> list[_Found]:
-    found: list[_Found] = []
+def _direct(text: str, paras: list[Span]) -> list[Found]:
+    found: list[Found] = []
     segs = quoted_spans(text)
     para_starts = [p.start for p in paras]
     sents = sentences(text)
@@ -218,7 +145,7 @@ def _direct(text: str, paras: list[Span]) -> list[_Found]:
             if lead and lead[-1] not in ":—" and not _ends_with_cue(text, floor, q.start):
                 # 'It is "undermining our constitution," he warned': a quotation mixed into a
                 # sentence is reported speech, the whole sentence its content
-                found.append(_Found(floor, q.end, cue, cue_pos, m, False))
+                found.append(Found(floor, q.end, cue, cue_pos, m, False))
                 last_end = clause_end
                 continue
             # '"…," she said. "…"': the second piece belongs to the same quotation
@@ -230,7 +157,7 @@ def _direct(text: str, paras: list[Span]) -> list[_Found]:
                     end = nxt.end
                     clause_end = nxt.end
                     break
-            found.append(_Found(start, end, cue, cue_pos, m, True))
+            found.append(Found(start, end, cue, cue_pos, m, True))
             last_end = clause_end
             continue
         before = _before_attribution(text, q, floor)
@@ -239,7 +166,7 @@ def _direct(text: str, paras: list[Span]) -> list[_Found]:
             if found and found[-1].end <= cue_pos and (m is None or m.start < found[-1].end) \
                     and not text[found[-1].end:cue_pos].count("."):
                 m = found[-1].mention  # '"…," she said, adding: "…"'
-            found.append(_Found(q.start, q.end, cue, cue_pos, m, True))
+            found.append(Found(q.start, q.end, cue, cue_pos, m, True))
             last_end = q.end
             continue
         # a quotation standing alone as a paragraph after one attributed to someone just before
@@ -247,123 +174,16 @@ def _direct(text: str, paras: list[Span]) -> list[_Found]:
             prev = found[-1]
             prev_para = max(0, bisect.bisect_right(para_starts, prev.start) - 1)
             if pi - prev_para <= 1 and prev.direct:
-                found.append(_Found(q.start, q.end, None, prev.cue_pos, prev.mention, True))
+                found.append(Found(q.start, q.end, None, prev.cue_pos, prev.mention, True))
                 last_end = q.end
     return found
-
-
-def _reported(text: str, direct: list[_Found]) -> list[_Found]:
-    found: list[_Found] = []
-    spans = [(f.start, f.end) for f in direct] + [(s.start, s.end) for s in quoted_spans(text)]
-
-    def quoted(pos: int) -> bool:
-        return any(s <= pos < e for s, e in spans)
-
-    for sent in sentences(text):
-        if any(s <= sent.start and sent.end <= e for s, e in spans):
-            continue
-        ws = [w for w in words(text, sent.start, sent.end) if not quoted(w.start)]
-        if sum(w.text.isupper() and len(w.text) > 1 for w in ws) > 0.5 * len(ws):
-            continue  # a headline in capitals
-        f = _according(text, sent, ws) or _verb_report(text, sent, ws)
-        if f is None:
-            continue
-        overlap = sum(max(0, min(f.end, e) - max(f.start, s)) for s, e in spans[:len(direct)])
-        if overlap > 0.5 * (f.end - f.start) or f.end - f.start < 8:
-            continue
-        found.append(f)
-    return found
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while end > start and text[end - 1] in " .,;:!?\n":
-        end -= 1
-    while start < end and text[start] in " ,;:\n—-":
-        start += 1
-    return start, end
-
-
-def _according(text: str, sent: Span, ws: list[Word]) -> _Found | None:
-    for i in range(len(ws) - 1):
-        if ws[i].lower != "according" or ws[i + 1].lower != "to":
-            continue
-        m = np_after(text, ws[i + 1].end, sent.end)
-        if m is None:
-            return None
-        comma = text.find(",", m.end, sent.end)
-        if i == 0 or text[sent.start:ws[i].start].strip() == "":
-            if comma < 0:
-                return None
-            s, e = _trim(text, comma + 1, sent.end)
-        else:
-            s, e = _trim(text, sent.start, ws[i].start)
-        return _Found(s, e, "according to", ws[i].start, m, False)
-    return None
-
-
-def _verb_report(text: str, sent: Span, ws: list[Word]) -> _Found | None:
-    for i in _cue_words(ws, REPORT_CUES):
-        w = ws[i]
-        rest = text[w.end:sent.end]
-        tail_words = words(text, w.end, sent.end)
-        before_cue = text[sent.start:w.start]
-        # "…, Kallas said." / "…, said Kallas." : the content comes first
-        if len(tail_words) <= 8 and before_cue.rstrip().endswith(",") is False:
-            m = subject_before(text, w.start, sent.start)
-            comma = before_cue.rfind(",")
-            if comma > 0 and _good_subject(m) and m is not None and m.start > sent.start + comma \
-                    and _tail_is_adjunct(tail_words) and (w.lower in SPEECH_CUES or not tail_words):
-                s, e = _trim(text, sent.start, sent.start + comma)
-                if w.lower not in _AMBIGUOUS:
-                    return _Found(s, e, w.text, w.start, m, False)
-        if before_cue.rstrip().endswith(",") and len(tail_words) <= 10 and w.lower in SPEECH_CUES \
-                and w.lower not in _AMBIGUOUS and not w.lower.endswith("ing"):
-            m = np_after(text, w.end, sent.end)
-            if m is not None and m.kind in ("name", "pronoun", "role", "other"):
-                s, e = _trim(text, sent.start, sent.start + before_cue.rstrip().rfind(","))
-                return _Found(s, e, w.text, w.start, m, False)
-        # "Kallas said (that) …", "…, saying (that) …"
-        if len(tail_words) < 3:
-            continue
-        if w.lower.endswith("ing"):
-            if not before_cue.rstrip().endswith(","):
-                continue
-            m = clause_subject(text, sent.start, w.start)
-        else:
-            m = subject_before(text, w.start, sent.start)
-        if not _good_subject(m):
-            continue
-        if w.lower in _AMBIGUOUS and not re.match(r"\s+that\b", rest):
-            continue
-        if w.lower in THOUGHT_CUES and not re.match(r"\s+(that|it|the|a|he|she|they|we|[A-Z])\b", rest):
-            continue
-        start = w.end
-        if w.lower in _TELL:
-            that = re.match(r"\s+(?:[\w.’'-]+\s+){0,5}?(?=that\b)", rest)
-            if that:
-                start = w.end + that.end()
-        if re.match(r"\s*(in|on|at|to|during|after|before|about)\b", text[start:sent.end]) and \
-                not re.search(r"\bthat\b", text[start:sent.end]):
-            continue
-        s, e = _trim(text, start, sent.end)
-        return _Found(s, e, w.text, w.start, m, False)
-    return None
-
-
-_ADJUNCT = frozenset("""on in at to during after before last this earlier later yesterday today
-tonight of while when as through via from for with recently afterward told in an about""".split())
-
-
-def _tail_is_adjunct(tail: list[Word]) -> bool:
-    """After "…, Kallas said": only an adjunct ("on Thursday", "in a statement"), no clause."""
-    return not tail or (tail[0].lower in _ADJUNCT and not any(w.lower == "that" for w in tail))
 
 
 def extract_quotes(text: str) -> tuple[Quote, ...]:
     """Every quotation and reported statement in text, in order, with speaker and cue."""
     paras = paragraphs(text)
     direct = _direct(text, paras)
-    reported = _reported(text, direct)
+    reported = _reported_speech(text, direct)
     allf = sorted(direct + reported, key=lambda f: f.start)
     skip = [(f.start, f.end) for f in reported] + [(s.start, s.end) for s in quoted_spans(text)]
     resolver = Resolver(text, skip)
@@ -384,7 +204,7 @@ def extract_quotes(text: str) -> tuple[Quote, ...]:
     out = [
         Quote(name, f.start, f.end, f.mention.start if f.mention else None,
               f.mention.end if f.mention else None, f.cue, f.direct)
-        for f, name in zip(ordered, names)
+        for f, name in zip(ordered, names, strict=True)
     ]
     return tuple(sorted(out, key=lambda q: q.start))
 
