@@ -8,11 +8,12 @@ person named outside quotations.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Literal
 
-from index.quote_text import WORD, Word, words
+from index.quote_text import WORD, Word, sentences, words
 
 Kind = Literal["name", "pronoun", "role", "other"]
 
@@ -305,6 +306,7 @@ class Resolver:
                 counts[m.name] = counts.get(m.name, 0) + 1
         self.counts = counts
         self.lones = self._lones()
+        self.sent_starts = [sp.start for sp in sentences(text)]
 
     def _inside(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.skip)
@@ -326,21 +328,32 @@ class Resolver:
         return None
 
     def antecedent(self, pos: int, gender: str | None, speakers: list[tuple[int, str]]) -> str | None:
-        """The most recent person before pos, outside quotations, of a compatible gender; a
-        speaker counts as mentioned where they spoke."""
-        cands: list[tuple[int, str]] = [(m.start, self.full_name(m.name, m.start))
-                                         for m in self.persons if m.start < pos and m.name]
-        cands += [(p, n) for p, n in self.lones if p < pos]
-        cands += [(p, n) for p, n in speakers if p < pos]
-        cands.sort()
-        for _, name in reversed(cands):
-            g = self.gender.get(name)
-            if gender in ("m", "f") and g is not None and g != gender:
-                continue
-            if gender in ("m", "f") and g is None:
-                self.gender[name] = gender
-            return name
+        """The most recent person before pos, outside quotations, of a compatible gender: first
+        among the speakers and the persons that open a sentence (its subject), then among all."""
+        named = [(m.start, self.full_name(m.name, m.start)) for m in self.persons if m.start < pos and m.name]
+        named += [(p, n) for p, n in self.lones if p < pos]
+        spoke = [(p, n) for p, n in speakers if p < pos]
+        subjects = sorted([c for c in named if self._opens_sentence(c[0])] + spoke)
+        for cands in (subjects, sorted(named + spoke)):
+            for _, name in reversed(cands):
+                g = self.gender.get(name)
+                if gender in ("m", "f") and g is not None and g != gender:
+                    continue
+                if gender in ("m", "f") and g is None:
+                    self.gender[name] = gender
+                return name
         return None
+
+    def _opens_sentence(self, pos: int) -> bool:
+        """Whether only an adjunct or a title stands between the sentence's start and pos."""
+        k = bisect.bisect_right(self.sent_starts, pos) - 1
+        if k < 0:
+            return False
+        start = self.sent_starts[k]
+        lead = _LEAD_ADJUNCT.match(self.text, start, pos)
+        prefix = self.text[lead.end() if lead else start:pos]
+        return all(w[:1].isupper() or w.lower() in TITLES or w.lower() in _NAME_CONNECT
+                   for w in re.findall(r"[\w’'.-]+", prefix))
 
     def _lones(self) -> list[tuple[int, str]]:
         """Lone surnames ("Kallas") of persons named in full somewhere in the article."""

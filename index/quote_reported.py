@@ -25,7 +25,7 @@ from index.quote_text import Span, Word, quoted_spans, sentences, words
 
 REPORT_CUES = SPEECH_CUES | THOUGHT_CUES
 ALL_CUES = REPORT_CUES | STANCE_CUES | frozenset(PHRASAL)
-_ADJUNCT = frozenset("""on in at to during after before last this earlier later yesterday today
+_ADJUNCT = frozenset("""on in at during after before last this earlier later yesterday today
 tonight of while when as through via from for with recently afterward told an about""".split())
 _COORD_CUE = re.compile(r",?\s+(?:and|but)\s+(?:also\s+|then\s+|later\s+)?([a-z]+)\b|[;—]\s")
 
@@ -125,7 +125,7 @@ def _one(text: str, sent: Span, ws: list[Word], i: int, prev: Found | None) -> F
     before = text[sent.start:w.start].rstrip()
     speech = low in SPEECH_CUES and low not in AMBIGUOUS
     # "…, Kallas said." : the content comes first
-    if speech and not before.endswith(",") and _adjunct(tail):
+    if speech and not before.endswith(",") and adjunct(tail):
         m = subject_before(text, w.start, sent.start)
         comma = before.rfind(",")
         if comma > 0 and good_subject(m) and m is not None and m.start > sent.start + comma:
@@ -134,7 +134,7 @@ def _one(text: str, sent: Span, ws: list[Word], i: int, prev: Found | None) -> F
     # "…, said Kallas." : inverted
     if speech and before.endswith(",") and not low.endswith("ing"):
         m = np_after(text, cue_end, sent.end)
-        if m is not None and _adjunct(words(text, m.end, sent.end)):
+        if m is not None and adjunct(words(text, m.end, sent.end)):
             s, e = _trim(text, sent.start, sent.start + len(before) - 1)
             return Found(s, e, cue, w.start, m, False)
     # "Kallas said (that) …", "…, saying (that) …"
@@ -175,6 +175,6 @@ def _subject(text: str, sent: Span, w: Word, before: str, prev: Found | None) ->
     return m
 
 
-def _adjunct(tail: list[Word]) -> bool:
+def adjunct(tail: list[Word]) -> bool:
     """After "…, Kallas said": only an adjunct ("on Thursday", "in a statement"), no clause."""
     return not tail or (tail[0].lower in _ADJUNCT and not any(w.lower == "that" for w in tail))

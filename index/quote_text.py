@@ -17,7 +17,7 @@ a.m p.m ariz calif colo conn fla ga ill ind kan ky la mass md mich minn miss mo 
 okla ore pa tenn tex va vt wash wis wyo""".split())
 
 _SENT_END = re.compile(r"[.!?]+[\"”’']*(?=\s+[\"“‘'(\[]*[A-Z0-9])|\n")
-WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'.\-]*[A-Za-z0-9]|[A-Za-z0-9]")
+WORD = re.compile(r"[^\W_][\w’'.\-]*[^\W_]|[^\W_]")
 
 OPEN_MARKS = "“«"
 CLOSE_MARKS = "”»"

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 
 from index.quote_cues import NOUNISH, SPEECH_CUES, TELL, Found
 from index.quote_names import ROLE_NOUNS, TITLES, Mention, Resolver, clause_subject, np_after, subject_before
+from index.quote_reported import adjunct as _adjunct
 from index.quote_reported import reported as _reported_speech
 from index.quote_text import Span, ends_sentence, paragraphs, quoted_spans, sentences, words
 
@@ -143,6 +144,8 @@ def _direct(text: str, paras: list[Span]) -> list[Found]:
             cue, cue_pos, clause_end, m = after
             start, end = q.start, q.end
             if lead and lead[-1] not in ":—" and not _ends_with_cue(text, floor, q.start):
+                if not _adjunct(words(text, cue_pos + len(cue), clause_end)):
+                    continue  # '… author of "Putin's Playbook," Koffler, argued the …': a title
                 # 'It is "undermining our constitution," he warned': a quotation mixed into a
                 # sentence is reported speech, the whole sentence its content
                 found.append(Found(floor, q.end, cue, cue_pos, m, False))
