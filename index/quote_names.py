@@ -294,12 +294,23 @@ class Resolver:
         self.text = text
         # quotations, reported content and parentheses (photo credits) name no antecedents
         self.skip = sorted(skip + [(m.start(), m.end()) for m in re.finditer(r"\([^()\n]*\)", text)])
+        merged: list[list[int]] = []
+        for a, b in self.skip:
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.skip_starts = [a for a, _ in merged]
+        self.skip_ends = [b for _, b in merged]
         self.persons = [m for m in person_mentions(text) if not self._inside(m.start)]
         self.gender: dict[str, str] = {}
         for m in self.persons:
             if m.gender and m.name:
                 self.gender.setdefault(m.name, m.gender)
         self.fulls = [m for m in self.persons if m.name and " " in m.name]
+        self.by_surname: dict[str, list[Mention]] = {}
+        for m in self.fulls:
+            self.by_surname.setdefault((m.name or "").split()[-1], []).append(m)
         counts: dict[str, int] = {}
         for m in self.persons:
             if m.name:
@@ -309,23 +320,20 @@ class Resolver:
         self.sent_starts = [sp.start for sp in sentences(text)]
 
     def _inside(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.skip)
+        k = bisect.bisect_right(self.skip_starts, pos) - 1
+        return k >= 0 and pos < self.skip_ends[k]
 
     def full_name(self, name: str, pos: int) -> str:
         """"Kallas" -> "Kaja Kallas" when a full mention with that surname comes earlier (or later)."""
-        last = name.split()[-1]
-        before = [m for m in self.fulls if m.start < pos and m.name and m.name.split()[-1] == last]
-        if before:
-            return before[-1].name or name
-        after = [m for m in self.fulls if m.name and m.name.split()[-1] == last]
-        return after[0].name if after and after[0].name else name
+        same = self.by_surname.get(name.split()[-1], [])
+        before = [m for m in same if m.start < pos]
+        pick = before[-1] if before else same[0] if same else None
+        return pick.name if pick is not None and pick.name else name
 
     def lone_name(self, word: str, pos: int) -> str | None:
         """A single capitalised word that is the surname of a person named in the article."""
         last = _bare(word)
-        if any(m.name and m.name.split()[-1] == last for m in self.fulls):
-            return self.full_name(last, pos)
-        return None
+        return self.full_name(last, pos) if last in self.by_surname else None
 
     def antecedent(self, pos: int, gender: str | None, speakers: list[tuple[int, str]]) -> str | None:
         """The most recent person before pos, outside quotations, of a compatible gender: first
@@ -358,14 +366,12 @@ class Resolver:
     def _lones(self) -> list[tuple[int, str]]:
         """Lone surnames ("Kallas") of persons named in full somewhere in the article."""
         out = []
-        inside_full = [(m.start, m.end) for m in self.fulls]
-        for m in WORD.finditer(self.text):
-            w = m.group()
-            if _titlecase(w) and w.lower() not in FUNCTION and not self._inside(m.start()) \
-                    and not any(s <= m.start() < e for s, e in inside_full):
-                name = self.lone_name(w, m.start())
+        inside_full = {w.start for m in self.fulls for w in words(self.text, m.start, m.end)}
+        for w in words(self.text):
+            if _bare(w.text) in self.by_surname and w.start not in inside_full and not self._inside(w.start):
+                name = self.lone_name(w.text, w.start)
                 if name is not None:
-                    out.append((m.start(), name))
+                    out.append((w.start, name))
         return out
 
     def most_quoted(self, speakers: list[tuple[int, str]]) -> str | None:

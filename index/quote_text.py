@@ -7,8 +7,10 @@ and doubled single quotes ('' as some outlets set them).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Abbreviations that end in a period without ending a sentence.
 _ABBREV = frozenset("""mr mrs ms dr sen rep gov gen lt col sgt capt st jr sr prof rev hon
@@ -40,15 +42,26 @@ class Word:
         return self.text.lower()
 
 
+@lru_cache(maxsize=4)
+def _all_words(text: str) -> tuple[list[Word], list[int]]:
+    ws = [Word(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+    return ws, [w.start for w in ws]
+
+
 def words(text: str, start: int = 0, end: int | None = None) -> list[Word]:
-    """The words of text[start:end], possessive endings kept ("EU's"), trailing periods dropped."""
-    out = []
-    for m in WORD.finditer(text, start, len(text) if end is None else end):
-        w = m.group()
-        out.append(Word(w, m.start(), m.start() + len(w)))
+    """The words lying wholly in text[start:end], possessive endings kept ("EU's"), trailing
+    periods dropped. Tokenised once per text."""
+    ws, starts = _all_words(text)
+    end = len(text) if end is None else end
+    i = bisect.bisect_left(starts, start)
+    j = bisect.bisect_left(starts, end)
+    out = ws[i:j]
+    if out and out[-1].end > end:
+        out = out[:-1]
     return out
 
 
+@lru_cache(maxsize=4)
 def sentences(text: str) -> list[Span]:
     """Sentence spans; a newline always ends one, an abbreviation's period does not."""
     out = []
@@ -90,6 +103,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=4)
 def paragraphs(text: str) -> list[Span]:
     out = []
     for m in re.finditer(r"[^\n]+", text):
@@ -99,25 +113,20 @@ def paragraphs(text: str) -> list[Span]:
     return out
 
 
+_MARK = re.compile(r"[“”«»\"]|''")
+
+
 def _marks(text: str, para: Span) -> list[tuple[int, int, str]]:
     """(start, end, kind) of each double quotation mark in a paragraph; kind: open, close, either."""
     out = []
-    i = para.start
-    while i < para.end:
-        c = text[i]
-        if c in OPEN_MARKS:
-            out.append((i, i + 1, "open"))
-        elif c in CLOSE_MARKS:
-            out.append((i, i + 1, "close"))
-        elif c == '"':
-            out.append((i, i + 1, "either"))
-        elif c == "'" and text.startswith("''", i):
-            out.append((i, i + 2, "either"))
-            i += 1
-        i += 1
+    for m in _MARK.finditer(text, para.start, para.end):
+        c = m.group()
+        kind = "open" if c in OPEN_MARKS else "close" if c in CLOSE_MARKS else "either"
+        out.append((m.start(), m.end(), kind))
     return out
 
 
+@lru_cache(maxsize=4)
 def quoted_spans(text: str) -> list[Span]:
     """Spans of double-quoted text, marks included; a quote left open at a paragraph's end goes on
     into the next paragraph when that one opens with a quotation mark (the multi-paragraph style)."""
