@@ -88,11 +88,11 @@ def good_subject(m: Mention | None) -> bool:
     if m.kind in ("name", "pronoun", "role"):
         return True
     last = m.text.split()[-1].lower()
-    return (m.kind == "other" and len(m.text.split()) <= 6 and last.isalpha()
+    return (m.kind == "other" and len(m.text.split()) <= 6 and last.isalnum()
             and last not in _NOT_HEAD and not last.endswith("ly"))
 
 
-_NOT_HEAD = frozenset("""than to and or but that which who whom whose is was be been being are were not
+_NOT_HEAD = frozenset("""than to and or but that which whom whose is was be been being are were not
 as if so it this there here then also what when where why how very more most less much many some
 any all each both no nor of in on at by for with from into about after before while since has had
 have will would could should may might must can do does did just only even still ever never again

@@ -104,6 +104,9 @@ def _content_end(text: str, start: int, end: int) -> int:
     for m in _COORD_CUE.finditer(text, start, end):
         if m.group(1) is None or m.group(1) in ALL_CUES:
             return m.start()
+    contrast = re.search(r",\s+(?:but|though|although|while|whereas|yet)\s", text[start:end])
+    if contrast:
+        end = start + contrast.start()
     part = re.search(r",\s+(?:[a-z]+ing)\b", text[start:end])
     if part and part.group().split()[-1] in ALL_CUES:
         return start + part.start()
@@ -134,7 +137,8 @@ def _one(text: str, sent: Span, ws: list[Word], i: int, prev: Found | None) -> F
     # "…, said Kallas." : inverted
     if speech and before.endswith(",") and not low.endswith("ing"):
         m = np_after(text, cue_end, sent.end)
-        if m is not None and adjunct(words(text, m.end, sent.end)):
+        if m is not None and adjunct(words(text, m.end, sent.end)) and \
+                (m.kind in ("name", "role") or (m.kind == "other" and len(m.text.split()) <= 3)):
             s, e = _trim(text, sent.start, sent.start + len(before) - 1)
             return Found(s, e, cue, w.start, m, False)
     # "Kallas said (that) …", "…, saying (that) …"
@@ -164,7 +168,8 @@ def _one(text: str, sent: Span, ws: list[Word], i: int, prev: Found | None) -> F
 def _subject(text: str, sent: Span, w: Word, before: str, prev: Found | None) -> Mention | None:
     if w.lower.endswith("ing"):
         if not before.endswith(","):
-            return None
+            m = subject_before(text, w.start, sent.start)  # "with 50 percent saying …"
+            return m if m is not None and re.search(r"\bwith\s+[^,]*$", before) else None
         if prev is not None and prev.mention is not None:
             return prev.mention
         return clause_subject(text, sent.start, w.start)

@@ -46,7 +46,8 @@ def _after_attribution(text: str, q: Span, limit: int) -> tuple[str, int, int, M
     ws = words(text, q.end, end)
     lead = text[q.end:ws[0].start] if ws else ""
     inner_end = text[max(q.start, q.end - 3):q.end]
-    if not ("," in lead or "—" in lead or any(c in inner_end for c in ",?!—-")):
+    full_stop = "." in inner_end and not ("," in lead or any(c in inner_end for c in ",?!—-"))
+    if not ("," in lead or "—" in lead or any(c in inner_end for c in ",?!—-.")):
         return None
     for i, w in enumerate(ws[:40]):
         gap = text[q.end:w.start]
@@ -61,6 +62,8 @@ def _after_attribution(text: str, q: Span, limit: int) -> tuple[str, int, int, M
             if m is None or m.start < q.end or not _title_words(text[q.end:m.start]):
                 continue
         clause_end = _clause_end(text, w.end, end)
+        if full_stop and not _adjunct(words(text, w.end, clause_end)):
+            return None  # '"…." Trump said he …' is a new sentence, not this quotation's cue
         return w.text, w.start, clause_end, m
     return None
 
