@@ -42,10 +42,13 @@ reiterate repeat recount reveal speculate propose demand plead pledge threaten a
 criticize assure brag comment exclaim whisper retort scoff snap thunder scream murmur mutter
 acknowledge announce estimate advise reason muse opine interject echo
 """.split()
-_THOUGHT = "think believe hope fear worry feel".split()
+_THOUGHT = "think believe hope fear worry feel know".split()
+# What polls, studies and records say: a cue with any subject ("the survey found").
+_EVIDENCE = "show find indicate".split()
 SPEECH_CUES = frozenset().union(*(_forms(v) for v in _SPEECH))
 THOUGHT_CUES = frozenset().union(*(_forms(v) for v in _THOUGHT))
-REPORT_CUES = SPEECH_CUES | THOUGHT_CUES
+EVIDENCE_CUES = frozenset().union(*(_forms(v) for v in _EVIDENCE)) | {"shown"}
+REPORT_CUES = SPEECH_CUES | THOUGHT_CUES | EVIDENCE_CUES
 # Cue words that are as often nouns ("a post", "the report", "a charge"): never a cue next to a quote.
 NOUNISH = frozenset("""post posts report reports claim claims state states comment comments answer
 answers charge charges demand demands pledge pledges promise promises note notes counter read reads
@@ -56,12 +59,13 @@ described mentioned expected expecting""".split())
 TELL = frozenset("tell tells told telling ask asks asked asking assure assured urge urged advise advised".split())
 
 
-# Verbs of stance that news attributes to someone ("Trump blamed local officials"): a cue only
-# with a person (or a role, or a pronoun) as their subject.
+# Verbs of stance that news attributes to someone ("Trump blamed local officials"); as cues they
+# need a subject that can be a source (see good_subject).
 _STANCE = """accuse blame criticize criticise endorse oppose reject defend praise attack dismiss refuse
 decline want plan seek question cite blast slam welcome condemn recommend challenge doubt call support
 deem consider label characterize mock applaud hail tout decry denounce berate chide fault credit thank
-dispute disagree highlight vow acknowledge express voice signal cast""".split()
+dispute disagree highlight vow acknowledge express voice signal cast decide discuss offer prefer imply
+order sign file""".split()
 STANCE_CUES = frozenset().union(*(_forms(v) for v in _STANCE)) | {"sought", "cast", "backed"}
 # Two-word cues: the first word counts only before the second ("made clear", "pointed out").
 PHRASAL = {"made": "clear", "make": "clear", "makes": "clear", "making": "clear", "pointed": "out",

@@ -12,6 +12,8 @@ import re
 
 from index.quote_cues import (
     AMBIGUOUS,
+    EVIDENCE_CUES,
+    NOUNISH,
     PHRASAL,
     SPEECH_CUES,
     STANCE_CUES,
@@ -23,7 +25,7 @@ from index.quote_cues import (
 from index.quote_names import Mention, clause_subject, np_after, subject_before
 from index.quote_text import Span, Word, quoted_spans, sentences, words
 
-REPORT_CUES = SPEECH_CUES | THOUGHT_CUES
+REPORT_CUES = SPEECH_CUES | THOUGHT_CUES | EVIDENCE_CUES
 ALL_CUES = REPORT_CUES | STANCE_CUES | frozenset(PHRASAL)
 _ADJUNCT = frozenset("""on in at during after before last this earlier later yesterday today
 tonight of while when as through via from for with recently afterward told an about""".split())
@@ -147,9 +149,9 @@ def _one(text: str, sent: Span, ws: list[Word], i: int, prev: Found | None) -> F
     m = _subject(text, sent, w, before, prev)
     if not good_subject(m) or m is None:
         return None
-    if low in STANCE_CUES and low not in REPORT_CUES and m.kind not in ("name", "pronoun", "role"):
+    if low in NOUNISH and not re.match(r"\s+that\b", rest):
         return None
-    if low in AMBIGUOUS and not re.match(r"\s+that\b", rest):
+    if low in AMBIGUOUS and not re.match(r"(?:\s+[\w’'-]+){0,4}?\s+that\b", rest):
         return None
     if low in THOUGHT_CUES and not re.match(r"\s+(that|it|the|a|he|she|they|we|[A-Z])\b", rest):
         return None
@@ -158,8 +160,9 @@ def _one(text: str, sent: Span, ws: list[Word], i: int, prev: Found | None) -> F
         that = re.match(r"\s+(?:[\w.’'-]+\s+){0,5}?(?=that\b)", rest)
         if that:
             start = cue_end + that.end()
-    if low in REPORT_CUES and re.match(r"\s*(in|on|at|to|during|after|before|about)\b", text[start:sent.end]) \
-            and not re.search(r"\bthat\b", text[start:sent.end]):
+    clause = text[start:sent.end]
+    if low in REPORT_CUES and re.match(r"\s*(in|on|at|to|during|after|before|about)\b", clause) \
+            and not re.search(r"\bthat\b", clause):
         return None
     s, e = _trim(text, start, _content_end(text, start, sent.end))
     return Found(s, e, cue, w.start, m, False)
