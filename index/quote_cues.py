@@ -100,4 +100,5 @@ _NOT_HEAD = frozenset("""than to and or but that which whom whose is was be been
 as if so it this there here then also what when where why how very more most less much many some
 any all each both no nor of in on at by for with from into about after before while since has had
 have will would could should may might must can do does did just only even still ever never again
-because although though unless until whether said says""".split())
+because although though unless until whether said says a an the his her its their our my your
+these those""".split())

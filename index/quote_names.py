@@ -256,6 +256,17 @@ def _np_ending(ws: list[Word], text: str) -> Mention | None:
     return Mention(ws[k].start, last.end, text[ws[k].start:last.end], kind)
 
 
+def np_naming(text: str, pos: int, limit: int) -> Mention | None:
+    """The noun phrase at pos, or the person it goes on to name before any punctuation ("by the
+    head of European diplomacy Kaja Kallas in an interview" -> "Kaja Kallas")."""
+    m = np_after(text, pos, limit)
+    if m is not None and m.kind == "name" and " " in (m.name or ""):
+        return m
+    stop = re.compile(r"[,;:.!?()\"“”\n]").search(text, pos, limit)
+    names = person_mentions(text, pos, stop.start() if stop else limit)
+    return names[0] if names else m
+
+
 def np_after(text: str, pos: int, limit: int) -> Mention | None:
     """The noun phrase starting at pos ("said Kallas", "according to the EU's top diplomat")."""
     ws = words(text, pos, limit)
@@ -285,6 +296,20 @@ def np_after(text: str, pos: int, limit: int) -> Mention | None:
     if not out:
         return None
     return _np_ending(out, text)
+
+
+_OF_WORDS = frozenset("of for and on".split())
+_WEAK_STEMS = frozenset("the former said says also which where while when with from that this their".split())
+
+
+def stems(ws: list[str]) -> set[str]:
+    """Six-letter stems of the content words ("diplomacy", "diplomat" -> "diplom")."""
+    out = set()
+    for w in ws:
+        w = re.sub(r"(’s|'s|’|')$", "", w.lower()).strip(".,;:")
+        if len(w) >= 4 and w not in _WEAK_STEMS:
+            out.add(w[:6])
+    return out
 
 
 class Resolver:
@@ -317,6 +342,9 @@ class Resolver:
                 counts[m.name] = counts.get(m.name, 0) + 1
         self.counts = counts
         self.lones = self._lones()
+        self.described: dict[str, set[str]] = {}
+        for m in self.fulls:
+            self.described.setdefault(m.name or "", set()).update(self._descriptors(m))
         self.sent_starts = [sp.start for sp in sentences(text)]
 
     def _inside(self, pos: int) -> bool:
@@ -325,6 +353,8 @@ class Resolver:
 
     def full_name(self, name: str, pos: int) -> str:
         """"Kallas" -> "Kaja Kallas" when a full mention with that surname comes earlier (or later)."""
+        if " " in name:
+            return name
         same = self.by_surname.get(name.split()[-1], [])
         before = [m for m in same if m.start < pos]
         pick = before[-1] if before else same[0] if same else None
@@ -351,6 +381,39 @@ class Resolver:
                     self.gender[name] = gender
                 return name
         return None
+
+    def _descriptors(self, m: Mention) -> set[str]:
+        """Stems of the words that describe a person where named: the title before the name ("the
+        head of European diplomacy Kaja Kallas") and an appositive after it ("Kallas, the EU's …,")."""
+        run: list[str] = []
+        nxt = m.start
+        for w in reversed(words(self.text, max(0, m.start - 80), m.start)):
+            if not (w.text[:1].isupper() or w.lower in TITLES | ROLE_NOUNS | _OF_WORDS):
+                break
+            if any(c in self.text[w.end:nxt] for c in ",;:.!?()\"“”\n"):
+                break
+            run.append(w.text)
+            nxt = w.start
+        before = " ".join(reversed(run))
+        after = ""
+        if self.text.startswith(",", m.end):
+            after = re.split(r"[,;:.!?()\"“”]", self.text[m.end + 1:m.end + 100])[0]
+        return stems(before.split()[-8:] + after.split()[:12])
+
+    def role(self, m: Mention, speakers: list[tuple[int, str]]) -> str | None:
+        """A role noun ("the EU's top diplomat"): the most recent person described with the same
+        words (else the first one after), else the most recent speaker; None when there is none."""
+        want = stems(m.text.split())
+        named = [(p.start, self.full_name(p.name, p.start)) for p in self.persons if p.name]
+        named += self.lones
+        fitting = sorted((p, n) for p, n in named if want & self.described.get(n, set()))
+        before = [c for c in fitting if c[0] < m.start]
+        if before:
+            return before[-1][1]
+        spoke = sorted((p, n) for p, n in speakers if p < m.start)
+        if spoke:
+            return spoke[-1][1]
+        return fitting[0][1] if fitting else None
 
     def _opens_sentence(self, pos: int) -> bool:
         """Whether only an adjunct or a title stands between the sentence's start and pos."""

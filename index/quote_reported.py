@@ -22,7 +22,7 @@ from index.quote_cues import (
     Found,
     good_subject,
 )
-from index.quote_names import Mention, clause_subject, np_after, subject_before
+from index.quote_names import Mention, clause_subject, np_after, np_naming, subject_before
 from index.quote_text import Span, Word, quoted_spans, sentences, words
 
 REPORT_CUES = SPEECH_CUES | THOUGHT_CUES | EVIDENCE_CUES
@@ -72,6 +72,9 @@ def _sentence(text: str, sent: Span, ws: list[Word]) -> list[Found]:
     acc = _according(text, sent, ws)
     if acc is not None:
         return [acc]
+    passive = _passive(text, sent, ws)
+    if passive is not None:
+        return [passive]
     pos = sent.start
     for i, w in enumerate(ws):
         if w.start < pos or w.lower not in ALL_CUES:
@@ -83,11 +86,27 @@ def _sentence(text: str, sent: Span, ws: list[Word]) -> list[Found]:
     return out
 
 
+_PASSIVE = re.compile(r"\s*(?:This|That|It|These|Those)\s+(?:was|were|is|has\s+been|had\s+been)\s+"
+                      r"(?:also\s+)?([a-z]+)\s+by\s+", re.I)
+
+
+def _passive(text: str, sent: Span, ws: list[Word]) -> Found | None:
+    """'This was stated by Kaja Kallas': the sentence before is what she said."""
+    m = _PASSIVE.match(text, sent.start, sent.end)
+    if not m or m.group(1).lower() not in SPEECH_CUES or sent.start == 0:
+        return None
+    speaker = np_naming(text, m.end(), sent.end)
+    prev = [s for s in sentences(text) if s.end <= sent.start]
+    if speaker is None or not prev:
+        return None
+    return Found(prev[-1].start, prev[-1].end, m.group(1), sent.start + m.start(1) - m.start(), speaker, False)
+
+
 def _according(text: str, sent: Span, ws: list[Word]) -> Found | None:
     for i in range(len(ws) - 1):
         if ws[i].lower != "according" or ws[i + 1].lower != "to":
             continue
-        m = np_after(text, ws[i + 1].end, sent.end)
+        m = np_naming(text, ws[i + 1].end, sent.end)
         if m is None:
             return None
         if not text[sent.start:ws[i].start].strip():

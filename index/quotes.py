@@ -228,7 +228,12 @@ def _resolve(r: Resolver, m: Mention | None, speakers: list[tuple[int, str]]) ->
             return None
         return r.antecedent(m.start, m.gender, speakers)
     if m.kind == "role":
-        return r.antecedent(m.start, None, speakers)
+        return r.role(m, speakers)
+    if m.text.lower() == "who":  # "Kallas, who told Fox News …": the name before the comma
+        before = re.search(r"([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*,\s*$", r.text[:m.start])
+        if before:
+            return r.lone_name(before.group(1).split()[-1], m.start) or before.group(1)
+        return None
     if m.text[:1].isupper() or re.match(r"(the|a|an) [A-Z]", m.text):
         single = m.text.split()[-1]
         return r.lone_name(single, m.start) or re.sub(r"^(the|a|an) ", "", m.text, flags=re.I)
