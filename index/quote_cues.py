@@ -56,7 +56,8 @@ repeat joke jokes chant chants hope hopes fear fears feel feels estimate estimat
 # Cues that report speech only when a "that" clause follows.
 AMBIGUOUS = NOUNISH | frozenset("""posted continue continues continuing continued reported read
 described mentioned expected expecting""".split())
-TELL = frozenset("tell tells told telling ask asks asked asking assure assured urge urged advise advised".split())
+# Cues whose object comes before the content ("told reporters that", "warned the ministers that").
+TELL = frozenset().union(*(_forms(v) for v in "tell ask assure urge advise warn remind inform notify".split()))
 
 
 # Verbs of stance that news attributes to someone ("Trump blamed local officials"); as cues they
