@@ -69,7 +69,11 @@ def _after_attribution(text: str, q: Span, limit: int) -> tuple[str, int, int, M
 
 
 def _title_words(gap: str) -> bool:
-    """Only a speaker's title between a quotation and its speaker ("EU policy chief Kaja Kallas")."""
+    """Only a speaker's title between a quotation and its speaker ("EU policy chief Kaja Kallas",
+    "his nephew Michel")."""
+    ws = re.findall(r"[\w’'.-]+", gap)
+    if len(ws) <= 4 and "," not in gap and ws and ws[0].lower() in ("his", "her", "their", "its"):
+        return True
     return all(w[:1].isupper() or w.lower() in TITLES or w.lower() in ROLE_NOUNS or w.lower() in _OF
                for w in re.findall(r"[\w’'.-]+", gap))
 
@@ -146,7 +150,7 @@ def _direct(text: str, paras: list[Span]) -> list[Found]:
         if after is not None:
             cue, cue_pos, clause_end, m = after
             start, end = q.start, q.end
-            if lead and lead[-1] not in ":—" and not _ends_with_cue(text, floor, q.start):
+            if lead and lead[-1] not in ":—," and not _ends_with_cue(text, floor, q.start):
                 if not _adjunct(words(text, cue_pos + len(cue), clause_end)):
                     continue  # '… author of "Putin's Playbook," Koffler, argued the …': a title
                 # 'It is "undermining our constitution," he warned': a quotation mixed into a
@@ -175,13 +179,6 @@ def _direct(text: str, paras: list[Span]) -> list[Found]:
             found.append(Found(q.start, q.end, cue, cue_pos, m, True))
             last_end = q.end
             continue
-        # a quotation standing alone as a paragraph after one attributed to someone just before
-        if found and q.start == para.start and q.end >= para.end - 1 and len(words(text, q.start, q.end)) >= 4:
-            prev = found[-1]
-            prev_para = max(0, bisect.bisect_right(para_starts, prev.start) - 1)
-            if pi - prev_para <= 1 and prev.direct:
-                found.append(Found(q.start, q.end, None, prev.cue_pos, prev.mention, True))
-                last_end = q.end
     return found
 
 
