@@ -29,6 +29,7 @@ REPORT_CUES = SPEECH_CUES | THOUGHT_CUES | EVIDENCE_CUES
 ALL_CUES = REPORT_CUES | STANCE_CUES | frozenset(PHRASAL)
 _ADJUNCT = frozenset("""on in at during after before last this earlier later yesterday today
 tonight of while when as through via from for with recently afterward told an about""".split())
+_NEXT_CUE = re.compile(r",\s+(?:[\w’'.-]+\s+){1,3}?([a-z]+)\b")
 _COORD_CUE = re.compile(r",?\s+(?:and|but)\s+(?:also\s+|then\s+|later\s+)?([a-z]+)\b|[;—]\s")
 
 
@@ -128,6 +129,9 @@ def _content_end(text: str, start: int, end: int) -> int:
     contrast = re.search(r",\s+(?:but|though|although|while|whereas|yet)\s", text[start:end])
     if contrast:
         end = start + contrast.start()
+    for m in _NEXT_CUE.finditer(text, start, end):  # "…, he said there's no precedent"
+        if m.group(1).lower() in ALL_CUES:
+            return m.start()
     part = re.search(r",\s+(?:[a-z]+ing)\b", text[start:end])
     if part and part.group().split()[-1] in ALL_CUES:
         return start + part.start()
@@ -149,7 +153,7 @@ def _one(text: str, sent: Span, ws: list[Word], i: int, prev: Found | None) -> F
     before = text[sent.start:w.start].rstrip()
     speech = low in SPEECH_CUES and low not in AMBIGUOUS
     # "…, Kallas said." : the content comes first
-    if speech and not before.endswith(",") and adjunct(tail):
+    if speech and not before.endswith(",") and (adjunct(tail) or rest.lstrip().startswith(",")):
         m = subject_before(text, w.start, sent.start)
         comma = before.rfind(",")
         if comma > 0 and good_subject(m) and m is not None and m.start > sent.start + comma:
@@ -158,7 +162,7 @@ def _one(text: str, sent: Span, ws: list[Word], i: int, prev: Found | None) -> F
     # "…, said Kallas." : inverted
     if speech and before.endswith(",") and not low.endswith("ing"):
         m = np_after(text, cue_end, sent.end)
-        if m is not None and adjunct(words(text, m.end, sent.end)) and \
+        if m is not None and (adjunct(words(text, m.end, sent.end)) or text[m.end:m.end + 1] == ",") and \
                 (m.kind in ("name", "role") or (m.kind == "other" and len(m.text.split()) <= 3)):
             s, e = _trim(text, sent.start, sent.start + len(before) - 1)
             return Found(s, e, cue, w.start, m, False)
