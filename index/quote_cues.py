@@ -16,7 +16,7 @@ def _forms(lemma: str) -> set[str]:
     irregular = {
         "say": "say says said saying", "tell": "tell tells told telling",
         "write": "write writes wrote writing written", "think": "think thinks thought",
-        "know": "know knows knew", "feel": "feel feels felt", "find": "find finds found",
+        "know": "know knows knew", "see": "see sees saw", "expect": "expect expects", "feel": "feel feels felt", "find": "find finds found",
         "show": "show shows showed", "speak": "speak speaks spoke", "read": "read reads",
         "swear": "swear swears swore", "predict": "predict predicts predicted predicting",
         "admit": "admit admits admitted admitting", "quip": "quip quips quipped quipping",
@@ -42,7 +42,7 @@ reiterate repeat recount reveal speculate propose demand plead pledge threaten a
 criticize assure brag comment exclaim whisper retort scoff snap thunder scream murmur mutter
 acknowledge announce estimate advise reason muse opine interject echo
 """.split()
-_THOUGHT = "think believe hope fear worry feel know".split()
+_THOUGHT = "think believe hope fear worry feel know see expect".split()
 # What polls, studies and records say: a cue with any subject ("the survey found").
 _EVIDENCE = "show find indicate".split()
 SPEECH_CUES = frozenset().union(*(_forms(v) for v in _SPEECH))
@@ -69,8 +69,10 @@ dispute disagree highlight vow acknowledge express voice signal cast decide disc
 order sign file""".split()
 STANCE_CUES = frozenset().union(*(_forms(v) for v in _STANCE)) | {"sought", "cast", "backed"}
 # Two-word cues: the first word counts only before the second ("made clear", "pointed out").
-PHRASAL = {"made": "clear", "make": "clear", "makes": "clear", "making": "clear", "pointed": "out",
-           "points": "out", "point": "out", "pointing": "out", "went": "on", "goes": "on"}
+PHRASAL = {"made": ("clear",), "make": ("clear",), "makes": ("clear",), "making": ("clear",),
+           "pointed": ("out", "to"), "points": ("out", "to"), "point": ("out",), "pointing": ("out", "to"),
+           "went": ("on",), "goes": ("on",), "spoke": ("about", "of"), "talked": ("about",),
+           "referred": ("to",), "refers": ("to",), "referring": ("to",), "focused": ("on",)}
 
 
 @dataclass

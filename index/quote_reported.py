@@ -144,7 +144,7 @@ def _one(text: str, sent: Span, ws: list[Word], i: int, prev: Found | None) -> F
     cue_end = w.end
     low = w.lower
     if low in PHRASAL:
-        if i + 1 >= len(ws) or ws[i + 1].lower != PHRASAL[low]:
+        if i + 1 >= len(ws) or ws[i + 1].lower not in PHRASAL[low]:
             return None
         cue_end = ws[i + 1].end
         cue = text[w.start:cue_end]
