@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from index.quote_text import WORD, Word, sentences, words
@@ -81,7 +82,10 @@ def _titlecase(w: str) -> bool:
 
 
 def _bare(w: str) -> str:
-    return re.sub(r"(’s|'s|’|')$", "", w)
+    """The word without a possessive ending: "Kallas'" and "EU's" -> "Kallas", "EU"."""
+    if w.endswith(("’s", "'s")):
+        return w[:-2]
+    return w[:-1] if w.endswith(("’", "'")) else w
 
 
 def person_name(run: list[str]) -> str | None:
@@ -127,6 +131,17 @@ def _cap_runs(ws: list[Word], text: str) -> list[list[Word]]:
 
 def person_mentions(text: str, start: int = 0, end: int | None = None) -> list[Mention]:
     """Person-like names in text[start:end]."""
+    if start == 0 and end is None:
+        return list(_all_person_mentions(text))
+    return _person_mentions(text, start, end)
+
+
+@lru_cache(maxsize=4)
+def _all_person_mentions(text: str) -> tuple[Mention, ...]:
+    return tuple(_person_mentions(text, 0, None))
+
+
+def _person_mentions(text: str, start: int, end: int | None) -> list[Mention]:
     out = []
     for run in _cap_runs(words(text, start, end), text):
         while run and run[-1].lower in _NAME_CONNECT:

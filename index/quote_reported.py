@@ -40,13 +40,17 @@ def reported(text: str, direct: list[Found]) -> list[Found]:
     starts = [s for s, _ in spans]
     direct_spans = [(f.start, f.end) for f in direct]
 
+    reach: list[int] = []  # the furthest end among the spans starting at or before each start
+    for _, e in spans:
+        reach.append(max(e, reach[-1]) if reach else e)
+
     def quoted(pos: int) -> bool:
         k = bisect.bisect_right(starts, pos) - 1
-        return any(s <= pos < e for s, e in spans[max(0, k - 3):k + 1])
+        return k >= 0 and pos < reach[k]
 
     for sent in sentences(text):
         k = bisect.bisect_right(starts, sent.start) - 1
-        if any(s <= sent.start and sent.end <= e for s, e in spans[max(0, k - 3):k + 1]):
+        if k >= 0 and sent.end <= reach[k]:
             continue
         ws = [w for w in words(text, sent.start, sent.end) if not quoted(w.start)]
         if not ws or sum(w.text.isupper() and len(w.text) > 1 for w in ws) > 0.5 * len(ws):

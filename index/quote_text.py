@@ -36,15 +36,12 @@ class Word:
     text: str
     start: int
     end: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    lower: str
 
 
 @lru_cache(maxsize=4)
 def _all_words(text: str) -> tuple[list[Word], list[int]]:
-    ws = [Word(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+    ws = [Word(m.group(), m.start(), m.end(), m.group().lower()) for m in WORD.finditer(text)]
     return ws, [w.start for w in ws]
 
 
