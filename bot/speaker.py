@@ -25,7 +25,8 @@ _NAME = r"(?P<name>[A-Z][\w’'.\-]*(?:\s+(?:(?:de|van|von|bin|al|la|le|da)\s+)?
 _SAY = (r"(?:say|said|saying|says|tell|told|think|thought|thinks|write|wrote|written|tweet|tweeted|"
         r"claim|claimed|warn|warned|argue|argued|announce|announced|state|stated|promise|promised|"
         r"comment|commented|mean|meant)")
-_ABOUT = r"(?:\s+(?:anything\s+|publicly\s+|recently\s+|so\s+far\s+)*(?:about|on|of|regarding|concerning|over)\b)?"
+_ABOUT = (r"(?:\s+(?:anything\s+|publicly\s+|recently\s+|so\s+far\s+)*"
+          r"(?:about|on|of|regarding|concerning|over)\b)?")
 _REMARKS = (r"(?:comments?|remarks?|statements?|views?|words|quotes?|quotations?|position|stance|"
             r"response|reaction|warnings?|criticism|speech|speeches|claims?|promises?|tweets?)")
 _FRAMES = [
@@ -47,8 +48,8 @@ _FRAMES = [
 ]
 _TIMELINE = re.compile(r"^(?i:(?:a\s+|the\s+)?(?:timeline|chronology|history)\s+of\s+|show\s+me\s+|list\s+)")
 # Capitalised words that open a question without being anyone's name.
-_NOT_NAMES = frozenset("""what who whom whose which when where why how did does do has have had is are was were
-will would can could should the a an this that these those there it he she they we you i and or but
+_NOT_NAMES = frozenset("""what who whom whose which when where why how did does do has have had is are
+was were will would can could should the a an this that these those there it he she they we you i and or but
 if in on at for from to of by with about news talks sanctions attacks strikes reports report war
 vote votes debate reaction reactions comments statement statements policy views update updates
 protests ban tariffs pressure progress focus latest timeline chronology history show list tell give

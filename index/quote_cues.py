@@ -16,7 +16,8 @@ def _forms(lemma: str) -> set[str]:
     irregular = {
         "say": "say says said saying", "tell": "tell tells told telling",
         "write": "write writes wrote writing written", "think": "think thinks thought",
-        "know": "know knows knew", "see": "see sees saw", "expect": "expect expects", "feel": "feel feels felt", "find": "find finds found",
+        "know": "know knows knew", "see": "see sees saw", "expect": "expect expects",
+        "feel": "feel feels felt", "find": "find finds found",
         "show": "show shows showed", "speak": "speak speaks spoke", "read": "read reads",
         "swear": "swear swears swore", "predict": "predict predicts predicted predicting",
         "admit": "admit admits admitted admitting", "quip": "quip quips quipped quipping",
@@ -57,7 +58,8 @@ repeat joke jokes chant chants hope hopes fear fears feel feels estimate estimat
 AMBIGUOUS = NOUNISH | frozenset("""posted continue continues continuing continued reported read
 described mentioned expected expecting""".split())
 # Cues whose object comes before the content ("told reporters that", "warned the ministers that").
-TELL = frozenset().union(*(_forms(v) for v in "tell ask assure urge advise warn remind inform notify".split()))
+_TELL = "tell ask assure urge advise warn remind inform notify".split()
+TELL = frozenset().union(*(_forms(v) for v in _TELL))
 
 
 # Verbs of stance that news attributes to someone ("Trump blamed local officials"); as cues they

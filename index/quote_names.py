@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from index.quote_text import WORD, Word, sentences, words
+from index.quote_text import Word, sentences, words
 
 Kind = Literal["name", "pronoun", "role", "other"]
 
@@ -39,7 +39,8 @@ asia arabia korea york jersey texas california washington east west north south 
 international federal company corp inc group network press tv radio daily magazine fund church
 army navy force forces police school board commission service club league organization
 organisation coalition alliance movement caucus monday tuesday wednesday thursday friday saturday
-sunday images photo photos getty ap afp epa january february march april may june july august september october november december
+sunday images photo photos getty ap afp epa january february march april may june july august
+september october november december
 twitter facebook instagram youtube fox cnn abc nbc cbs msnbc reuters""".split())
 # Capitalised words that begin a sentence without naming anyone.
 FUNCTION = frozenset("""the a an but and or in on at for if when while this that these those it he she
@@ -264,8 +265,8 @@ def _np_ending(ws: list[Word], text: str) -> Mention | None:
         k = len(ws) - 1
     head = _bare(last.lower)
     if ws[k].lower not in _DET:  # "EU chief diplomat": back over its capitalised modifiers
-        while k > 0 and len(ws) - k < 6 and (_is_cap(ws[k - 1].text) or ws[k - 1].lower in ROLE_NOUNS | TITLES) \
-                and not text[ws[k - 1].end:ws[k].start].strip():
+        while k > 0 and len(ws) - k < 6 and not text[ws[k - 1].end:ws[k].start].strip() \
+                and (_is_cap(ws[k - 1].text) or ws[k - 1].lower in ROLE_NOUNS | TITLES):
             k -= 1
     kind = "role" if head in ROLE_NOUNS else "other"
     return Mention(ws[k].start, last.end, text[ws[k].start:last.end], kind)

@@ -104,7 +104,7 @@ def _passive(text: str, sent: Span, ws: list[Word]) -> Found | None:
     prev = [s for s in sentences(text) if s.end <= sent.start]
     if speaker is None or not prev:
         return None
-    return Found(prev[-1].start, prev[-1].end, m.group(1), sent.start + m.start(1) - m.start(), speaker, False)
+    return Found(prev[-1].start, prev[-1].end, m.group(1), m.start(1), speaker, False)
 
 
 def _according(text: str, sent: Span, ws: list[Word]) -> Found | None:

@@ -141,7 +141,8 @@ def quoted_spans(text: str) -> list[Span]:
                 open_at, carry = carry, None
                 continue
             if open_at is None:
-                if kind == "close" and s == para.start or kind in ("open", "either"):  # a stray close mark opening a paragraph
+                # an open mark, or a stray close mark opening a paragraph
+                if kind == "close" and s == para.start or kind in ("open", "either"):
                     open_at = s
             elif kind in ("close", "either"):
                 out.append(Span(open_at, e))

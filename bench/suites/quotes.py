@@ -154,7 +154,8 @@ class Scores:
     det: dict[str, Tally] = field(default_factory=lambda: {"direct": Tally(), "reported": Tally()})
     base_det: dict[str, Tally] = field(default_factory=lambda: {"direct": Tally(), "reported": Tally()})
     spk: dict[str, Acc] = field(default_factory=lambda: {"direct": Acc(), "reported": Acc(), "all": Acc()})
-    base_spk: dict[str, Acc] = field(default_factory=lambda: {"direct": Acc(), "reported": Acc(), "all": Acc()})
+    base_spk: dict[str, Acc] = field(
+        default_factory=lambda: {"direct": Acc(), "reported": Acc(), "all": Acc()})
 
 
 def nearest_name_baseline(text: str) -> Callable[[int], tuple[Span | None, str | None]]:
