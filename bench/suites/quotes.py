@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -61,8 +62,12 @@ def data_path() -> Path:
 
 
 def load(path: Path | None = None, limit: int | None = None) -> list[dict]:
+    path = path or data_path()
+    if not path.exists():
+        raise FileNotFoundError(f"PolNeAR data not found at {path}: put shared/data beside the repository "
+                                "or set TIMELINE_QUOTES_DATA")
     out = []
-    with gzip.open(path or data_path(), "rt", encoding="utf-8") as f:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
             out.append(json.loads(line))
             if limit is not None and len(out) >= limit:
@@ -269,6 +274,8 @@ def table(scores: dict[str, Scores], timings: list[float]) -> str:
 
 def run(limit: int | None = None) -> str:
     """Score the project and its baselines on the first ``limit`` articles (all when None)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     records = load(limit=limit)
     timings: list[float] = []
     scores = score(records, timings)
@@ -277,9 +284,7 @@ def run(limit: int | None = None) -> str:
 
 if __name__ == "__main__":
     import argparse
-    import sys
 
-    sys.path.insert(0, str(ROOT))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None)
     print(run(ap.parse_args().limit))
