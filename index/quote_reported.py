@@ -22,7 +22,7 @@ from index.quote_cues import (
     Found,
     good_subject,
 )
-from index.quote_names import Mention, clause_subject, np_after, np_naming, subject_before
+from index.quote_names import FUNCTION, Mention, clause_subject, np_after, np_naming, subject_before
 from index.quote_text import Span, Word, quoted_spans, sentences, words
 
 REPORT_CUES = SPEECH_CUES | THOUGHT_CUES | EVIDENCE_CUES
@@ -77,7 +77,7 @@ def _sentence(text: str, sent: Span, ws: list[Word]) -> list[Found]:
     acc = _according(text, sent, ws)
     if acc is not None:
         return [acc]
-    passive = _passive(text, sent, ws)
+    passive = _passive(text, sent, ws) or _headline(text, sent)
     if passive is not None:
         return [passive]
     pos = sent.start
@@ -105,6 +105,21 @@ def _passive(text: str, sent: Span, ws: list[Word]) -> Found | None:
     if speaker is None or not prev:
         return None
     return Found(prev[-1].start, prev[-1].end, m.group(1), m.start(1), speaker, False)
+
+
+_HEADLINE = re.compile(r"((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*):\s+(?=[A-Z‘'])")
+
+
+def _headline(text: str, sent: Span) -> Found | None:
+    """'Elizabeth Warren: Donald Trump Is a Proven Failure': a name, a colon, and what they said."""
+    m = _HEADLINE.match(text, sent.start, sent.end)
+    if not m or m.group(1).split()[0].lower() in FUNCTION or len(words(text, m.end(), sent.end)) < 3:
+        return None
+    speaker = np_after(text, m.start(1), m.end(1))
+    if speaker is None:
+        return None
+    s, e = _trim(text, m.end(), sent.end)
+    return Found(s, e, ":", m.end(1), speaker, False)
 
 
 def _according(text: str, sent: Span, ws: list[Word]) -> Found | None:
