@@ -93,7 +93,7 @@ def person_name(run: list[str]) -> str | None:
     """The person's name in a run of capitalised words ("Secretary of State Marco Rubio" ->
     "Marco Rubio"), or None when the run looks like an organisation or a place."""
     toks = [_bare(t) for t in run]
-    if not toks or any(t.lower() in NON_PERSON for t in toks):
+    if not toks or any(t.lower() in NON_PERSON for t in toks) or toks[-1].lower() in TITLES | ROLE_NOUNS:
         return None
     while toks and toks[0].lower().rstrip(".") in TITLES | FUNCTION:
         toks = toks[1:]
@@ -253,7 +253,7 @@ def _np_ending(ws: list[Word], text: str) -> Mention | None:
         if name is not None:
             start = next((w.start for w in run if w.text.startswith(name.split()[0])), start)
         gender = _HONORIFIC.get(run[0].lower.rstrip("."))
-        kind: Kind = "name" if name is not None else "other"
+        kind: Kind = "name" if name is not None else "role" if _bare(last.lower) in ROLE_NOUNS else "other"
         return Mention(start, last.end, text[start:last.end], kind, name, gender)
     # a common noun phrase: back to its determiner ("the EU's top diplomat", "officials")
     k = len(ws) - 1
