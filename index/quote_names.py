@@ -93,9 +93,12 @@ def person_name(run: list[str]) -> str | None:
     """The person's name in a run of capitalised words ("Secretary of State Marco Rubio" ->
     "Marco Rubio"), or None when the run looks like an organisation or a place."""
     toks = [_bare(t) for t in run]
-    if not toks or any(t.lower() in NON_PERSON for t in toks) or toks[-1].lower() in TITLES | ROLE_NOUNS:
+    if not toks or any(t.lower() in NON_PERSON for t in toks):
         return None
-    while toks and toks[0].lower().rstrip(".") in TITLES | FUNCTION:
+    honorific = any(t.lower().rstrip(".") in _HONORIFIC.keys() | {"dr"} for t in toks[:-1])
+    if toks[-1].lower() in TITLES | ROLE_NOUNS and not honorific:
+        return None  # "EU Foreign Policy Chief" is a role; "Mr. King" is a name
+    while len(toks) > 1 and toks[0].lower().rstrip(".") in TITLES | FUNCTION:
         toks = toks[1:]
     # A title can also sit just before the name inside a longer run ("EU Policy Chief Kaja Kallas").
     for i in range(len(toks) - 1, 0, -1):
