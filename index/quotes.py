@@ -51,7 +51,7 @@ def _after_attribution(text: str, q: Span, limit: int) -> tuple[str, int, int, M
         return None
     for i, w in enumerate(ws[:40]):
         gap = text[q.end:w.start]
-        if ends_sentence(gap) or any(c in gap for c in "“”\"\n()"):
+        if ends_sentence(gap) or any(c in gap for c in "“”\"\n"):
             return None
         if w.lower not in SPEECH_CUES or w.lower in NOUNISH:
             continue
@@ -74,6 +74,8 @@ def _title_words(gap: str) -> bool:
     ws = re.findall(r"[\w’'.-]+", gap)
     if len(ws) <= 4 and "," not in gap and ws and ws[0].lower() in ("his", "her", "their", "its"):
         return True
+    if len(ws) <= 5 and "," not in gap and any(w[:1].isupper() or w.lower() in TITLES for w in ws):
+        return True  # "panel Chairman Rep." before "Jason Chaffetz"
     return all(w[:1].isupper() or w.lower() in TITLES or w.lower() in ROLE_NOUNS or w.lower() in _OF
                for w in re.findall(r"[\w’'.-]+", gap))
 
