@@ -17,7 +17,17 @@ import re
 from dataclasses import asdict, dataclass
 
 from index.quote_cues import NOUNISH, SPEECH_CUES, TELL, Found
-from index.quote_names import ROLE_NOUNS, TITLES, Mention, Resolver, clause_subject, np_after, subject_before
+from index.quote_names import (
+    ROLE_NOUNS,
+    TITLES,
+    Mention,
+    Resolver,
+    clause_subject,
+    np_after,
+    np_naming,
+    person_mentions,
+    subject_before,
+)
 from index.quote_reported import adjunct as _adjunct
 from index.quote_reported import reported as _reported_speech
 from index.quote_text import Span, ends_sentence, paragraphs, quoted_spans, sentences, words
@@ -53,8 +63,8 @@ def _after_attribution(text: str, q: Span, limit: int) -> tuple[str, int, int, M
         gap = text[q.end:w.start]
         if ends_sentence(gap) or any(c in gap for c in "“”\"\n"):
             return None
-        if w.lower not in SPEECH_CUES or w.lower in NOUNISH:
-            continue
+        if w.lower not in SPEECH_CUES or (w.lower in NOUNISH and i == 0):
+            continue  # '"…," the statement reads' but not '"…," reads …'
         if i == 0:
             m = np_after(text, w.end, end)
         else:
@@ -100,6 +110,15 @@ def _before_attribution(text: str, q: Span, floor: int) -> tuple[str, int, Menti
     punct = stripped[-1] in ":,—"
     if punct and len(ws) >= 2 and ws[-1].lower == "it" and ws[-2].lower in ("put", "puts"):
         return f"{ws[-2].text} it", ws[-2].start, subject_before(text, ws[-2].start, floor)  # 'As X put it:'
+    according = re.search(r"\b[Aa]ccording to\s+", before)
+    if according and stripped.endswith(","):  # 'According to Limbaugh, "…"'
+        m = np_naming(text, floor + according.end(), q.start)
+        if m is not None and not text[m.end:q.start].strip(" ,"):
+            return "according to", floor + according.start(), m
+    if stripped.endswith(":"):  # 'Philip Bump: "…"', 'Here's Clinton in December 1992: "…"'
+        names = person_mentions(text, floor, floor + len(stripped))
+        if names and not any(x.lower in SPEECH_CUES for x in ws):
+            return ":", floor + len(stripped) - 1, names[-1]
     for back in range(1, min(len(ws), 7) + 1):
         w = ws[-back]
         if w.lower not in SPEECH_CUES or w.lower in NOUNISH:
