@@ -98,12 +98,25 @@ def test_direct_quotation_spans_marks_and_speaker_mention() -> None:
     ('"We will not pay," said Mayor John Smith.', '"We will not pay,"', "John Smith"),
     ("''We finally may be seeing wage growth,'' the economist Jared Bernstein wrote on his blog.",
      "''We finally may be seeing wage growth,''", "Jared Bernstein"),
+    ('Mook spoke. According to Rush Limbaugh, "She would have no time to say anything positive."',
+     '"She would have no time to say anything positive."', "Rush Limbaugh"),
     ('Sen. Ted Cruz (R-Texas) spoke. "The questions were unfair," Cruz said.', '"The questions were unfair,"',
      "Ted Cruz"),
 ])
 def test_direct_forms(text: str, said: str, speaker: str) -> None:
     quotes = [q for q in extract_quotes(text) if q.direct]
     assert [(text[q.start:q.end], q.speaker) for q in quotes] == [(said, speaker)]
+
+
+def test_headline_role_resolves_to_the_person_the_article_quotes() -> None:
+    text = ("EU Foreign Policy Chief: Russia Cannot Be Trusted\n\n"
+            "The European Union's foreign policy chief, Kaja Kallas, has cast doubt on the talks. "
+            "“They will seize this opportunity,” she warned.")
+    quotes = extract_quotes(text)
+    headline = _covering(text, quotes, "Russia Cannot Be Trusted")
+    assert (headline.speaker, text[headline.speaker_start:headline.speaker_end]) == (
+        "Kaja Kallas", "EU Foreign Policy Chief")
+    assert _covering(text, quotes, "They will seize").speaker == "Kaja Kallas"
 
 
 def test_quotation_split_by_its_cue_and_over_paragraphs_is_one() -> None:
