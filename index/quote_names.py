@@ -8,13 +8,12 @@ person named outside quotations.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from index.quote_text import Word, sentences, words
+from index.quote_text import Word, words
 
 Kind = Literal["name", "pronoun", "role", "other"]
 
@@ -59,7 +58,7 @@ previously recently repeatedly again publicly privately reportedly herself himse
 itself further only just even already often frequently still never has not flatly quickly
 subsequently initially originally simply finally last week yesterday today""".split())
 _DET = frozenset("the a an this that his her their its our one another".split())
-_NAME_CONNECT = frozenset("de del la le van von der bin al da di du st".split())
+NAME_CONNECT = frozenset("de del la le van von der bin al da di du st".split())
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def _titlecase(w: str) -> bool:
     return w[:1].isupper() and (len(w) == 1 or any(c.islower() for c in w[1:]))
 
 
-def _bare(w: str) -> str:
+def bare(w: str) -> str:
     """The word without a possessive ending: "Kallas'" and "EU's" -> "Kallas", "EU"."""
     if w.endswith(("’s", "'s")):
         return w[:-2]
@@ -92,7 +91,7 @@ def _bare(w: str) -> str:
 def person_name(run: list[str]) -> str | None:
     """The person's name in a run of capitalised words ("Secretary of State Marco Rubio" ->
     "Marco Rubio"), or None when the run looks like an organisation or a place."""
-    toks = [_bare(t) for t in run]
+    toks = [bare(t) for t in run]
     if not toks or any(t.lower() in NON_PERSON for t in toks):
         return None
     honorific = any(t.lower().rstrip(".") in _HONORIFIC.keys() | {"dr"} for t in toks[:-1])
@@ -105,7 +104,7 @@ def person_name(run: list[str]) -> str | None:
         if toks[i - 1].lower() in TITLES:
             toks = toks[i:]
             break
-    if not toks or not all(_titlecase(t) or t.lower() in _NAME_CONNECT for t in toks):
+    if not toks or not all(_titlecase(t) or t.lower() in NAME_CONNECT for t in toks):
         return None
     if len(toks) > 3:
         toks = toks[-3:] if len(toks[-2]) <= 2 else toks[-2:]
@@ -119,7 +118,7 @@ def _cap_runs(ws: list[Word], text: str) -> list[list[Word]]:
     for w in ws:
         gap = text[cur[-1].end:w.start] if cur else ""
         joined = bool(cur) and (gap.strip() in ("", ".") and "\n" not in gap)
-        if _is_cap(w.text) or (cur and w.lower in _NAME_CONNECT and joined):
+        if _is_cap(w.text) or (cur and w.lower in NAME_CONNECT and joined):
             if cur and not joined:
                 runs.append(cur)
                 cur = []
@@ -148,7 +147,7 @@ def _all_person_mentions(text: str) -> tuple[Mention, ...]:
 def _person_mentions(text: str, start: int, end: int | None) -> list[Mention]:
     out = []
     for run in _cap_runs(words(text, start, end), text):
-        while run and run[-1].lower in _NAME_CONNECT:
+        while run and run[-1].lower in NAME_CONNECT:
             run = run[:-1]
         if not run:
             continue
@@ -211,7 +210,7 @@ def subject_before(text: str, pos: int, floor: int) -> Mention | None:
     return _np_ending(ws[:i], text)
 
 
-_LEAD_ADJUNCT = re.compile(r"\s*(?:(?:On|In|At|Later|Earlier|Last|This|During|After|Before|Meanwhile|However|"
+LEAD_ADJUNCT = re.compile(r"\s*(?:(?:On|In|At|Later|Earlier|Last|This|During|After|Before|Meanwhile|However|"
                            r"But|And|Still|Yet|Also|Instead|Separately|Then|Now|Today|Yesterday|Since|"
                            r"Under|With|For|From)\b[^,]{0,50},\s*)")
 
@@ -220,7 +219,7 @@ def clause_subject(text: str, floor: int, pos: int) -> Mention | None:
     """The subject that opens a clause at floor ("Polish Prime Minister Donald Tusk used …,
     warning": the speaker of the participle), preferring a name set off after a role noun
     ("The EU's foreign policy chief, Kaja Kallas, has …")."""
-    lead = _LEAD_ADJUNCT.match(text, floor, pos)
+    lead = LEAD_ADJUNCT.match(text, floor, pos)
     if lead:
         floor = lead.end()
     m = np_after(text, floor, pos)
@@ -240,7 +239,7 @@ def _np_ending(ws: list[Word], text: str) -> Mention | None:
     if pron in PRONOUNS:
         return Mention(last.start, last.end, last.text, "pronoun", None, PRONOUNS[pron])
     j = len(ws)
-    while j > 0 and (_is_cap(ws[j - 1].text) or ws[j - 1].lower in _NAME_CONNECT):
+    while j > 0 and (_is_cap(ws[j - 1].text) or ws[j - 1].lower in NAME_CONNECT):
         gap = text[ws[j - 1].end:ws[j].start] if j < len(ws) else ""
         if gap.strip() not in ("", "."):
             break
@@ -256,7 +255,7 @@ def _np_ending(ws: list[Word], text: str) -> Mention | None:
         if name is not None:
             start = next((w.start for w in run if w.text.startswith(name.split()[0])), start)
         gender = _HONORIFIC.get(run[0].lower.rstrip("."))
-        kind: Kind = "name" if name is not None else "role" if _bare(last.lower) in ROLE_NOUNS else "other"
+        kind: Kind = "name" if name is not None else "role" if bare(last.lower) in ROLE_NOUNS else "other"
         return Mention(start, last.end, text[start:last.end], kind, name, gender)
     # a common noun phrase: back to its determiner ("the EU's top diplomat", "officials")
     k = len(ws) - 1
@@ -266,7 +265,7 @@ def _np_ending(ws: list[Word], text: str) -> Mention | None:
         k -= 1
     if ws[k].lower not in _DET:
         k = len(ws) - 1
-    head = _bare(last.lower)
+    head = bare(last.lower)
     if ws[k].lower not in _DET:  # "EU chief diplomat": back over its capitalised modifiers
         while k > 0 and len(ws) - k < 6 and not text[ws[k - 1].end:ws[k].start].strip() \
                 and (_is_cap(ws[k - 1].text) or ws[k - 1].lower in ROLE_NOUNS | TITLES):
@@ -300,7 +299,7 @@ def np_after(text: str, pos: int, limit: int) -> Mention | None:
         if not out and w.lower in _DET:
             out.append(w)
             continue
-        if _is_cap(w.text) or w.lower in _NAME_CONNECT or (out and out[-1].lower in _DET | {"of"}):
+        if _is_cap(w.text) or w.lower in NAME_CONNECT or (out and out[-1].lower in _DET | {"of"}):
             out.append(w)
             continue
         if out and not _is_cap(out[-1].text) and re.fullmatch(r"[a-z][a-z\-]*", w.text):
@@ -315,149 +314,3 @@ def np_after(text: str, pos: int, limit: int) -> Mention | None:
     if not out:
         return None
     return _np_ending(out, text)
-
-
-_OF_WORDS = frozenset("of for and on".split())
-_WEAK_STEMS = frozenset("the former said says also which where while when with from that this their".split())
-
-
-def stems(ws: list[str]) -> set[str]:
-    """Six-letter stems of the content words ("diplomacy", "diplomat" -> "diplom")."""
-    out = set()
-    for w in ws:
-        w = re.sub(r"(’s|'s|’|')$", "", w.lower()).strip(".,;:")
-        if len(w) >= 4 and w not in _WEAK_STEMS:
-            out.add(w[:6])
-    return out
-
-
-class Resolver:
-    """Resolves mentions to names, walking the article in order."""
-
-    def __init__(self, text: str, skip: list[tuple[int, int]]) -> None:
-        self.text = text
-        # quotations, reported content and parentheses (photo credits) name no antecedents
-        self.skip = sorted(skip + [(m.start(), m.end()) for m in re.finditer(r"\([^()\n]*\)", text)])
-        merged: list[list[int]] = []
-        for a, b in self.skip:
-            if merged and a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        self.skip_starts = [a for a, _ in merged]
-        self.skip_ends = [b for _, b in merged]
-        self.persons = [m for m in person_mentions(text) if not self._inside(m.start)]
-        self.gender: dict[str, str] = {}
-        for m in self.persons:
-            if m.gender and m.name:
-                self.gender.setdefault(m.name, m.gender)
-        self.fulls = [m for m in self.persons if m.name and " " in m.name]
-        self.by_surname: dict[str, list[Mention]] = {}
-        for m in self.fulls:
-            self.by_surname.setdefault((m.name or "").split()[-1], []).append(m)
-        counts: dict[str, int] = {}
-        for m in self.persons:
-            if m.name:
-                counts[m.name] = counts.get(m.name, 0) + 1
-        self.counts = counts
-        self.lones = self._lones()
-        self.described: dict[str, set[str]] = {}
-        for m in self.fulls:
-            self.described.setdefault(m.name or "", set()).update(self._descriptors(m))
-        self.sent_starts = [sp.start for sp in sentences(text)]
-
-    def _inside(self, pos: int) -> bool:
-        k = bisect.bisect_right(self.skip_starts, pos) - 1
-        return k >= 0 and pos < self.skip_ends[k]
-
-    def full_name(self, name: str, pos: int) -> str:
-        """"Kallas" -> "Kaja Kallas" when a full mention with that surname comes earlier (or later)."""
-        if " " in name:
-            return name
-        same = self.by_surname.get(name.split()[-1], [])
-        before = [m for m in same if m.start < pos]
-        pick = before[-1] if before else same[0] if same else None
-        return pick.name if pick is not None and pick.name else name
-
-    def lone_name(self, word: str, pos: int) -> str | None:
-        """A single capitalised word that is the surname of a person named in the article."""
-        last = _bare(word)
-        return self.full_name(last, pos) if last in self.by_surname else None
-
-    def antecedent(self, pos: int, gender: str | None, speakers: list[tuple[int, str]]) -> str | None:
-        """The most recent person before pos, outside quotations, of a compatible gender: first
-        among the speakers and the persons that open a sentence (its subject), then among all."""
-        named = [(m.start, self.full_name(m.name, m.start)) for m in self.persons if m.start < pos and m.name]
-        named += [(p, n) for p, n in self.lones if p < pos]
-        spoke = [(p, n) for p, n in speakers if p < pos]
-        subjects = sorted([c for c in named if self._opens_sentence(c[0])] + spoke)
-        for cands in (subjects, sorted(named + spoke)):
-            for _, name in reversed(cands):
-                g = self.gender.get(name)
-                if gender in ("m", "f") and g is not None and g != gender:
-                    continue
-                if gender in ("m", "f") and g is None:
-                    self.gender[name] = gender
-                return name
-        return None
-
-    def _descriptors(self, m: Mention) -> set[str]:
-        """Stems of the words that describe a person where named: the title before the name ("the
-        head of European diplomacy Kaja Kallas") and an appositive after it ("Kallas, the EU's …,")."""
-        run: list[str] = []
-        nxt = m.start
-        for w in reversed(words(self.text, max(0, m.start - 80), m.start)):
-            if not (w.text[:1].isupper() or w.lower in TITLES | ROLE_NOUNS | _OF_WORDS):
-                break
-            if any(c in self.text[w.end:nxt] for c in ",;:.!?()\"“”\n"):
-                break
-            run.append(w.text)
-            nxt = w.start
-        before = " ".join(reversed(run))
-        after = ""
-        if self.text.startswith(",", m.end):
-            after = re.split(r"[,;:.!?()\"“”]", self.text[m.end + 1:m.end + 100])[0]
-        return stems(before.split()[-8:] + after.split()[:12])
-
-    def role(self, m: Mention, speakers: list[tuple[int, str]]) -> str | None:
-        """A role noun ("the EU's top diplomat"): the most recent person described with the same
-        words (else the first one after), else the most recent speaker; None when there is none."""
-        want = stems(m.text.split())
-        named = [(p.start, self.full_name(p.name, p.start)) for p in self.persons if p.name]
-        named += self.lones
-        fitting = sorted((p, n) for p, n in named if want & self.described.get(n, set()))
-        before = [c for c in fitting if c[0] < m.start]
-        if before:
-            return before[-1][1]
-        spoke = sorted((p, n) for p, n in speakers if p < m.start)
-        if spoke:
-            return spoke[-1][1]
-        return fitting[0][1] if fitting else None
-
-    def _opens_sentence(self, pos: int) -> bool:
-        """Whether only an adjunct or a title stands between the sentence's start and pos."""
-        k = bisect.bisect_right(self.sent_starts, pos) - 1
-        if k < 0:
-            return False
-        start = self.sent_starts[k]
-        lead = _LEAD_ADJUNCT.match(self.text, start, pos)
-        prefix = self.text[lead.end() if lead else start:pos]
-        return all(w[:1].isupper() or w.lower() in TITLES or w.lower() in _NAME_CONNECT
-                   for w in re.findall(r"[\w’'.-]+", prefix))
-
-    def _lones(self) -> list[tuple[int, str]]:
-        """Lone surnames ("Kallas") of persons named in full somewhere in the article."""
-        out = []
-        inside_full = {w.start for m in self.fulls for w in words(self.text, m.start, m.end)}
-        for w in words(self.text):
-            if _bare(w.text) in self.by_surname and w.start not in inside_full and not self._inside(w.start):
-                name = self.lone_name(w.text, w.start)
-                if name is not None:
-                    out.append((w.start, name))
-        return out
-
-    def most_quoted(self, speakers: list[tuple[int, str]]) -> str | None:
-        counts: dict[str, int] = {}
-        for _, n in speakers:
-            counts[n] = counts.get(n, 0) + 1
-        return max(counts, key=lambda n: counts[n]) if counts else None

@@ -21,7 +21,6 @@ from index.quote_names import (
     ROLE_NOUNS,
     TITLES,
     Mention,
-    Resolver,
     clause_subject,
     np_after,
     np_naming,
@@ -30,6 +29,7 @@ from index.quote_names import (
 )
 from index.quote_reported import adjunct as _adjunct
 from index.quote_reported import reported as _reported_speech
+from index.quote_resolve import Resolver
 from index.quote_text import Span, ends_sentence, paragraphs, quoted_spans, sentences, words
 
 

@@ -165,7 +165,8 @@ class Scores:
 
 def nearest_name_baseline(text: str) -> Callable[[int], tuple[Span | None, str | None]]:
     """For a position: the nearest person-like name before it (span, name)."""
-    from index.quote_names import Resolver, person_mentions
+    from index.quote_names import person_mentions
+    from index.quote_resolve import Resolver
 
     names = [((m.start, m.end), m.name) for m in person_mentions(text)]
     lones = Resolver(text, []).lones
