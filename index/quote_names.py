@@ -1,9 +1,7 @@
-"""Who is speaking: the noun phrase that is a cue's subject, person-like names, and their resolution.
+"""Who is speaking: the noun phrase that is a cue's subject, and person-like names.
 
-Rules over capitalised words, a few closed word lists of general English (titles, pronouns,
-role nouns, organisation words) and the article's own earlier mentions: "Kallas" is the
-"Kaja Kallas" named before; "she" and "the EU's top diplomat" are the most recent compatible
-person named outside quotations.
+Rules over capitalised words and a few closed word lists of general English (titles, pronouns,
+role nouns, organisation words). Resolving a mention to a person is ``index.quote_resolve``.
 """
 
 from __future__ import annotations

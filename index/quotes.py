@@ -6,7 +6,7 @@
   span, and a quotation that goes on over several paragraphs kept whole;
 - reported speech: "Kallas said that …", "…, Kallas said.", "according to Kallas, …".
 The speaker is the noun phrase that is the cue's subject (a pronoun included), resolved within the
-article (see ``index.quote_names``). Rules over a closed list of cue verbs; no model, a few ms an
+article (``index.quote_resolve``). Rules over a closed list of cue verbs; no model, tens of ms an
 article. Measured by ``bench/suites/quotes.py`` on PolNeAR.
 """
 
