@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from index.quote_cues import NOUNISH, SPEECH_CUES, TELL, Found
 from index.quote_names import (
@@ -231,6 +231,23 @@ def extract_quotes(text: str) -> tuple[Quote, ...]:
         for f, name in zip(ordered, names, strict=True)
     ]
     return tuple(sorted(out, key=lambda q: q.start))
+
+
+def quotes_in(quotes: tuple[Quote, ...], start: int, end: int) -> tuple[Quote, ...]:
+    """The quotations whose content overlaps text[start:end] (a passage of the article), with spans
+    made relative to the passage and clipped to it; a speaker mention outside it keeps its name but
+    loses its span. Extract on the whole article (speakers resolve across it), then cut."""
+    out = []
+    for q in quotes:
+        if q.end <= start or q.start >= end:
+            continue
+        inside = q.speaker_start is not None and q.speaker_end is not None and \
+            start <= q.speaker_start and q.speaker_end <= end
+        out.append(replace(
+            q, start=max(q.start, start) - start, end=min(q.end, end) - start,
+            speaker_start=q.speaker_start - start if inside and q.speaker_start is not None else None,
+            speaker_end=q.speaker_end - start if inside and q.speaker_end is not None else None))
+    return tuple(out)
 
 
 def _resolve(r: Resolver, m: Mention | None, speakers: list[tuple[int, str]]) -> str | None:

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, seed
 
 from bot.speaker import SpeakerQuery, read_speaker
-from index.quotes import Quote, extract_quotes
+from index.quotes import Quote, extract_quotes, quotes_in
 
 
 def _covering(text: str, quotes: tuple[Quote, ...], snippet: str) -> Quote:
@@ -91,6 +91,16 @@ def test_direct_quotation_spans_marks_and_speaker_mention() -> None:
     assert q.to_json() == {"speaker": "Kaja Kallas", "start": q.start, "end": q.end,
                            "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
                            "cue": "said", "direct": True}
+
+
+def test_quotes_cut_to_a_passage_keep_speaker_and_relative_spans() -> None:
+    first = "Kaja Kallas spoke in Brussels on Monday. "
+    second = "“Russia does not want peace,” she said."
+    text = first + second
+    (q,) = quotes_in(extract_quotes(text), len(first), len(text))
+    assert second[q.start:q.end] == "“Russia does not want peace,”"
+    assert (q.speaker, second[q.speaker_start:q.speaker_end]) == ("Kaja Kallas", "she")
+    assert quotes_in(extract_quotes(text), 0, len(first)) == ()
 
 
 @pytest.mark.parametrize("text,said,speaker", [
