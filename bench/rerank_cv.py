@@ -121,6 +121,25 @@ def fit_weights(recs: Sequence[Recorded], floor: float) -> np.ndarray:
     return ws[best]
 
 
+def as_vector(weights: Mapping[str, float]) -> np.ndarray:
+    import numpy as np
+
+    return np.array([weights[w] for w in WEIGHTS], dtype=np.float64)
+
+
+def replay_first(r: Recorded, w: np.ndarray, floor: float) -> int | None:
+    """The rank of the first correct candidate when the recorded candidates are scored with
+    ``w`` (those under the floor dropped; near-duplicates are not merged, unlike ``Bot.ask``)."""
+    import numpy as np
+
+    keep = np.flatnonzero(r.relevance >= floor)
+    order = keep[np.argsort(-(r.feats[keep] @ w), kind="stable")]
+    for rank, i in enumerate(order[:10], 1):
+        if r.correct[i]:
+            return rank
+    return None
+
+
 def floor_f1(recs: Sequence[Recorded], floor: float, w: np.ndarray) -> float:
     """F1 of "show the top result when its relevance reaches the floor" against its correctness."""
     tp = fp = fn = 0
@@ -170,7 +189,7 @@ def describe(weights: Mapping[str, float]) -> str:
 
 
 def cv_report(recs: Sequence[Recorded], folds: Sequence[Fold], held_out_firsts: Sequence[int | None],
-              *, floor: float = 0.30) -> str:
+              *, floor: float = 0.30, replayed: bool = False) -> str:
     """Markdown: each fold's weights and floor, the weights fitted on all questions, and the
     floor's held-out F1 against the current floor's."""
     import numpy as np
@@ -183,13 +202,15 @@ def cv_report(recs: Sequence[Recorded], folds: Sequence[Fold], held_out_firsts: 
         lines.append(f"| {i} | {len(f.test)} | {describe(f.weights)} | {f.floor:.3f} |")
     every = fit_weights(recs, floor)
     all_w = dict(zip(WEIGHTS, map(float, every), strict=True))
-    f1_new = np.mean([floor_f1([recs[i] for i in f.test], f.floor, np.array(list(f.weights.values())))
+    f1_new = np.mean([floor_f1([recs[i] for i in f.test], f.floor, as_vector(f.weights))
                       for f in folds])
     f1_cur = np.mean([floor_f1([recs[i] for i in f.test], floor, cur) for f in folds])
     m = rank_metrics(held_out_firsts)
+    how = ("each fold's weights replayed on the candidates the reranker saw" if replayed
+           else "asked through `Bot` with each fold's weights")
     lines += ["", f"Weights fitted on all questions (what to ship): {describe(all_w)}; "
               f"floor {fit_floor(recs, every):.3f}.",
-              f"Held-out folds, asked through `Bot` with each fold's weights: hit@1 {m['hit@1']:.3f}, "
+              f"Held-out folds, {how}: hit@1 {m['hit@1']:.3f}, "
               f"hit@5 {m['hit@5']:.3f}, MRR@10 {m['MRR@10']:.3f}.",
               f"Floor, held-out F1 of showing the top result only when it is right: "
               f"{f1_new:.3f} with each fold's floor, {f1_cur:.3f} with the current {floor:.2f}."]

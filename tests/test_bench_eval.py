@@ -185,3 +185,16 @@ def test_reranker_cv_prefers_the_weights_that_rank_the_answer_first():
     assert (np.array([rec.feats[0] @ w]) > rec.feats[1] @ w).all()
     folds = rerank_cv.cross_validate([rec] * 5, k=5)
     assert sorted(i for f in folds for i in f.test) == list(range(5))
+
+
+def test_replay_ranks_the_recorded_candidates_as_the_weights_say():
+    import numpy as np
+
+    rec = rerank_cv.Recorded(np.array([[0.4, 0.5, 0.5, 1.0, 0.0], [0.9, 0.5, 0.5, 0.0, 0.0],
+                                       [0.2, 0.1, 0.1, 0.0, 0.0]]),
+                             np.array([0.5, 0.9, 0.2]), np.array([True, False, False]))
+    assert rerank_cv.replay_first(rec, rerank_cv.as_vector(
+        {"w_dense": 1, "w_sentence": 0, "w_top2": 0, "w_coverage": 0, "w_stated_day": 0}), 0.3) == 2
+    assert rerank_cv.replay_first(rec, rerank_cv.as_vector(
+        {"w_dense": 0, "w_sentence": 0, "w_top2": 0, "w_coverage": 1, "w_stated_day": 0}), 0.3) == 1
+    assert rerank_cv.replay_first(rec, rerank_cv.current_weights(), 0.6) is None  # under the floor

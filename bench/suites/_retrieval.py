@@ -25,6 +25,11 @@ from bench.common import (
 METRICS = ("hit@1", "hit@5", "MRR@10")
 PROJECT = "project (`Bot.ask`)"
 RETUNED = "project, reranker retuned (held-out folds)"
+REPLAY_NOW = "project, current weights, replayed"
+REPLAY_NEW = "project, reranker retuned (held-out folds), replayed"
+# Above this many questions the held-out folds are scored by replaying what the reranker saw
+# (no second pass of the model); the replay of the current weights sits beside it as a control.
+ASK_AGAIN_UP_TO = 400
 NO_AS_OF = "project, asked without as-of"
 K = 10
 
@@ -40,7 +45,7 @@ Judge = Callable[[int, str, str], bool]
 
 
 def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_correct: Judge, *,
-              folds: int = 5, reranker=None, note: str = "") -> str:
+              folds: int = 5, reranker=None, note: str = "", replay: bool | None = None) -> str:
     from bot.rank import FeatureReranker
 
     bot = corpus.bot
@@ -65,8 +70,21 @@ def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_corr
     everyone = range(len(questions))
     ask_all(PROJECT, everyone, rerank_cv.RecordingReranker(given))
     cv = rerank_cv.cross_validate(recs, k=min(folds, len(questions)))
-    for fold in cv:
-        ask_all(RETUNED, fold.test, rerank_cv.reranker_for(fold.weights))
+    replay = len(questions) > ASK_AGAIN_UP_TO if replay is None else replay
+    if replay:
+        from bot.engine import RELEVANCE_FLOOR
+
+        now = rerank_cv.current_weights()
+        firsts[REPLAY_NOW] = [rerank_cv.replay_first(recs[i], now, RELEVANCE_FLOOR)
+                              for i in everyone]
+        firsts[REPLAY_NEW] = [None] * len(questions)
+        for fold in cv:
+            w = rerank_cv.as_vector(fold.weights)
+            for i in fold.test:
+                firsts[REPLAY_NEW][i] = rerank_cv.replay_first(recs[i], w, RELEVANCE_FLOOR)
+    else:
+        for fold in cv:
+            ask_all(RETUNED, fold.test, rerank_cv.reranker_for(fold.weights))
     if with_as_of:
         ask_all(NO_AS_OF, everyone, given, as_of=False)
     bot.reranker = given
@@ -98,7 +116,8 @@ def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_corr
               f"Reranker retuned by {len(cv)}-fold cross-validation (grid of {len(rerank_cv.grid())} "
               f"weight vectors, MRR@10 on the training folds; current weights: "
               f"{rerank_cv.describe(current)}):",
-              "", rerank_cv.cv_report(recs, cv, firsts[RETUNED]), ""]
+              "", rerank_cv.cv_report(recs, cv, firsts[REPLAY_NEW if replay else RETUNED],
+                                      replayed=replay), ""]
     return "\n".join(parts)
 
 

@@ -19,9 +19,9 @@ def select(limit: int | None, folder=None):
     folder = data_path("rtqa", folder)
     questions = spread(read_jsonl(folder / "questions_dev.jsonl"), limit)
     articles = folder / "articles.jsonl.gz"
-    if not limit:
-        return questions, articles, ""
     records = read_jsonl(articles)
+    if not limit or 11 * limit >= len(records):  # a subset as large as the corpus: the corpus
+        return questions, articles, ""
     gold = {g for q in questions for g in q["gold_ids"]}
     chosen = [r for r in records if r["id"] in gold]
     chosen += spread([r for r in records if r["id"] not in gold], 10 * limit)
