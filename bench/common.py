@@ -398,13 +398,18 @@ def _nan(v: float | None) -> bool:
 
 
 def progress(items: Sequence[Any], label: str) -> Iterator[Any]:
-    """tqdm on a terminal (stderr), nothing otherwise."""
+    """tqdm on a terminal (stderr); otherwise a line at every tenth, for logs."""
     if sys.stderr.isatty():
         from tqdm import tqdm
 
         yield from tqdm(items, desc=label, leave=False)
-    else:
-        yield from items
+        return
+    step = max(1, len(items) // 10)
+    t0 = time.perf_counter()
+    for i, item in enumerate(items, 1):
+        yield item
+        if i % step == 0 or i == len(items):
+            print(f"{label}: {i}/{len(items)} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
 
 # -- the project's index and the baselines' view of the same passages -----------------------
