@@ -27,9 +27,10 @@ PROJECT = "project (`Bot.ask`)"
 RETUNED = "project, reranker retuned (held-out folds)"
 REPLAY_NOW = "project, current weights, replayed"
 REPLAY_NEW = "project, reranker retuned (held-out folds), replayed"
-# Above this many questions the held-out folds are scored by replaying what the reranker saw
-# (no second pass of the model); the replay of the current weights sits beside it as a control.
-ASK_AGAIN_UP_TO = 400
+# Above this many questions the held-out folds are scored by replaying what the reranker saw (a
+# model pass costs seconds a question on a loaded machine); the replay of the current weights
+# sits beside it as a control.
+ASK_AGAIN_UP_TO = 50
 NO_AS_OF = "project, asked without as-of"
 K = 10
 

@@ -2,8 +2,9 @@
 
 Each question is asked as of its question_date, as a reader asked it, and again without an
 as-of date. A result is correct when it comes from one of the question's gold records.
-``limit`` N takes N questions spread over the file and, as the corpus, their gold records plus
-10 N others spread over the file (a small, deterministic index for quick runs and tests).
+``limit`` N takes N questions spread over the file, asked of the whole corpus; up to
+``SMALL`` of them are asked of a small corpus instead, their gold records plus 10 N others
+spread over the file (a deterministic index for quick runs and tests).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import datetime as dt
 from bench.common import cache_dir, data_path, load_corpus, load_model, read_jsonl, spread, write_jsonl
 from bench.suites._retrieval import Question, run_suite
 
+SMALL = 20
+
 
 def select(limit: int | None, folder=None):
     """(questions, corpus file, selection tag)."""
@@ -20,7 +23,7 @@ def select(limit: int | None, folder=None):
     questions = spread(read_jsonl(folder / "questions_dev.jsonl"), limit)
     articles = folder / "articles.jsonl.gz"
     records = read_jsonl(articles)
-    if not limit or 11 * limit >= len(records):  # a subset as large as the corpus: the corpus
+    if not limit or limit > SMALL:
         return questions, articles, ""
     gold = {g for q in questions for g in q["gold_ids"]}
     chosen = [r for r in records if r["id"] in gold]
