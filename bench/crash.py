@@ -21,7 +21,6 @@ checks pass; ``--json`` prints the figures RELIABILITY.md quotes.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import random
@@ -35,11 +34,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+if __package__ in (None, ""):  # run as a script: bench/ is on sys.path, the repository is not
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import ROOT, data_path, write_subset  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "reuters21578.jsonl.gz"
+DEFAULT_DATA = data_path("reuters21578.jsonl.gz")
 PHASES = ("embedding", "faiss-write", "sqlite-commit", "manifest-write", "random")
 
 
@@ -88,20 +87,6 @@ class CrashReport:
             "problems": [f"kill {i} ({o.phase}): {p}" for i, o in enumerate(self.outcomes, 1)
                          for p in o.problems],
         }
-
-
-def write_subset(src: Path, dst: Path, limit: int | None) -> int:
-    """The first ``limit`` records of a .jsonl(.gz) file as a new .jsonl.gz; returns the count."""
-    opener = gzip.open if src.name.endswith(".gz") else open
-    n = 0
-    with opener(src, "rt", encoding="utf-8") as fin, gzip.open(dst, "wt", encoding="utf-8") as fout:
-        for line in fin:
-            if limit is not None and n >= limit:
-                break
-            if line.strip():
-                fout.write(line if line.endswith("\n") else line + "\n")
-                n += 1
-    return n
 
 
 def expected_origins(data: Path) -> set[str]:

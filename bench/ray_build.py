@@ -21,8 +21,6 @@ as Ray tasks + merge.
 from __future__ import annotations
 
 import argparse
-import gzip
-import itertools
 import os
 import shutil
 import sys
@@ -34,9 +32,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DEFAULT_DATA = Path(os.environ.get("TIMELINE_BENCH_DATA", ROOT.parent / "shared" / "data"))
+if __package__ in (None, ""):  # run as a script: bench/ is on sys.path, the repository is not
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import data_dir, write_subset  # noqa: E402
+
+DEFAULT_DATA = data_dir()
 FAKE = "fake:384"
 
 
@@ -53,9 +53,7 @@ def main() -> int:
         return faiss_only(args.faiss)
     with tempfile.TemporaryDirectory() as tmp:
         subset = Path(tmp) / "subset.jsonl"
-        n = args.articles or (5000 if args.assemble else 1000)
-        with gzip.open(args.data, "rt", encoding="utf-8") as src:
-            subset.write_text("".join(itertools.islice(src, n)), encoding="utf-8")
+        write_subset(args.data, subset, args.articles or (5000 if args.assemble else 1000))
         if args.assemble:
             return assemble(subset, Path(tmp), args.threshold)
         return end_to_end(subset, Path(tmp), args.actors)

@@ -1,0 +1,200 @@
+"""The evaluation harness (bench/eval.py, bench/suites, bench/common.py): each suite runs on a
+handful of records with the fake embedder, and the measures it rests on are right."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from bench import common, rerank_cv
+from bench.eval import SUITES, run_suite
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(common.CACHE_ENV, str(tmp_path / "cache"))
+
+
+def _section(out: str, heading: str) -> list[str]:
+    """The Markdown table rows under ``heading`` (a line that starts with it)."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(heading))
+    rows = []
+    for line in lines[start + 1:]:
+        if line.startswith("|"):
+            rows.append(line)
+        elif rows:
+            break
+    return rows
+
+
+def _row(rows: list[str], system: str) -> list[str]:
+    return next(r for r in rows if r.startswith(f"| {system} |")).strip("| ").split(" | ")
+
+
+def _figure(cell: str) -> float:
+    return float(cell.split()[0])
+
+
+SYSTEMS = ("dense only", "BM25 only", "RRF(dense, BM25)", "dense + question's dates")
+
+
+def test_questions_suite_puts_the_project_beside_every_baseline():
+    out = run_suite("questions", 12, model="fake:64")
+    rows = _section(out, "All questions (12)")
+    for system in ("project (`Bot.ask`)", "project, reranker retuned (held-out folds)", *SYSTEMS):
+        cells = _row(rows, system)
+        assert all(0.0 <= _figure(c) <= 1.0 for c in cells[1:4])
+    # the lexical fake embedder still finds most seed answers through BM25
+    assert _figure(_row(rows, "BM25 only")[1]) > 0.3
+    for group in common.GROUPS:
+        assert f"{group.capitalize()} (" in out
+    assert "Latency per question" in out and "held-out folds" in out
+
+
+def test_rtqa_suite_asks_as_of_and_without():
+    out = run_suite("rtqa", 4, model="fake:64")
+    rows = _section(out, "All questions (4)")
+    assert _row(rows, "project, asked without as-of")
+    # gold passages are in the small corpus: exact lexical search finds some of them
+    assert max(_figure(_row(rows, s)[2]) for s in SYSTEMS) > 0.0
+    counts = [int(line.split("(")[-1].split(")")[0]) for line in out.splitlines()
+              if any(line.startswith(g.capitalize() + " (") for g in common.GROUPS)]
+    assert sum(counts) == 4
+
+
+def test_t17_suite_scores_dates_and_timelines():
+    out = run_suite("t17", 1, model="fake:64")
+    hits = _section(out, "Gold sentences asked as questions")
+    timelines = _section(out, "Timelines (")
+    for system in ("project (`Bot.ask` / `Bot.timeline`)", *SYSTEMS):
+        assert len(_row(hits, system)) == 4 and len(_row(timelines, system)) == 4
+    assert "egypt" in out and "finan" in out and "h1n1" in out
+
+
+def test_a_given_weight_vector_is_what_the_suite_asks_with():
+    seen = []
+
+    class Spy(rerank_cv.RecordingReranker):
+        def scores(self, question, items, *, weights):
+            seen.append(question)
+            return super().scores(question, items, weights=weights)
+
+    run_suite("questions", 5, model="fake:64", reranker=Spy(rerank_cv.reranker_for({"w_dense": 1.0})))
+    assert seen  # the project's own rows ran through the given reranker
+    assert rerank_cv.reranker_for({"w_dense": 1.0, "w_coverage": 0.0}).w_dense == 1.0
+
+
+def test_unknown_suite_is_refused_and_the_helpers_suites_are_registered():
+    assert {"rtqa", "questions", "t17", "timex", "quotes"} <= set(SUITES)
+    with pytest.raises(SystemExit, match="unknown suite"):
+        run_suite("nope")
+
+
+# -- the measures ---------------------------------------------------------------------------
+def test_bm25_matches_okapi_by_hand():
+    docs = ["cod quota accord", "cod cod herring", "ceasefire talks"]
+    bm = common.BM25(docs)
+    avg = 8 / 3
+    idf = math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))
+    want = [idf * 1 * 2.5 / (1 + 1.5 * (0.25 + 0.75 * 3 / avg)),
+            idf * 2 * 2.5 / (2 + 1.5 * (0.25 + 0.75 * 3 / avg))]
+    got = bm.scores("cod")
+    assert got[0] == pytest.approx(want[0]) and got[1] == pytest.approx(want[1])
+    assert 2 not in got
+    assert bm.rank("cod") == [1, 0]
+
+
+def test_dense_search_is_exact_and_respects_the_mask():
+    import numpy as np
+
+    vecs = np.eye(4, dtype=np.float32)
+    q = np.array([0.1, 0.9, 0.5, 0.0], dtype=np.float32)
+    dense = common.DenseSearch(vecs)
+    assert dense.rank(q) == [1, 2, 0, 3]
+    assert dense.rank(q, 2, allowed=np.array([True, False, True, True])) == [2, 0]
+
+
+def test_rrf_and_rank_metrics():
+    assert common.rrf([[1, 2, 3], [2, 3]]) == [2, 3, 1]
+    assert common.rrf([[1, 2, 3], [3, 2]]) == [3, 2, 1]  # 1/63 + 1/61 edges out 2/62
+    m = common.rank_metrics([1, 3, None, 10])
+    assert m == {"hit@1": 0.25, "hit@5": 0.5, "MRR@10": pytest.approx((1 + 1 / 3 + 0.1) / 4)}
+    assert common.first_hit([False, False, True]) == 3
+    assert common.first_hit([False] * 10 + [True]) is None
+
+
+def test_kfold_tests_every_row_once_and_trains_on_the_rest():
+    folds = common.kfold(23, 5)
+    tested = sorted(i for _, test in folds for i in test)
+    assert tested == list(range(23))
+    for train, test in folds:
+        assert not set(train) & set(test) and len(train) + len(test) == 23
+    groups = ["a", "b", "a", "c"]
+    assert [(g, test) for g, _, test in common.leave_one_group_out(groups)] == [
+        ("a", [0, 2]), ("b", [1]), ("c", [3])]
+
+
+@pytest.mark.parametrize("question, group", [
+    ("Which country elected a new president this week?", common.GROUPS[0]),
+    ("What did the court decide on Tuesday?", common.GROUPS[0]),
+    ("Who resigned last month?", common.GROUPS[0]),
+    ("Which airline is slashing 31,000 flights during November?", common.GROUPS[1]),
+    ("Which seat has been held by the Conservatives since 1964?", common.GROUPS[1]),
+    ("Who may become the next prime minister?", common.GROUPS[2]),
+    ("A US embassy in what country was attacked by protesters?", common.GROUPS[2]),
+])
+def test_time_groups_follow_the_documented_rule(question, group):
+    assert common.time_group(question) == group
+
+
+def test_percentiles():
+    assert common.percentile([3, 1, 2], 50) == 2
+    assert common.percentile([0, 10], 95) == pytest.approx(9.5)
+    assert math.isnan(common.percentile([], 50))
+
+
+def test_table_gives_each_figure_its_ratio_to_the_strongest_baseline():
+    out = common.table({"project": {"hit@1": 0.6}, "a": {"hit@1": 0.5}, "b": {"hit@1": 0.4}},
+                       ["hit@1"], baselines=["a", "b"])
+    assert "| project | 0.600 (1.20×) |" in out
+    assert "| a | 0.500 (best baseline) |" in out and "| b | 0.400 (0.80×) |" in out
+
+
+def test_align_rouge_as_tilse_computes_it():
+    d = dt.date
+    ref = {d(2011, 1, 25): ["Protesters fill Cairo streets"], d(2011, 2, 11): ["Mubarak resigns"]}
+    assert common.align_rouge(ref, ref) == {"ROUGE-1": 1.0, "ROUGE-2": 1.0}
+    # the right words one day off count half; the unaligned reference day counts in recall only
+    shifted = {d(2011, 1, 26): ["Protesters fill Cairo streets"]}
+    r = common.align_rouge(shifted, ref)
+    prec, rec = 0.5 * 4 / 4, 0.5 * 4 / 6
+    assert r["ROUGE-1"] == pytest.approx(2 * prec * rec / (prec + rec))
+    assert common.align_rouge({}, ref)["ROUGE-2"] == 0.0
+
+
+def test_reranker_cv_prefers_the_weights_that_rank_the_answer_first():
+    import numpy as np
+
+    # candidate 0 is right and wins on coverage; candidate 1 is wrong and wins on dense
+    rec = rerank_cv.Recorded(np.array([[0.4, 0.5, 0.5, 1.0, 0.0], [0.9, 0.5, 0.5, 0.0, 0.0]]),
+                             np.array([0.5, 0.9]), np.array([True, False]))
+    w = rerank_cv.fit_weights([rec] * 5, floor=0.3)
+    assert (np.array([rec.feats[0] @ w]) > rec.feats[1] @ w).all()
+    folds = rerank_cv.cross_validate([rec] * 5, k=5)
+    assert sorted(i for f in folds for i in f.test) == list(range(5))
+
+
+def test_replay_ranks_the_recorded_candidates_as_the_weights_say():
+    import numpy as np
+
+    rec = rerank_cv.Recorded(np.array([[0.4, 0.5, 0.5, 1.0, 0.0], [0.9, 0.5, 0.5, 0.0, 0.0],
+                                       [0.2, 0.1, 0.1, 0.0, 0.0]]),
+                             np.array([0.5, 0.9, 0.2]), np.array([True, False, False]))
+    assert rerank_cv.replay_first(rec, rerank_cv.as_vector(
+        {"w_dense": 1, "w_sentence": 0, "w_top2": 0, "w_coverage": 0, "w_stated_day": 0}), 0.3) == 2
+    assert rerank_cv.replay_first(rec, rerank_cv.as_vector(
+        {"w_dense": 0, "w_sentence": 0, "w_top2": 0, "w_coverage": 1, "w_stated_day": 0}), 0.3) == 1
+    assert rerank_cv.replay_first(rec, rerank_cv.current_weights(), 0.6) is None  # under the floor
