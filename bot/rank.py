@@ -21,8 +21,8 @@ from bot.rerank import (
     sentence_matches,
     term_weights,
 )
-from index.build import embed_text  # moves to index.embed (env helper)
 from index.dates import day_spans
+from index.embed import embed_text
 from index.models import Article, Passage
 
 if TYPE_CHECKING:

@@ -85,7 +85,7 @@ def test_cpu_flags_reads_this_machine():
 
 @pytest.fixture(scope="module")
 def passages() -> list[str]:
-    from conftest import SEEDS
+    from tests.conftest import SEEDS
 
     from index.chunk import chunk_text
     from index.embed import embed_text

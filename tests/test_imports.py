@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS
 
 TORCH_SIDE = ("torch", "transformers", "sentence_transformers")
 HEAVY = (*TORCH_SIDE, "openvino", "tokenizers", "gradio", "faiss", "numpy", "ray")

@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS
 
 AUDIT = ROOT / "tests" / "egress_audit"
 HEAVY = ("torch", "transformers", "sentence_transformers", "huggingface_hub", "gradio",
@@ -32,7 +32,7 @@ def _python(code: str, env: dict[str, str] | None = None, timeout: float = 120) 
     return done.stdout
 
 
-@pytest.mark.parametrize("entry", ["app", "bot.__main__", "index.__main__", "bot.engine", "bot.ui"])
+@pytest.mark.parametrize("entry", ["app", "bot.__main__", "index.__main__", "bot.engine", "web.handlers", "bot.remote"])
 def test_switches_are_set_before_any_library_loads(entry):
     """Each entry point imports ``index`` (which sets the switches) before any library that
     reads them at import."""
@@ -117,7 +117,7 @@ print(json.dumps({"results": len(answer["results"]), "timeline": bool(timeline)}
 EXPORT = """
 import json
 from bot.engine import Bot
-from bot.ui import Handlers
+from web.handlers import Handlers
 from index.settings import load_settings
 bot = Bot.load(load_settings().index_dir)
 csv_path, json_path = Handlers(bot).write_exports(bot.ask("What did Kallas say about Putin?", k=5))

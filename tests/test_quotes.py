@@ -6,7 +6,7 @@ import re
 import sys
 
 import pytest
-from conftest import ROOT, seed
+from tests.conftest import ROOT, seed
 
 from bot.speaker import SpeakerQuery, read_speaker
 from index.quotes import Quote, extract_quotes, quotes_in

@@ -17,7 +17,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import ROOT
+from tests.conftest import ROOT
 
 SKIP = "<!-- tests/test_readme.py: not run"
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.M | re.S)

@@ -109,7 +109,7 @@ def test_launch_never_widens_allowed_paths_and_binds_localhost():
 
 @pytest.mark.slow
 def test_oversized_upload_gets_413_before_it_reaches_the_handlers(served: str, tmp_path: Path):
-    from bot.ui import MAX_UPLOAD_BYTES
+    from web.uploads import MAX_UPLOAD_BYTES
 
     big = b"a" * (MAX_UPLOAD_BYTES + 1024)
     boundary = "reliabilityboundary"

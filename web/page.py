@@ -17,7 +17,8 @@ from web.handlers import Filters, Handlers, one_line
 from web.markup import esc
 from web.plot import timeline_svg
 from web.render import upload_report_markdown
-from web.uploads import MAX_UPLOAD_FILES, MAX_UPLOAD_MB, TEXT_SUFFIXES
+from index.read.formats import KINDS
+from web.uploads import MAX_UPLOAD_FILES, MAX_UPLOAD_MB
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -117,7 +118,7 @@ def build_page(h: Handlers) -> gr.Blocks:
     search.__annotations__["return"] = dict  # gradio reads the return type unevaluated
     timeline.__annotations__["return"] = dict
 
-    accepted = " ".join(TEXT_SUFFIXES)
+    accepted = " ".join(KINDS)
     examples = corpus_examples(h.bot.index.store)
     with gr.Blocks(title="Timeline bot", analytics_enabled=False, delete_cache=DELETE_CACHE) as demo:
         session = gr.State(Session())

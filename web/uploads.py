@@ -1,22 +1,22 @@
 """Uploads: each file checked, stored under a generated name in <index>/uploads/, then indexed.
 
-TODO(lead): ``check_upload`` and its rules are to be replaced by the one "is this an article
-file" check that the index helper is writing in ingest; keep this module calling one function.
+Whether a file is an article is decided once, by ingest (``index.read.check_article_file``);
+this module adds only the upload limits (size and count per upload).
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
 import shutil
-import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.fmt import plural
 from index.errors import BadDocument
+from index.read.accept import check_article_file
+from index.read.formats import suffix_of
 from web.markup import plain
 
 if TYPE_CHECKING:
@@ -24,94 +24,20 @@ if TYPE_CHECKING:
 
 ProgressFn = Callable[[float, str], None]
 
-TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".json", ".csv")
-ALLOWED_SUFFIXES = (*TEXT_SUFFIXES, *(s + ".gz" for s in TEXT_SUFFIXES))
 MAX_UPLOAD_MB = 25
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # per file; launch(max_file_size=...) enforces it too
 MAX_UPLOAD_FILES = 20  # per upload: one build should stay a few minutes at most
-MAX_GZIP_RATIO_BYTES = 200 * 1024 * 1024  # what one .gz may expand to (25 MB of text → at most 200 MB)
-_SNIFF = 64 * 1024
-_GZIP_MAGIC = b"\x1f\x8b"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # An upload is stored as "<32 hex of its content hash>-<slug><suffix>": never the user's name
 
 
-def allowed_suffix(name: str) -> str | None:
-    low = name.lower()
-    return next((s for s in sorted(ALLOWED_SUFFIXES, key=len, reverse=True) if low.endswith(s)), None)
-
-
 def check_upload(path: Path, name: str) -> str | None:
-    """Why a file is refused, or None. Checked by content as well as by its name."""
-    suffix = allowed_suffix(name)
-    if suffix is None:
-        return f"not an article file; accepted: {', '.join(TEXT_SUFFIXES)} (or .gz of them)"
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return "the upload did not arrive; try again"
-    if size > MAX_UPLOAD_BYTES:
-        return f"{size / 1048576:.1f} MB is over the {MAX_UPLOAD_MB} MB limit per file"
-    if size == 0:
-        return "empty file"
-    try:
-        with open(path, "rb") as fh:
-            magic = fh.read(2)
-        if suffix.endswith(".gz"):
-            if magic != _GZIP_MAGIC:
-                return "named .gz but is not gzip-compressed"
-            head = _gunzip_checked(path)
-            if isinstance(head, str):
-                return head
-        else:
-            if magic == _GZIP_MAGIC:
-                return f"gzip-compressed: name it {suffix}.gz"
-            with open(path, "rb") as fh:
-                head = fh.read(_SNIFF)
-    except OSError as err:
-        return f"cannot read it ({err.strerror or err})"
-    return _check_text(head, suffix.removesuffix(".gz"))
-
-
-def _gunzip_checked(path: Path) -> bytes | str:
-    """The first bytes of a gzip file after checking all of it decompresses within the cap."""
-    head, total = b"", 0
-    try:
-        with gzip.open(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                if len(head) < _SNIFF:
-                    head += chunk[: _SNIFF - len(head)]
-                total += len(chunk)
-                if total > MAX_GZIP_RATIO_BYTES:
-                    return f"decompresses past {MAX_GZIP_RATIO_BYTES // 1048576} MB"
-    except (OSError, EOFError, zlib.error):
-        return "corrupt gzip file"
-    return head
-
-
-def _check_text(head: bytes, kind: str) -> str | None:
-    if head.startswith(_UTF16_BOMS):
-        return None  # UTF-16 text has NULs by design; the reader decodes it
-    if b"\x00" in head:
-        return "binary content, not text"
-    if not head.strip():
-        return "empty file"
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if kind == ".json" and start not in (b"{", b"["):
-        return "not JSON (it should start with { or [)"
-    if kind == ".jsonl" and start != b"{":
-        return "not JSON Lines (each line should be a {...} object)"
-    if kind == ".csv" and not any(c in head.split(b"\n", 1)[0] for c in (b",", b";", b"\t")):
-        return "not CSV (no header row with columns)"
-    return None
+    """Why a file is refused, or None: ingest's own check, under the per-file upload limit."""
+    return check_article_file(path, name, max_bytes=MAX_UPLOAD_BYTES)
 
 
 def _slug(name: str) -> str:
-    stem = name
-    for s in sorted(ALLOWED_SUFFIXES, key=len, reverse=True):
-        if stem.lower().endswith(s):
-            stem = stem[: -len(s)]
-            break
+    suffix = suffix_of(name)
+    stem = name[: -len(suffix)] if suffix else name
     return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:48]
 
 
@@ -145,7 +71,7 @@ def store_uploads(files: Sequence[str | Path], index_dir: Path
             continue
         folder.mkdir(parents=True, exist_ok=True)
         digest = _file_hash(src)
-        suffix = allowed_suffix(src.name)
+        suffix = suffix_of(src.name)
         assert suffix is not None
         existing = sorted(folder.glob(f"{digest}-*"))
         target = existing[0] if existing else folder / f"{digest}-{_slug(src.name)}{suffix}"
