@@ -85,12 +85,11 @@ def test_cpu_flags_reads_this_machine():
 
 @pytest.fixture(scope="module")
 def passages() -> list[str]:
-    from tests.conftest import SEEDS
-
     from index.chunk import chunk_text
     from index.embed import embed_text
     from index.ingest import read_paths
     from index.models import Article
+    from tests.conftest import SEEDS
 
     texts = [embed_text(a.title, c.text) for a in read_paths([SEEDS]) if isinstance(a, Article)
              for c in chunk_text(a.text)]

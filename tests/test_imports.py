@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+
 from tests.conftest import ROOT, SEEDS
 
 TORCH_SIDE = ("torch", "transformers", "sentence_transformers")

@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import ROOT, SEEDS
 
 AUDIT = ROOT / "tests" / "egress_audit"
@@ -32,7 +33,8 @@ def _python(code: str, env: dict[str, str] | None = None, timeout: float = 120) 
     return done.stdout
 
 
-@pytest.mark.parametrize("entry", ["app", "bot.__main__", "index.__main__", "bot.engine", "web.handlers", "bot.remote"])
+@pytest.mark.parametrize("entry", ["app", "bot.__main__", "index.__main__", "bot.engine", "web.handlers",
+                                   "bot.remote"])
 def test_switches_are_set_before_any_library_loads(entry):
     """Each entry point imports ``index`` (which sets the switches) before any library that
     reads them at import."""

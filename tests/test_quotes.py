@@ -6,10 +6,10 @@ import re
 import sys
 
 import pytest
-from tests.conftest import ROOT, seed
 
 from bot.speaker import SpeakerQuery, read_speaker
 from index.quotes import Quote, extract_quotes, quotes_in
+from tests.conftest import ROOT, seed
 
 
 def _covering(text: str, quotes: tuple[Quote, ...], snippet: str) -> Quote:

@@ -17,6 +17,7 @@ import time
 import urllib.request
 
 import pytest
+
 from tests.conftest import ROOT
 
 SKIP = "<!-- tests/test_readme.py: not run"

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.understand import MAX_K, MAX_QUESTION_CHARS
+from index.read.formats import KINDS
 from web.examples import corpus_examples
 from web.followups import Session
 from web.handlers import Filters, Handlers, one_line
 from web.markup import esc
 from web.plot import timeline_svg
 from web.render import upload_report_markdown
-from index.read.formats import KINDS
 from web.uploads import MAX_UPLOAD_FILES, MAX_UPLOAD_MB
 
 if TYPE_CHECKING:
