@@ -129,7 +129,11 @@ def _before_attribution(text: str, q: Span, floor: int) -> tuple[str, int, Menti
         if any(c in text[w.end:q.start] for c in ".!?\"“”"):
             continue
         if w.lower.endswith("ing"):
-            m = clause_subject(text, floor, w.start)
+            # 'Nefzi said, adding, "…"': the subject of the cue before, else of the clause
+            said = [x for x in ws[:len(ws) - back] if x.lower in SPEECH_CUES and not x.lower.endswith("ing")]
+            m = subject_before(text, said[-1].start, floor) if said else None
+            if m is None:
+                m = clause_subject(text, floor, w.start)
         else:
             m = subject_before(text, w.start, floor)
         return w.text, w.start, m
