@@ -15,7 +15,7 @@ from index.quote_text import Word, words
 
 Kind = Literal["name", "pronoun", "role", "other"]
 
-PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "1", "we": "p", "you": "2"}
+PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "1", "we": "p", "you": "2", "it": "n"}
 _HONORIFIC = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "lady": "f"}
 # Words that precede a name as its title or office, not part of the name.
 TITLES = frozenset("""mr mrs ms miss dr sir lady president vice secretary sen senator rep representative

@@ -52,6 +52,8 @@ def reported(text: str, direct: list[Found]) -> list[Found]:
         k = bisect.bisect_right(starts, sent.start) - 1
         if k >= 0 and sent.end <= reach[k]:
             continue
+        if sent.end - sent.start > 3000:
+            continue  # no sentence is that long: a table, a list or markup
         ws = [w for w in words(text, sent.start, sent.end) if not quoted(w.start)]
         if not ws or sum(w.text.isupper() and len(w.text) > 1 for w in ws) > 0.5 * len(ws):
             continue  # a headline in capitals

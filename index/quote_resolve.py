@@ -70,6 +70,12 @@ class Resolver:
         for m in self.fulls:
             self.described.setdefault(m.name or "", set()).update(self._descriptors(m))
         self.sent_starts = [sp.start for sp in sentences(text)]
+        # every person mention by position, and those that open their sentence (its subject)
+        self.named = sorted([(m.start, self.full_name(m.name, m.start)) for m in self.persons if m.name]
+                            + self.lones)
+        self.named_pos = [p for p, _ in self.named]
+        self.subjects = [c for c in self.named if self._opens_sentence(c[0])]
+        self.subject_pos = [p for p, _ in self.subjects]
 
     def _inside(self, pos: int) -> bool:
         k = bisect.bisect_right(self.skip_starts, pos) - 1
@@ -92,11 +98,10 @@ class Resolver:
     def antecedent(self, pos: int, gender: str | None, speakers: list[tuple[int, str]]) -> str | None:
         """The most recent person before pos, outside quotations, of a compatible gender: first
         among the speakers and the persons that open a sentence (its subject), then among all."""
-        named = [(m.start, self.full_name(m.name, m.start)) for m in self.persons if m.start < pos and m.name]
-        named += [(p, n) for p, n in self.lones if p < pos]
+        named = self.named[:bisect.bisect_left(self.named_pos, pos)]
+        subjects = self.subjects[:bisect.bisect_left(self.subject_pos, pos)]
         spoke = [(p, n) for p, n in speakers if p < pos]
-        subjects = sorted([c for c in named if self._opens_sentence(c[0])] + spoke)
-        for cands in (subjects, sorted(named + spoke)):
+        for cands in (sorted(subjects[-50:] + spoke), sorted(named[-50:] + spoke)):
             for _, name in reversed(cands):
                 g = self.gender.get(name)
                 if gender in ("m", "f") and g is not None and g != gender:
@@ -128,9 +133,7 @@ class Resolver:
         """A role noun ("the EU's top diplomat"): the most recent person described with the same
         words (else the first one after), else the most recent speaker; None when there is none."""
         want = stems(m.text.split())
-        named = [(p.start, self.full_name(p.name, p.start)) for p in self.persons if p.name]
-        named += self.lones
-        fitting = sorted((p, n) for p, n in named if want & self.described.get(n, set()))
+        fitting = [(p, n) for p, n in self.named if want & self.described.get(n, set())]
         before = [c for c in fitting if c[0] < m.start]
         if before:
             return before[-1][1]

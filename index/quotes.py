@@ -129,7 +129,11 @@ def _before_attribution(text: str, q: Span, floor: int) -> tuple[str, int, Menti
         if any(c in text[w.end:q.start] for c in ".!?\"“”"):
             continue
         if w.lower.endswith("ing"):
-            m = clause_subject(text, floor, w.start)
+            # 'Nefzi said, adding, "…"': the subject of the cue before, else of the clause
+            said = [x for x in ws[:len(ws) - back] if x.lower in SPEECH_CUES and not x.lower.endswith("ing")]
+            m = subject_before(text, said[-1].start, floor) if said else None
+            if m is None:
+                m = clause_subject(text, floor, w.start)
         else:
             m = subject_before(text, w.start, floor)
         return w.text, w.start, m
@@ -152,6 +156,7 @@ def _closes_clause(text: str, q: Span) -> bool:
 def _direct(text: str, paras: list[Span]) -> list[Found]:
     found: list[Found] = []
     segs = quoted_spans(text)
+    seg_starts = [s.start for s in segs]
     para_starts = [p.start for p in paras]
     sents = sentences(text)
     sent_starts = [s.start for s in sents]
@@ -163,7 +168,7 @@ def _direct(text: str, paras: list[Span]) -> list[Found]:
         para = paras[pi]
         limit = max(para.end, q.end)
         si = max(0, bisect.bisect_right(sent_starts, q.start) - 1)
-        floor = max(sents[si].start, para.start) if sents else para.start
+        floor = max(sents[si].start, para.start, q.start - 600) if sents else max(para.start, q.start - 600)
         if floor == q.start and si > 0 and text[sents[si - 1].end - 1:sents[si - 1].end] == ":":
             floor = sents[si - 1].start
         lead = text[floor:q.start].strip()
@@ -181,13 +186,13 @@ def _direct(text: str, paras: list[Span]) -> list[Found]:
                 continue
             # '"…," she said. "…"': the second piece belongs to the same quotation
             between = words(text, cue_pos + len(cue), clause_end)
-            for nxt in segs:
-                if any(x.lower in SPEECH_CUES for x in between):
-                    break  # '"…," she said, adding, "…"': the second piece has a cue of its own
-                if nxt.start >= clause_end and nxt.start < limit and not text[clause_end:nxt.start].strip():
+            k = bisect.bisect_left(seg_starts, clause_end)
+            # ('"…," she said, adding, "…"': the second piece has a cue of its own)
+            if k < len(segs) and not any(x.lower in SPEECH_CUES for x in between):
+                nxt = segs[k]
+                if nxt.start < limit and not text[clause_end:nxt.start].strip():
                     end = nxt.end
                     clause_end = nxt.end
-                    break
             found.append(Found(start, end, cue, cue_pos, m, True))
             last_end = clause_end
             continue
@@ -265,7 +270,8 @@ def _resolve(r: Resolver, m: Mention | None, speakers: list[tuple[int, str]]) ->
     if m.kind == "role":
         return r.role(m, speakers)
     if m.text.lower() == "who":  # "Kallas, who told Fox News …": the name before the comma
-        before = re.search(r"([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*,\s*$", r.text[:m.start])
+        window = r.text[max(0, m.start - 120):m.start]
+        before = re.search(r"([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*,\s*$", window)
         if before:
             return r.lone_name(before.group(1).split()[-1], m.start) or before.group(1)
         return None
