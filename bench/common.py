@@ -134,7 +134,7 @@ def embed_text(title: str, text: str) -> str:
     try:
         from index.embed import embed_text as f  # type: ignore[attr-defined]
     except ImportError:
-        from index.build import embed_text as f
+        from index.embed import embed_text as f
     return f(title, text)
 
 

@@ -101,9 +101,10 @@ def timed(owner: Any, name: str, spent: dict[str, float], label: str) -> Iterato
 def assemble(subset: Path, tmp: Path, threshold: int) -> int:
     import ray
 
-    from index.build import _Builder, build_index
+    from index.build import BuildOptions, _Builder
     from index.partition import ParallelAdd
     from index.ray_build import ASSEMBLE_FLUSH, _read_shards, _run_stages, list_inputs
+    from index.ray_build import assemble as assemble_shards
     from index.store import Store
     from index.vectors import VectorIndex
 
@@ -118,16 +119,18 @@ def assemble(subset: Path, tmp: Path, threshold: int) -> int:
             spent: dict[str, float] = defaultdict(float)
             out = tmp / f"ix-{label.replace(' ', '-')}"
             t = time.perf_counter()
-            prepared, parsed = _read_shards(tmp / "shards", "fake")
+            shards = _read_shards(tmp / "shards")
             spent["read shards"] = time.perf_counter() - t
-            n = sum(len(v) for v in prepared.chunks.values())
+            n = sum(len(p.passages) for p in shards.prepared.values())
             part = max(1, -(-n // cpus))  # one part per CPU
             add = add and ParallelAdd(min_parallel=1, part_size=part)
             with timed(Store, "commit_batch", spent, "SQLite"), \
                     timed(_Builder, "_commit", spent, "commit"), \
                     timed(VectorIndex, "save", spent, "FAISS save"):
-                report = build_index([], out, model=FAKE, articles=parsed, prepared=prepared,
-                                     flush_every=ASSEMBLE_FLUSH, ivf_threshold=threshold, add=add)
+                report = assemble_shards(shards, out, model=FAKE, route="fake", rebuild=False,
+                                         progress=None,
+                                         options=BuildOptions(flush_every=ASSEMBLE_FLUSH,
+                                                              ivf_threshold=threshold, add=add))
             spent["total"] = time.perf_counter() - t
             # a commit is: SQLite transaction + FAISS remove/add/train + FAISS file write
             spent["FAISS add+train"] = spent["commit"] - spent["SQLite"] - spent["FAISS save"]

@@ -57,7 +57,7 @@ class RecordingReranker:
 def features(items: Sequence[Any], weights: Mapping[str, float]) -> np.ndarray:
     import numpy as np
 
-    from bot.rank import coverage, says_its_day
+    from bot.rerank import coverage, says_its_day
 
     return np.array([[it.dense, it.sentences.best, it.sentences.top2,
                       coverage(weights, f"{it.title}\n{it.text}"), float(says_its_day(it))]
@@ -86,7 +86,7 @@ def grid() -> np.ndarray:
 def current_weights() -> np.ndarray:
     import numpy as np
 
-    from bot.rank import FeatureReranker
+    from bot.rerank import FeatureReranker
 
     r = FeatureReranker()
     return np.array([getattr(r, w) for w in WEIGHTS], dtype=np.float64)
@@ -178,7 +178,7 @@ def cross_validate(recs: Sequence[Recorded], *, k: int = 5, floor: float = 0.30,
 
 
 def reranker_for(weights: Mapping[str, float]) -> Any:
-    from bot.rank import FeatureReranker
+    from bot.rerank import FeatureReranker
 
     names = {f.name for f in fields(FeatureReranker)}
     return FeatureReranker(**{k: v for k, v in weights.items() if k in names})

@@ -38,10 +38,11 @@ def data_path(arg: str | None) -> Path:
 
 def embed_texts(data: Path, limit: int | None = None) -> Iterator[tuple[str, str]]:
     """(text hash, text) of every passage the build will embed, in corpus order."""
-    from index.build import embed_text, text_hash
     from index.chunk import chunk_text
+    from index.embed import embed_text
     from index.ingest import read_paths
     from index.models import Skipped
+    from index.prepare import text_hash
 
     n = 0
     for item in read_paths([data]):
@@ -170,7 +171,7 @@ class CachedEmbedder:
         return out
 
     def embed(self, texts: Sequence[str], *, progress: bool = False):  # noqa: ANN201
-        from index.build import text_hash
+        from index.prepare import text_hash
 
         return self.by_hash([text_hash(t) for t in texts], texts)
 

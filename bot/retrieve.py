@@ -40,9 +40,7 @@ def search_lists(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *,
     allowed = index.store.filtered_id_array(flt) if flt.active else None
     if allowed is not None and not len(allowed):
         return Lists([], [])  # nothing passes the filter: spare both searches
-    scores, ids = index.vectors.search(qvec[None, :], pool, allowed=allowed)
-    # FAISS pads a short result with id -1: those are no passage
-    dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+    dense = index.vectors.top(qvec, pool, allowed=allowed)
     keyword = index.store.keyword_search(text, pool, flt) if text.strip() else []
     return Lists(dense, keyword)
 

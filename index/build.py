@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.config import default_model
-from index.embed import Embedder, embed_text, load_embedder
+from index.embed import Embedder, load_embedder
 from index.errors import IndexCorrupt, IndexMismatch
 from index.faults import fault_point
 from index.indexdir import (
@@ -33,7 +33,7 @@ from index.indexdir import (
 from index.ingest import read_paths
 from index.models import Article, Skipped
 from index.pipeline import run_ahead
-from index.prepare import Prepared, prepare, text_hash
+from index.prepare import Prepared, prepare
 from index.rows import NewPassage
 from index.store import SCHEMA_VERSION, Store
 from index.timings import StageTimes, recording
@@ -42,10 +42,6 @@ from index.vectors import IVF_SQ8, Adder, VectorIndex, kind_for, nlist_for
 if TYPE_CHECKING:
     import numpy as np
 
-# embed_text and text_hash: still importable from here for callers not yet moved to
-# index.embed / index.prepare.
-__all__ = ["FLUSH_PASSAGES", "BuildOptions", "BuildReport", "Progress", "build_articles",
-           "build_index", "embed_text", "existing_article_ids", "planned_model", "text_hash"]
 
 # (stage, done, total or None): the CLI draws it on a terminal, the app in the page.
 Progress = Callable[[str, int, "int | None"], None]

@@ -47,7 +47,7 @@ Judge = Callable[[int, str, str], bool]
 
 def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_correct: Judge, *,
               folds: int = 5, reranker=None, note: str = "", replay: bool | None = None) -> str:
-    from bot.rank import FeatureReranker
+    from bot.rerank import FeatureReranker
 
     bot = corpus.bot
     given = reranker or bot.reranker or FeatureReranker()
