@@ -122,7 +122,7 @@ from bot.engine import Bot
 from web.handlers import Handlers
 from index.settings import load_settings
 bot = Bot.load(load_settings().index_dir)
-csv_path, json_path = Handlers(bot).write_exports(bot.ask("What did Kallas say about Putin?", k=5))
+csv_path, json_path = Handlers(bot).exports.write(bot.ask("What did Kallas say about Putin?", k=5))
 print(json.dumps([str(csv_path), str(json_path)]))
 """
 
