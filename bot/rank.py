@@ -33,10 +33,10 @@ if TYPE_CHECKING:
 
 RRF_K = 60  # the constant of Cormack et al.; dampens the head of each list
 # Calibrated with the real model on bench/questions.jsonl and off-topic questions
-# (bench/quality.py prints both score distributions): below this nothing is shown.
+# (bench/eval.py questions|rtqa cross-validate it): below this nothing is shown.
 RELEVANCE_FLOOR = 0.30
 # How many candidates get the sentence-level pass, and the coverage weight of the pre-rank
-# that picks them (bench/quality.py: quality holds while latency falls with the pool).
+# that picks them (bench/eval.py questions: quality holds while latency falls with the pool).
 SENTENCE_PASS = 12
 PRERANK_COVERAGE = 0.5
 

@@ -124,8 +124,8 @@ class Reranker(Protocol):
 class FeatureReranker:
     """Blends passage cosine, best-sentence cosines and idf-weighted keyword coverage.
 
-    Weights from a grid search on bench/questions.jsonl (bench/quality.py reports the result);
-    neighbouring weights score within 0.01 MRR, so the choice is not a knife edge.
+    Weights from a grid search on bench/questions.jsonl. Re-checked by 5-fold cross-validation
+    (bench/eval.py questions|rtqa, bench/rerank_cv.py): no retuned vector beat them on held-out folds.
     """
 
     w_dense: float = 0.2
@@ -134,7 +134,7 @@ class FeatureReranker:
     w_coverage: float = 0.2
     # When a sentence that answers also reports the passage's day, the excerpt is placed on
     # the timeline by its own words: on Timeline17 more top-5 results land on the journalists'
-    # day (bench/timeline.py), while bench/quality.py is unchanged.
+    # day (bench/eval.py t17), while the questions suite is unchanged.
     w_stated_day: float = 0.06
 
     def scores(self, question: str, items: Sequence[RankInput], *,

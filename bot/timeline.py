@@ -6,7 +6,7 @@ above the relevance floor votes for its timeline date and the single days it men
 (MENTION_WEIGHT) and a little for its publication day; an article's vote for a day is the
 largest of its passages', so a long article repeating a day does not outvote many articles.
 
-Tuned on the Timeline17 dev topics (bench/timeline.py): counting articles, not relevance-
+Tuned on the Timeline17 dev topics (now bench/eval.py t17): counting articles, not relevance-
 weighted passages, and a deep pool (1500 passages) lifted the mean Date-F1 from 0.58 to 0.67;
 weighting by relevance or rank, and a heavier mention weight, were worse.
 

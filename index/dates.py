@@ -36,7 +36,7 @@ def is_single_day(ev: EventDate) -> bool:
 
 @dataclass(frozen=True)
 class TimelineRule:
-    """Which event date a passage is placed at; tuned by ``bench/timeline_rule.py``.
+    """Which event date a passage is placed at; tuned on Timeline17 (now ``bench/eval.py t17``).
 
     The first single-day event date within [published - max_before, published + max_after]
     wins, else the publication date. Dates further away are background ("in 2014 Russia
@@ -91,7 +91,7 @@ def follow_lead(event_dates: Sequence[EventDate], day: dt.date | None,
     News is written lead first: the first paragraph says when ("clashed on Tuesday"), the
     rest tells the same day's story without repeating it. So a passage of a dated article
     that names no day of its own is placed on its lead's day rather than on publication.
-    Measured with bench/timeline_rule.py and bench/timeline.py on Timeline17.
+    Measured on Timeline17 (now bench/eval.py t17).
     """
     if published is None or lead is None or states_day(event_dates, day):
         return day
