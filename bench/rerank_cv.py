@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from bench.common import kfold
+from bench.metrics import kfold
 
 if TYPE_CHECKING:
     import numpy as np
@@ -194,7 +194,7 @@ def cv_report(recs: Sequence[Recorded], folds: Sequence[Fold], held_out_firsts: 
     floor's held-out F1 against the current floor's."""
     import numpy as np
 
-    from bench.common import rank_metrics
+    from bench.metrics import rank_metrics
 
     cur = current_weights()
     lines = ["| fold | questions | weights (training folds) | floor |", "|---|---|---|---|"]

@@ -1,5 +1,6 @@
-"""The evaluation harness (bench/eval.py, bench/suites, bench/common.py): each suite runs on a
-handful of records with the fake embedder, and the measures it rests on are right."""
+"""The evaluation harness (bench/eval.py, bench/suites, bench/common.py, baselines.py,
+metrics.py, tables.py): each suite runs on a handful of records with the fake embedder, and
+the measures it rests on are right."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import math
 
 import pytest
 
-from bench import common, rerank_cv
+from bench import baselines, common, metrics, rerank_cv, tables
 from bench.eval import SUITES, run_suite
 
 
@@ -49,7 +50,7 @@ def test_questions_suite_puts_the_project_beside_every_baseline():
         assert all(0.0 <= _figure(c) <= 1.0 for c in cells[1:4])
     # the lexical fake embedder still finds most seed answers through BM25
     assert _figure(_row(rows, "BM25 only")[1]) > 0.3
-    for group in common.GROUPS:
+    for group in metrics.GROUPS:
         assert f"{group.capitalize()} (" in out
     assert "Latency per question" in out and "held-out folds" in out
 
@@ -61,7 +62,7 @@ def test_rtqa_suite_asks_as_of_and_without():
     # gold passages are in the small corpus: exact lexical search finds some of them
     assert max(_figure(_row(rows, s)[2]) for s in SYSTEMS) > 0.0
     counts = [int(line.split("(")[-1].split(")")[0]) for line in out.splitlines()
-              if any(line.startswith(g.capitalize() + " (") for g in common.GROUPS)]
+              if any(line.startswith(g.capitalize() + " (") for g in metrics.GROUPS)]
     assert sum(counts) == 4
 
 
@@ -96,7 +97,7 @@ def test_unknown_suite_is_refused_and_the_helpers_suites_are_registered():
 # -- the measures ---------------------------------------------------------------------------
 def test_bm25_matches_okapi_by_hand():
     docs = ["cod quota accord", "cod cod herring", "ceasefire talks"]
-    bm = common.BM25(docs)
+    bm = baselines.BM25(docs)
     avg = 8 / 3
     idf = math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))
     want = [idf * 1 * 2.5 / (1 + 1.5 * (0.25 + 0.75 * 3 / avg)),
@@ -112,52 +113,52 @@ def test_dense_search_is_exact_and_respects_the_mask():
 
     vecs = np.eye(4, dtype=np.float32)
     q = np.array([0.1, 0.9, 0.5, 0.0], dtype=np.float32)
-    dense = common.DenseSearch(vecs)
+    dense = baselines.DenseSearch(vecs)
     assert dense.rank(q) == [1, 2, 0, 3]
     assert dense.rank(q, 2, allowed=np.array([True, False, True, True])) == [2, 0]
 
 
 def test_rrf_and_rank_metrics():
-    assert common.rrf([[1, 2, 3], [2, 3]]) == [2, 3, 1]
-    assert common.rrf([[1, 2, 3], [3, 2]]) == [3, 2, 1]  # 1/63 + 1/61 edges out 2/62
-    m = common.rank_metrics([1, 3, None, 10])
+    assert baselines.rrf([[1, 2, 3], [2, 3]]) == [2, 3, 1]
+    assert baselines.rrf([[1, 2, 3], [3, 2]]) == [3, 2, 1]  # 1/63 + 1/61 edges out 2/62
+    m = metrics.rank_metrics([1, 3, None, 10])
     assert m == {"hit@1": 0.25, "hit@5": 0.5, "MRR@10": pytest.approx((1 + 1 / 3 + 0.1) / 4)}
-    assert common.first_hit([False, False, True]) == 3
-    assert common.first_hit([False] * 10 + [True]) is None
+    assert metrics.first_hit([False, False, True]) == 3
+    assert metrics.first_hit([False] * 10 + [True]) is None
 
 
 def test_kfold_tests_every_row_once_and_trains_on_the_rest():
-    folds = common.kfold(23, 5)
+    folds = metrics.kfold(23, 5)
     tested = sorted(i for _, test in folds for i in test)
     assert tested == list(range(23))
     for train, test in folds:
         assert not set(train) & set(test) and len(train) + len(test) == 23
     groups = ["a", "b", "a", "c"]
-    assert [(g, test) for g, _, test in common.leave_one_group_out(groups)] == [
+    assert [(g, test) for g, _, test in metrics.leave_one_group_out(groups)] == [
         ("a", [0, 2]), ("b", [1]), ("c", [3])]
 
 
 @pytest.mark.parametrize("question, group", [
-    ("Which country elected a new president this week?", common.GROUPS[0]),
-    ("What did the court decide on Tuesday?", common.GROUPS[0]),
-    ("Who resigned last month?", common.GROUPS[0]),
-    ("Which airline is slashing 31,000 flights during November?", common.GROUPS[1]),
-    ("Which seat has been held by the Conservatives since 1964?", common.GROUPS[1]),
-    ("Who may become the next prime minister?", common.GROUPS[2]),
-    ("A US embassy in what country was attacked by protesters?", common.GROUPS[2]),
+    ("Which country elected a new president this week?", metrics.GROUPS[0]),
+    ("What did the court decide on Tuesday?", metrics.GROUPS[0]),
+    ("Who resigned last month?", metrics.GROUPS[0]),
+    ("Which airline is slashing 31,000 flights during November?", metrics.GROUPS[1]),
+    ("Which seat has been held by the Conservatives since 1964?", metrics.GROUPS[1]),
+    ("Who may become the next prime minister?", metrics.GROUPS[2]),
+    ("A US embassy in what country was attacked by protesters?", metrics.GROUPS[2]),
 ])
 def test_time_groups_follow_the_documented_rule(question, group):
-    assert common.time_group(question) == group
+    assert metrics.time_group(question) == group
 
 
 def test_percentiles():
-    assert common.percentile([3, 1, 2], 50) == 2
-    assert common.percentile([0, 10], 95) == pytest.approx(9.5)
-    assert math.isnan(common.percentile([], 50))
+    assert metrics.percentile([3, 1, 2], 50) == 2
+    assert metrics.percentile([0, 10], 95) == pytest.approx(9.5)
+    assert math.isnan(metrics.percentile([], 50))
 
 
 def test_table_gives_each_figure_its_ratio_to_the_strongest_baseline():
-    out = common.table({"project": {"hit@1": 0.6}, "a": {"hit@1": 0.5}, "b": {"hit@1": 0.4}},
+    out = tables.table({"project": {"hit@1": 0.6}, "a": {"hit@1": 0.5}, "b": {"hit@1": 0.4}},
                        ["hit@1"], baselines=["a", "b"])
     assert "| project | 0.600 (1.20×) |" in out
     assert "| a | 0.500 (best baseline) |" in out and "| b | 0.400 (0.80×) |" in out
@@ -166,13 +167,13 @@ def test_table_gives_each_figure_its_ratio_to_the_strongest_baseline():
 def test_align_rouge_as_tilse_computes_it():
     d = dt.date
     ref = {d(2011, 1, 25): ["Protesters fill Cairo streets"], d(2011, 2, 11): ["Mubarak resigns"]}
-    assert common.align_rouge(ref, ref) == {"ROUGE-1": 1.0, "ROUGE-2": 1.0}
+    assert metrics.align_rouge(ref, ref) == {"ROUGE-1": 1.0, "ROUGE-2": 1.0}
     # the right words one day off count half; the unaligned reference day counts in recall only
     shifted = {d(2011, 1, 26): ["Protesters fill Cairo streets"]}
-    r = common.align_rouge(shifted, ref)
+    r = metrics.align_rouge(shifted, ref)
     prec, rec = 0.5 * 4 / 4, 0.5 * 4 / 6
     assert r["ROUGE-1"] == pytest.approx(2 * prec * rec / (prec + rec))
-    assert common.align_rouge({}, ref)["ROUGE-2"] == 0.0
+    assert metrics.align_rouge({}, ref)["ROUGE-2"] == 0.0
 
 
 def test_reranker_cv_prefers_the_weights_that_rank_the_answer_first():

@@ -9,18 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bench import rerank_cv
-from bench.common import (
-    BASELINES,
-    GROUPS,
-    Corpus,
-    Timer,
-    first_hit,
-    latency_ms,
-    progress,
-    rank_metrics,
-    table,
-    time_group,
-)
+from bench.baselines import BASELINES
+from bench.common import Corpus, progress
+from bench.metrics import GROUPS, Timer, first_hit, latency_ms, rank_metrics, time_group
+from bench.tables import table
 
 METRICS = ("hit@1", "hit@5", "MRR@10")
 PROJECT = "project (`Bot.ask`)"
@@ -136,7 +128,7 @@ def _text_correct(corpus: Corpus, i: int, text: str, is_correct: Judge) -> bool:
 
 
 def _baselines(corpus: Corpus, q: Question, qvec) -> dict[str, list[int]]:
-    from bench.common import baseline_rankings
+    from bench.baselines import baseline_rankings
 
     return baseline_rankings(corpus, q.text, qvec, as_of=q.as_of, depth=K)
 

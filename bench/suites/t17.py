@@ -22,23 +22,10 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.common import (
-    BASELINES,
-    Timer,
-    baseline_rankings,
-    cache_dir,
-    data_path,
-    f1,
-    latency_ms,
-    load_corpus,
-    load_model,
-    percentile,
-    read_jsonl,
-    spread,
-    table,
-    tokens,
-    write_jsonl,
-)
+from bench.baselines import BASELINES, baseline_rankings, tokens
+from bench.common import cache_dir, data_path, load_corpus, load_model, read_jsonl, spread, write_jsonl
+from bench.metrics import Timer, f1, latency_ms, percentile
+from bench.tables import table
 
 PROJECT = "project (`Bot.ask` / `Bot.timeline`)"
 HIT_METRICS = ("date-hit@1", "date-hit@5", "±1 day hit@5")
@@ -92,7 +79,7 @@ def top_days(rows: Sequence[int], day_of, n: int) -> dict[dt.date, int]:
 
 
 def run_topic(folder: Path, embedder, limit: int | None, reranker=None) -> dict:
-    from bench.common import align_rouge
+    from bench.metrics import align_rouge
     from bot.timeline import voting_pool
 
     articles = folder / "articles.jsonl.gz"
