@@ -4,9 +4,10 @@
     python bench/search.py run [--sizes 10000,100000,0] [--questions 200]
     python bench/search.py cold INDEX_DIR   # (internal) one fresh process: load + first ask
 
-Data: ``--data PATH`` or ``$TIMELINE_BENCH_DATA``, else ``../shared/data/reuters_headlines_1m.
-jsonl.gz`` beside the repo. Embeddings are cached by text hash under ``bench/.cache/`` (float16,
-git-ignored), so a re-run only measures building and searching. ``run`` builds one index per size
+Data: ``--data PATH``, else ``reuters_headlines_1m.jsonl.gz`` in the data folder
+(``$TIMELINE_BENCH_DATA``, else ../shared/data beside the repo). Embeddings are cached by text
+hash under ``bench/.cache/`` (or ``$TIMELINE_BENCH_CACHE``; float16, git-ignored;
+bench/embed_cache.py), so a re-run only measures building and searching. ``run`` builds one index per size
 (0 = all) with a cached embedder, then reports build time, memory per passage, size on disk,
 cold start, ``Bot.ask`` p50/p95 with and without a date filter, the vector stage (project vs
 exact flat on the same vectors, and recall@10), and FTS5 keyword latency.
@@ -21,159 +22,16 @@ import random
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if __package__ in (None, ""):  # run as a script: bench/ is on sys.path, the repository is not
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import cache_dir, data_path, write_subset  # noqa: E402
+from bench.embed_cache import CachedEmbedder, fill  # noqa: E402
+from bench.metrics import percentile  # noqa: E402
 
-CACHE = Path(os.environ.get("TIMELINE_BENCH_CACHE") or ROOT / "bench" / ".cache")
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "reuters_headlines_1m.jsonl.gz"
-SHARD = 5_000  # texts per cache file: progress survives an interrupted `embed`
-
-
-def data_path(arg: str | None) -> Path:
-    return Path(arg or os.environ.get("TIMELINE_BENCH_DATA") or DEFAULT_DATA)
-
-
-def embed_texts(data: Path, limit: int | None = None) -> Iterator[tuple[str, str]]:
-    """(text hash, text) of every passage the build will embed, in corpus order."""
-    from index.chunk import chunk_text
-    from index.embed import embed_text
-    from index.ingest import read_paths
-    from index.models import Skipped
-    from index.prepare import text_hash
-
-    n = 0
-    for item in read_paths([data]):
-        if isinstance(item, Skipped):
-            continue
-        n += 1
-        if limit and n > limit:
-            return
-        for c in chunk_text(item.text):
-            t = embed_text(item.title, c.text)
-            yield text_hash(t), t
-
-
-def cache_dir(model: str, route: str) -> Path:
-    return CACHE / f"emb-{model.replace('/', '_')}-{route}"
-
-
-# -- the embedding cache -------------------------------------------------------------------
-
-def cmd_embed(args: argparse.Namespace) -> None:
-    """Embed every unique text once, in resumable shards of SHARD texts (float16 rows)."""
-    import numpy as np
-    import torch
-
-    from index.embed import load_embedder
-
-    torch.set_num_threads(args.threads)  # on a busy 2-core machine, 1 thread wastes less
-    embedder = load_embedder(args.model)
-    route = getattr(embedder, "route", "fp32")
-    out = cache_dir(embedder.name, route)
-    out.mkdir(parents=True, exist_ok=True)
-    hashes_file = out / "hashes.npy"
-    t0 = time.perf_counter()
-    seen: dict[str, None] = {}
-    texts: list[str] = []
-    for h, t in embed_texts(data_path(args.data)):
-        if h not in seen:
-            seen[h] = None
-            texts.append(t)
-    hashes = np.array(list(seen), dtype="S32")
-    if not hashes_file.exists():
-        np.save(hashes_file, hashes)
-    print(f"{len(texts)} unique texts read in {time.perf_counter() - t0:.0f}s", flush=True)
-    for i, lo in enumerate(range(0, len(texts), SHARD)):
-        shard = out / f"shard-{i:04d}.npy"
-        if shard.exists():
-            continue
-        t1 = time.perf_counter()
-        vecs = embedder.embed(texts[lo:lo + SHARD])
-        tmp = shard.with_suffix(".tmp.npy")
-        np.save(tmp, vecs.astype(np.float16))
-        os.replace(tmp, shard)
-        dt_ = time.perf_counter() - t1
-        print(f"shard {i}: {len(vecs)} texts in {dt_:.0f}s ({len(vecs) / dt_:.0f}/s)", flush=True)
-    (out / "complete").write_text(json.dumps({"texts": len(texts), "model": embedder.name,
-                                              "route": route}))
-    print(f"done in {time.perf_counter() - t0:.0f}s", flush=True)
-
-
-class CachedEmbedder:
-    """Looks texts up in the cache by text hash; a miss goes to the real model, or with
-    ``fill="perturb"`` (only when the cache is incomplete, and reported as such) becomes a
-    cached real vector plus noise, deterministic per text: same scale and cluster structure,
-    no model time."""
-
-    def __init__(self, model: str | None = None, *, fill: str = "model",
-                 limit: int | None = None) -> None:
-        import numpy as np
-
-        from index.config import default_model
-
-        self.name = model or default_model()
-        self.fill = fill
-        self._model = None
-        # a complete cache first (one per route: the vectors differ slightly between routes)
-        folders = sorted(CACHE.glob(f"emb-{self.name.replace('/', '_')}-*"),
-                         key=lambda f: (not (f / "complete").exists(), f.name))
-        if not folders or not (folders[0] / "hashes.npy").exists():
-            raise SystemExit("no embedding cache: run `python bench/search.py embed` first")
-        folder = folders[0]
-        self.route = folder.name.rsplit("-", 1)[1]
-        self.complete = (folder / "complete").exists()
-        hashes = np.load(folder / "hashes.npy")
-        shards = [np.load(f) for f in sorted(folder.glob("shard-*.npy")) if ".tmp" not in f.name]
-        self._vecs = np.concatenate(shards) if shards else np.zeros((0, 384), np.float16)
-        # limit: the cache as it was when an index was built, so the baseline gets the very
-        # vectors the build got even if more shards have been embedded since.
-        self._vecs = self._vecs[:limit] if limit is not None else self._vecs
-        hashes = hashes[:len(self._vecs)]
-        self._order = np.argsort(hashes)
-        self._sorted = hashes[self._order]
-        self.cached = len(self._vecs)
-        self.dim = int(self._vecs.shape[1])
-        self.hits = self.misses = 0
-
-    @property
-    def model(self):  # noqa: ANN201 - the real embedder, loaded on first miss
-        if self._model is None:
-            from index.embed import load_embedder
-
-            self._model = load_embedder(self.name, route=self.route)
-        return self._model
-
-    def by_hash(self, keys, texts: Sequence[str] | None = None):  # noqa: ANN001, ANN201
-        import numpy as np
-
-        out = np.zeros((len(keys), self.dim), dtype=np.float32)
-        if not len(keys):
-            return out
-        keys = np.asarray(keys, dtype="S32")
-        pos = np.searchsorted(self._sorted, keys).clip(0, max(0, len(self._sorted) - 1))
-        found = (self._sorted[pos] == keys) if len(self._sorted) else np.zeros(len(keys), bool)
-        out[found] = self._vecs[self._order[pos[found]]].astype(np.float32)
-        missing = np.flatnonzero(~found)
-        if len(missing) and self.fill == "perturb":
-            seeds = np.array([int(k[:15], 16) for k in keys[missing]], dtype=np.int64)
-            noise = np.random.default_rng(0).normal(0, 0.6 / np.sqrt(self.dim), (4096, self.dim))
-            out[missing] = (self._vecs[seeds % self.cached].astype(np.float32)
-                            + noise[(seeds >> 20) % 4096].astype(np.float32))
-        elif len(missing):
-            assert texts is not None, "a text missing from the cache"
-            out[missing] = self.model.embed([texts[i] for i in missing])
-        self.hits += int(found.sum())
-        self.misses += len(missing)
-        out /= np.linalg.norm(out, axis=1, keepdims=True)  # float16 rounding: back to unit
-        return out
-
-    def embed(self, texts: Sequence[str], *, progress: bool = False):  # noqa: ANN201
-        from index.prepare import text_hash
-
-        return self.by_hash([text_hash(t) for t in texts], texts)
+HEADLINES = "reuters_headlines_1m.jsonl.gz"
 
 
 # -- building and measuring ------------------------------------------------------------------
@@ -199,15 +57,9 @@ def subset(data: Path, n: int) -> Path:
     """The first n records of the corpus, as a file the build reads (cached)."""
     if not n:
         return data
-    out = CACHE / f"subset-{n}.jsonl"
+    out = cache_dir(f"subset-{n}.jsonl")
     if not out.exists():
-        import gzip
-
-        with gzip.open(data, "rt", encoding="utf-8") as src, open(out.with_suffix(".tmp"), "w") as dst:
-            for i, line in enumerate(src):
-                if i >= n:
-                    break
-                dst.write(line)
+        write_subset(data, out.with_suffix(".tmp"), n)
         os.replace(out.with_suffix(".tmp"), out)
     return out
 
@@ -215,7 +67,7 @@ def subset(data: Path, n: int) -> Path:
 def build(data: Path, n: int, emb: CachedEmbedder, rebuild: bool) -> tuple[Path, dict]:
     from index.build import build_index
 
-    ix = CACHE / f"index-{n or 'all'}"
+    ix = cache_dir(f"index-{n or 'all'}")
     done = ix / "bench-build.json"
     if done.exists() and not rebuild:
         return ix, json.loads(done.read_text())
@@ -254,11 +106,6 @@ def questions(data: Path, n: int, seed: int = 7) -> list[str]:
     return out
 
 
-def pct(xs: Sequence[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))] * 1000  # ms
-
-
 def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,  # noqa: ANN001
             ask_n: int) -> dict:
     import dataclasses
@@ -291,7 +138,7 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
     for lo in range(0, len(rows), 100_000):
         flat.add(ids[lo:lo + 100_000], emb.by_hash([h for _, h in rows[lo:lo + 100_000]]))
     r["flat_rss"] = (rss() - base) / n
-    flat_path = CACHE / f"flat-{n}.faiss"
+    flat_path = cache_dir(f"flat-{n}.faiss")
     if not flat_path.exists():
         flat.save(flat_path)
     r["flat_disk_bytes"] = flat_path.stat().st_size
@@ -353,7 +200,7 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
                 lat.append(time.perf_counter() - t0)
             _, got = proj.search(qvecs, 10)
             rc = np.mean([len(set(g) & set(e)) / 10 for g, e in zip(got, exact, strict=True)])
-            sweep[nprobe] = (round(float(rc), 3), round(pct(lat, 50), 2))
+            sweep[nprobe] = (round(float(rc), 3), round(percentile(lat, 50) * 1000, 2))
         proj.nprobe = chosen
         r["nprobe_sweep"] = sweep
         r["filter_sweep"] = filter_sweep(proj, flat, qvecs, allowed_sets)
@@ -361,7 +208,7 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
     r["recall10_filtered"] = float(np.mean(rec_f))
     r["allowed_fraction"] = float(np.mean(allowed_n)) / n
     for key, xs in times.items():
-        r[f"{key}_p50"], r[f"{key}_p95"] = pct(xs, 50), pct(xs, 95)
+        r[f"{key}_p50"], r[f"{key}_p95"] = percentile(xs, 50) * 1000, percentile(xs, 95) * 1000
     for kind, extra in (("proj", []), ("flat", ["--flat", str(flat_path)])):
         runs = []
         for _ in range(cold_runs):
@@ -393,10 +240,14 @@ def filter_sweep(proj, flat, qvecs, allowed_sets) -> dict:  # noqa: ANN001
                 lat.append(time.perf_counter() - t0)
                 want = [x for x in exact[i] if x >= 0]
                 rc.append(len(set(got[:10]) & set(want)) / max(1, len(want)))
-            out[seen] = (round(float(np.mean(rc)), 3), round(pct(lat, 50), 2))
+            out[seen] = (round(float(np.mean(rc)), 3), round(percentile(lat, 50) * 1000, 2))
     finally:
         vectors.FILTERED_SEEN = chosen
     return out
+
+
+def cmd_embed(args: argparse.Namespace) -> None:
+    fill(data_path(HEADLINES, args.data), args.model, args.threads)
 
 
 def cmd_cold(args: argparse.Namespace) -> None:
@@ -424,7 +275,7 @@ def cmd_cold(args: argparse.Namespace) -> None:
 def cmd_run(args: argparse.Namespace) -> None:
     from index.embed import load_embedder
 
-    data = data_path(args.data)
+    data = data_path(HEADLINES, args.data)
     emb = CachedEmbedder(fill=args.fill)
     print(f"cache: {emb.cached} vectors ({'complete' if emb.complete else 'INCOMPLETE'}), "
           f"route {emb.route}; misses filled by {args.fill}", flush=True)
@@ -443,7 +294,7 @@ def cmd_run(args: argparse.Namespace) -> None:
         r["build_s"], r["build_fill"] = info["seconds"], info["fill"]
         results.append(r)
         print(json.dumps(r), flush=True)
-    out = Path(args.out) if args.out else CACHE / "search-results.json"
+    out = Path(args.out) if args.out else cache_dir("search-results.json")
     out.write_text(json.dumps(results, indent=1))
     print(table(results))
 
