@@ -27,9 +27,7 @@ machine; bench/README.md has the latest figures.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -37,33 +35,16 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA_ENV = "TIMELINE_BENCH_DATA"
+if __package__ in (None, ""):  # run as a script: bench/ is on sys.path, the repository is not
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import DATA_ENV, ROOT, data_path, fixed_chunks, read_jsonl, write_subset  # noqa: E402
+
 FILES = {"reuters": "reuters21578.jsonl.gz", "headlines": "reuters_headlines_1m.jsonl.gz"}
 STAGES = ("imports", "load", "read", "clean", "chunk", "date", "embed", "store")
 LABELS = {"imports": "imports", "load": "model load", "read": "read", "clean": "clean",
           "chunk": "chunk", "date": "date", "embed": "embed", "store": "store",
           "build": "build (stages not reported)"}
 NAIVE_CHUNK = 500
-
-
-def data_folder() -> Path:
-    if env := os.environ.get(DATA_ENV):
-        return Path(env)
-    for base in (ROOT.parent, ROOT.parent.parent):  # a clone, or a worktree beside it
-        if (base / "shared" / "data").is_dir():
-            return base / "shared" / "data"
-    return ROOT.parent / "shared" / "data"
-
-
-def limited_copy(src: Path, limit: int | None, dst: Path) -> Path:
-    """The first ``limit`` records as a file of the same format: both pipelines read only them."""
-    with gzip.open(src, "rt", encoding="utf-8") as fin, gzip.open(dst, "wt", encoding="utf-8") as fout:
-        for n, line in enumerate(fin):
-            if limit is not None and n >= limit:
-                break
-            fout.write(line)
-    return dst
 
 
 # ---- children: each one process, printing one JSON line of stage seconds ----
@@ -105,14 +86,11 @@ def child_naive(data: Path, out: Path, started: float) -> dict[str, float]:
     model = SentenceTransformer(resolve_model_path(DEFAULT_MODEL), device="cpu")
     t["load"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    with gzip.open(data, "rt", encoding="utf-8") as f:
-        records = [json.loads(line) for line in f if line.strip()]
+    records = read_jsonl(data)
     t["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    chunks: list[tuple[int, str]] = []
-    for n, r in enumerate(records):
-        text = "\n".join(x for x in (r.get("title"), r.get("text") or r.get("body")) if x)
-        chunks.extend((n, text[i:i + NAIVE_CHUNK]) for i in range(0, len(text), NAIVE_CHUNK))
+    chunks = fixed_chunks(["\n".join(x for x in (r.get("title"), r.get("text") or r.get("body")) if x)
+                           for r in records], NAIVE_CHUNK)
     t["chunk"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     dates = [r.get("date") for r in records]
@@ -186,7 +164,7 @@ def table(project: list[dict], naive: list[dict]) -> str:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", default="reuters", help="reuters, headlines, or a .jsonl.gz path")
+    p.add_argument("--data", default="reuters", help="reuters, headlines, or a .jsonl(.gz) path")
     p.add_argument("--limit", type=int, default=None, help="first N records (default: all)")
     p.add_argument("--runs", type=int, default=1, help="runs of each pipeline, alternated")
     p.add_argument("--route", default=None, help="the project's embedding route (default: auto)")
@@ -195,7 +173,6 @@ def main() -> int:
     args = p.parse_args()
     if args.child:
         started = time.perf_counter()  # imports are timed from here, inside the process
-        sys.path.insert(0, str(ROOT))
         if args.child == "warm":
             result = child_warm(args.route)
         elif args.child == "project":
@@ -205,11 +182,12 @@ def main() -> int:
         print(json.dumps(result))
         return 0
 
-    src = Path(args.data) if args.data not in FILES else data_folder() / FILES[args.data]
+    src = data_path(FILES[args.data]) if args.data in FILES else Path(args.data)
     if not src.exists():
         p.error(f"{src} not found: give --data PATH or ${DATA_ENV}")
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        data = limited_copy(src, args.limit, Path(tmp) / src.name)
+        data = Path(tmp) / src.name  # the first --limit records: both pipelines read only them
+        write_subset(src, data, args.limit)
         run_child("warm", data, Path(tmp), args.route)
         project: list[dict] = []
         naive: list[dict] = []
