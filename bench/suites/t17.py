@@ -5,7 +5,7 @@ Per topic folder of ../shared/data/t17_dev (``articles.jsonl.gz`` + the journali
   * every gold sentence is asked (``bot.ask(sentence, k=5)``, no as-of): date-hit@1 and @5 when
     a result's timeline date is the sentence's gold day, and ±1-day hit@5;
   * per gold timeline, ``bot.timeline(query, n_dates=N)`` with N its number of days: Date-F1,
-    and ROUGE-1/ROUGE-2 F, 'align+ m:1' as tilse computes it (``bench.common.align_rouge``),
+    and ROUGE-1/ROUGE-2 F, 'align+ m:1' as tilse computes it (``bench.metrics.align_rouge``),
     each date summarised by its best excerpt; the mean over timelines, as news-tls does.
 The topic query is the three words found in most of its articles (``corpus_query``), from the
 articles alone, as for a folder nobody wrote a query for.
