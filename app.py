@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from index.config import BUNDLED_CORPUS, default_index_dir, default_model, force_offline
 from index.errors import TimelineError
+from index.settings import BUNDLED_CORPUS, load_settings
 from web.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def arg_parser() -> argparse.ArgumentParser:
                         "use it only with --auth")
     p.add_argument("--port", type=int, default=7860, help="default 7860")
     p.add_argument("--model", default=None,
-                   help=f"embedding model (default: the index's, else {default_model()})")
+                   help=f"embedding model (default: the index's, else {load_settings().model})")
     p.add_argument("--auth", metavar="USER:PASS", default=None,
                    help="require this user name and password (HTTP basic login page)")
     return p
@@ -98,7 +98,7 @@ def prepare_bot(index_dir: Path, *, model: str | None = None) -> Bot:
 
     fresh = not exists(index_dir)
     manifest = None if fresh else read_manifest(index_dir)
-    name = model or (manifest.model if manifest else None) or default_model()
+    name = model or (manifest.model if manifest else None) or load_settings().model
     print(f"loading model {name} …", file=sys.stderr, flush=True)
     # an existing index's queries are embedded the way its vectors were (the manifest's route)
     embedder = load_embedder(name, route=manifest.embedding_route if manifest else None)
@@ -118,7 +118,6 @@ def prepare_bot(index_dir: Path, *, model: str | None = None) -> Bot:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    force_offline()  # before gradio is imported: analytics off, no hub
     # A service manager stops with SIGTERM: handled like Ctrl+C, so the cleanup runs.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     args = arg_parser().parse_args(argv)
@@ -127,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("timeline-bot").setLevel(logging.INFO)
     try:
-        bot = prepare_bot(args.index_dir or default_index_dir(), model=args.model)
+        bot = prepare_bot(args.index_dir or load_settings().index_dir, model=args.model)
     except TimelineError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -66,9 +66,9 @@ class CachedEmbedder:
                  limit: int | None = None) -> None:
         import numpy as np
 
-        from index.config import default_model
+        from index.settings import load_settings
 
-        self.name = model or default_model()
+        self.name = model or load_settings().model
         self.fill = fill
         self._model = None
         # a complete cache first (one per route: the vectors differ slightly between routes)

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from bot.questions import Asked, read_questions
 from bot.render import render_text, render_timeline
 from bot.understand import MAX_DATES, MAX_K, MAX_QUESTION_CHARS, check_dates, check_k, parse_day
-from index.config import default_index_dir
 from index.errors import TimelineError, run_command
+from index.settings import load_settings
 
 if TYPE_CHECKING:
     from bot.engine import Bot
@@ -107,7 +107,7 @@ def _load_bot(args: argparse.Namespace) -> Bot:
     from bot.rerank import CrossEncoderReranker
 
     reranker = CrossEncoderReranker(args.reranker) if args.reranker else None
-    return Bot.load(args.index_dir or default_index_dir(), model=args.model, reranker=reranker)
+    return Bot.load(args.index_dir or load_settings().index_dir, model=args.model, reranker=reranker)
 
 
 def _timeline(args: argparse.Namespace) -> int:

@@ -160,11 +160,10 @@ class CrossEncoderReranker:
     """A sentence-transformers cross-encoder given by name or local path, where one is at hand."""
 
     def __init__(self, name_or_path: str) -> None:
-        from index.config import force_offline
-        from index.errors import IndexMismatch
-
-        force_offline()
+        # index/offline.py has switched the hub off already: importing index did it
         from sentence_transformers import CrossEncoder
+
+        from index.errors import IndexMismatch
 
         try:
             self._model = CrossEncoder(name_or_path, device="cpu")

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.config import default_model
 from index.embed import Embedder, load_embedder
 from index.errors import IndexCorrupt, IndexMismatch
 from index.faults import fault_point
@@ -35,6 +34,7 @@ from index.models import Article, Skipped
 from index.pipeline import run_ahead
 from index.prepare import Prepared, prepare
 from index.rows import NewPassage
+from index.settings import load_settings
 from index.store import SCHEMA_VERSION, Store
 from index.timings import StageTimes, recording
 from index.vectors import IVF_SQ8, Adder, VectorIndex, kind_for, nlist_for
@@ -137,7 +137,7 @@ class _Builder:
         self.times = StageTimes()
         self.store = Store(index_dir / STORE_FILE, create=True)
         self.meta = self.store.meta()
-        self.model = embedder.name if embedder else (model or self.meta.get("model") or default_model())
+        self.model = embedder.name if embedder else (model or self.meta.get("model") or load_settings().model)
         if self.meta:
             check_compatible(index_dir, self.meta, model=self.model)
         self._embedder = embedder
@@ -337,7 +337,7 @@ def planned_model(index_dir: Path, *, model: str | None, rebuild: bool) -> tuple
     if not rebuild:
         with _existing_store(index_dir) as store:
             meta = store.meta() if store else {}
-    name = model or meta.get("model") or default_model()
+    name = model or meta.get("model") or load_settings().model
     if meta:
         check_compatible(index_dir, meta, model=name)
     if meta.get("embedding_route"):

@@ -9,13 +9,16 @@ from __future__ import annotations
 import os
 import signal
 
+from index.settings import load_settings
+
 POINTS = ("embedding", "faiss-write", "sqlite-commit", "manifest-write")
 _hits: dict[str, int] = {}
 
 
 def fault_point(name: str) -> None:
-    if os.environ.get("TIMELINE_FAULT") != name:
+    settings = load_settings()
+    if settings.fault != name:
         return
     _hits[name] = _hits.get(name, 0) + 1
-    if _hits[name] >= int(os.environ.get("TIMELINE_FAULT_AFTER", "1")):
+    if _hits[name] >= settings.fault_after:
         os.kill(os.getpid(), signal.SIGKILL)

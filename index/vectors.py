@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from index.errors import IndexCorrupt
 from index.faults import fault_point
+from index.settings import load_settings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,7 +42,8 @@ MIN_PER_LIST = 40
 
 
 def ivf_threshold() -> int:
-    return int(os.environ.get("TIMELINE_IVF_THRESHOLD", IVF_THRESHOLD))
+    configured = load_settings().ivf_threshold
+    return IVF_THRESHOLD if configured is None else configured
 
 
 def kind_for(n: int, current: str = FLAT, threshold: int | None = None) -> str:
@@ -60,9 +62,9 @@ def nlist_for(n: int) -> int:
 def default_nprobe(nlist: int) -> int:
     """Lists scanned per query: a tenth, tuned on 1.15M real headline vectors (bench/search.py:
     nlist 3908, nprobe 390 gave recall@10 0.96 at ~14 ms; nlist/48 only 0.90)."""
-    env = os.environ.get("TIMELINE_NPROBE")
-    if env:
-        return max(1, min(nlist, int(env)))
+    configured = load_settings().nprobe
+    if configured:
+        return max(1, min(nlist, configured))
     return max(1, min(nlist, max(32, nlist // 10)))
 
 

@@ -28,7 +28,7 @@ def load_questions(limit: int | None = None) -> list[dict]:
 
 
 def run(limit: int | None = None, *, model: str | None = None, reranker=None) -> str:
-    from index.config import BUNDLED_CORPUS
+    from index.settings import BUNDLED_CORPUS
 
     rows = load_questions(limit)
     embedder = load_model(model)
