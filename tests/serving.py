@@ -6,6 +6,11 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# Debian's Chromium, never a downloaded one; the flags keep it off the network
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
 
 def free_port() -> int:
     with socket.socket() as s:

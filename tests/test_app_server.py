@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS, run_cli
-from tests.serving import free_port, running_app  # noqa: F401 - test_reliability imports them here
+from tests.serving import running_app
 
 pytestmark = pytest.mark.slow
 

@@ -13,13 +13,10 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import ROOT, SEEDS
-from tests.serving import running_app
+from tests.serving import ARGS, CHROMIUM, running_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",

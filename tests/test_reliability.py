@@ -6,6 +6,7 @@ Crash safety is tests/test_crash.py. bench/load.py holds the full load run; this
 from __future__ import annotations
 
 import base64
+import json
 import sqlite3
 import subprocess
 import sys
@@ -16,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bench import load
 from tests.conftest import ROOT, SEEDS, SHARED_DATA, run_cli
-from tests.test_app_server import free_port, running_app
+from tests.serving import ARGS, CHROMIUM, free_port, running_app
 
 REUTERS = SHARED_DATA / "reuters21578.jsonl.gz"
 
@@ -52,16 +52,16 @@ def private_bot(tmp_path_factory: pytest.TempPathFactory, real_embedder):
     return Bot(open_index(out), real_embedder)
 
 
-QUESTIONS = ("What did Kallas say about Putin's intentions?", "ceasefire talks with Russia",
-             "What did Norway and Iceland sign in Reykjavik?")
-
-
 @pytest.mark.slow
-def test_sixteen_clients_search_while_another_uploads(private_bot, tmp_path: Path):
+def test_sixteen_clients_search_while_another_uploads(private_bot):
+    """bench/load.py, run as a user runs it, against the app: no error, every answer whole and
+    from one corpus state, the upload added."""
     with running_app(private_bot) as url:
-        report = load.run_load(url, clients=16, questions=3, uploads=1, k=3, workdir=tmp_path,
-                               question_pool=QUESTIONS, log=lambda s: None)
-    s = report.to_json()
+        done = subprocess.run([sys.executable, "bench/load.py", "--url", url, "--clients", "16",
+                               "--questions", "3", "--uploads", "1", "--k", "3", "--json"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    s = json.loads(done.stdout.strip().splitlines()[-1])
     assert s["errors"] == 0 and s["malformed"] == 0 and s["inconsistent"] == 0, s
     assert s["searches"] == 48 and s["uploads"][0]["added_count"] == 1
 
@@ -190,8 +190,6 @@ def test_gradio_is_pinned_and_pip_check_is_clean():
 def test_article_text_never_runs_script_in_the_page(private_bot, tmp_path: Path):
     """Every payload in an uploaded article, asked for, shown: no dialog, no beacon, no element."""
     from playwright.sync_api import sync_playwright
-
-    from tests.test_browser import ARGS, CHROMIUM
 
     payloads = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
                 "[x](javascript:alert(1))", "<svg onload=alert(1)>", "![x](javascript:alert(1))",
