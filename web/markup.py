@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 # An upload is stored as "<32 hex of its content hash>-<slug><suffix>": never the user's name
 # as a path, yet the slug keeps the source readable ("kallas-interview.txt").
@@ -34,13 +35,35 @@ def plain(text: str) -> str:
 
 def mark(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """Escape each piece of ``text`` first, then wrap the highlighted pieces in <mark>."""
-    out, pos = [], 0
-    for s, e in sorted((max(0, int(s)), min(len(text), int(e))) for s, e in spans):
-        if s < pos or e <= s:
-            continue  # overlapping or empty span: never break the text for it
-        out += [esc(text[pos:s]), "<mark>", esc(text[s:e]), "</mark>"]
-        pos = e
-    out.append(esc(text[pos:]))
+    return mark_layers(text, spans, ())
+
+
+def mark_layers(text: str, highlights: Sequence[tuple[int, int]],
+                quoted: Sequence[tuple[int, int]]) -> str:
+    """``mark`` with a second layer that may overlap the first: quoted words in
+    <span class="tl-quote">, highlighted ones in <mark>. The text is cut at every span edge and
+    each piece escaped on its own, so no span can break the markup."""
+    def clip(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        return [(a, b) for a, b in ((max(0, int(s)), min(len(text), int(e))) for s, e in spans)
+                if a < b]
+
+    hl, qs = clip(highlights), clip(quoted)
+    cuts = sorted({0, len(text), *(x for span in hl + qs for x in span)})
+    runs: list[list] = []  # [start, end, highlighted, quoted], equal neighbours merged
+    for a, b in pairwise(cuts):
+        flags = (any(s <= a and b <= e for s, e in hl), any(s <= a and b <= e for s, e in qs))
+        if runs and (runs[-1][2], runs[-1][3]) == flags:
+            runs[-1][1] = b
+        else:
+            runs.append([a, b, *flags])
+    out = []
+    for a, b, highlighted, quoted_run in runs:
+        piece = esc(text[a:b])
+        if highlighted:
+            piece = f"<mark>{piece}</mark>"
+        if quoted_run:
+            piece = f'<span class="tl-quote">{piece}</span>'
+        out.append(piece)
     return "".join(out)
 
 
