@@ -60,14 +60,16 @@ def answer_spoken(index: OpenIndex, ranker: Ranker, q: Query, *, chosen: Sequenc
     """The answer restricted to the asked speaker's passages; unrestricted (and saying so) when
     that finds nothing."""
     sq = spoken(q, index.store, chosen)
+    if q.no_overlap:
+        return answer(index, ranker, sq, k=k, order=order)
     if sq.speaker and not sq.speakers:
         wide = answer(index, ranker, replace(q, speaker=sq.speaker), k=k, order=order)
-        return replace(wide, message=_not_found(sq.speaker, wide.hits))
+        return replace(wide, message=_joined(_not_found(sq.speaker, wide.hits), wide))
     result = answer(index, ranker, sq, k=k, order=order)
     if result.hits or not sq.speakers:
         return result
     wide = answer(index, ranker, replace(q, speaker=sq.speaker), k=k, order=order)
-    return replace(wide, message=_none_relevant(sq.speaker, wide.hits))
+    return replace(wide, message=_joined(_none_relevant(sq.speaker or "", wide.hits), wide))
 
 
 def timeline_spoken(index: OpenIndex, ranker: Ranker, q: Query, *, chosen: Sequence[str] = (),
@@ -100,6 +102,11 @@ def person_like(name: str) -> bool:
     return (2 <= len(words) <= 4 and all(_PERSON_WORD.match(w) for w in words)
             and not any(w.lower() in _NOT_PERSON_WORDS or w.endswith(("’s", "'s")) for w in words)
             and not name.isupper())
+
+
+def _joined(ours: str, wide: Answer) -> str:
+    """Our note, and the unrestricted answer's own message when it found nothing either."""
+    return f"{ours}; {wide.message}" if wide.message and not wide.hits else ours
 
 
 def _not_found(speaker: str, found: object) -> str:
