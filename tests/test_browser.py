@@ -192,3 +192,24 @@ def test_hostile_article_shows_as_text_and_runs_nothing(page: Page, tmp_path: Pa
     assert not any(":9/" in u for u in page.requests)
     ARTIFACTS.mkdir(exist_ok=True)
     page.page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
+
+
+def test_excerpts_name_their_speaker_and_the_facet_restricts_to_one(page: Page):
+    page.ask("What did Kallas say about Putin's intentions?")
+    answer = page.last_answer()
+    assert "read as: words of Kaja Kallas" in answer.locator(".tl-understood").inner_text()
+    said = answer.locator(".tl-said").all_inner_texts()
+    assert said and all("Kaja Kallas" in s for s in said)
+    assert any("Kaja Kallas, to Fox News Digital" in s for s in said)
+    assert answer.locator(".tl-text .tl-quote").count() >= len(said)  # the quoted words marked
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.page.screenshot(path=str(ARTIFACTS / "speakers.png"), full_page=True)
+    # the facet: pick Rebekah Koffler, ask about Europe, every excerpt is hers
+    box = page.page.locator("#tl-speakers input")
+    box.click()
+    box.fill("Koffler")
+    page.page.locator("#tl-speakers [data-testid=dropdown-option]", has_text="Rebekah Koffler").first.click()
+    page.page.keyboard.press("Escape")
+    page.ask("Europe and NATO")
+    said = page.last_answer().locator(".tl-said").all_inner_texts()
+    assert said and all("Rebekah Koffler" in s for s in said)
