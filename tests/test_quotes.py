@@ -246,3 +246,7 @@ def test_occasion_is_read_from_the_attribution_clause_only():
     assert by_cue["told"].occasion == "to Fox News Digital"
     # what was said is not where it was said
     assert by_cue["said"].occasion is None
+    # "on Wednesday" is when, not what about: news about Biden, not his views
+    assert read_speaker("President Biden on Wednesday announced new student loan relief",
+                        known=["Joe Biden"]) is None
+    assert read_speaker("Biden on 3 March", known=["Joe Biden"]) is None
