@@ -90,3 +90,15 @@ def test_excerpt_names_its_speaker_and_occasion_and_marks_the_quoted_words(paylo
     assert text in text_of(out)  # the highlight and the quotation overlap, the text stays whole
     for bad in ("<script", "<img", "<svg", "](", "onerror="):
         assert bad not in out
+
+
+def test_reported_speech_is_marked_apart_from_quoted_words():
+    text = 'Kallas said that Russia cannot be trusted. "We will see," she added.'
+    said = text.index("that")
+    quotes = (Quote("Kaja Kallas", said, text.index("."), 0, 6, "said", False),
+              Quote("Kaja Kallas", text.index('"'), text.index("she") - 1, None, None, "added", True))
+    h = make_hit(text)
+    out = hit_html(replace(h, passage=replace(h.passage, quotes=quotes)), 1)
+    assert re.findall(r'<span class="tl-reported">(.*?)</span>', out) == [
+        "that Russia cannot be trusted"]
+    assert text_of("".join(re.findall(r'<span class="tl-quote">(.*?)</span>', out))) == '"We will see,"'

@@ -31,8 +31,10 @@ def hit_html(hit: Hit, number: int) -> str:
     who = said_by((q.speaker, q.occasion) for q in p.quotes)
     if who:
         parts.append(f'<div class="tl-said">said by {esc("; ".join(who))}</div>')
-    quoted = [(q.start, q.end) for q in p.quotes if q.speaker]
-    parts.append(f'<div class="tl-text">{mark_layers(p.text, hit.highlights, quoted)}</div>')
+    # quoted words (in quotation marks) apart from reported speech, which is not word for word
+    layers = {"tl-quote": [(q.start, q.end) for q in p.quotes if q.speaker and q.direct],
+              "tl-reported": [(q.start, q.end) for q in p.quotes if q.speaker and not q.direct]}
+    parts.append(f'<div class="tl-text">{mark_layers(p.text, hit.highlights, layers)}</div>')
     if hit.also_in:
         names = ", ".join(display_source(r.source) for r in hit.also_in)
         parts.append(f'<div class="tl-also">also in {plural(len(hit.also_in), "source")}: '
