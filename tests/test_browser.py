@@ -133,12 +133,12 @@ def test_question_shows_dated_excerpts_in_date_order(page: Page):
 
 def test_relevance_switch_follow_up_and_context(page: Page):
     page.ask("What did Kallas say in August 2025?")
-    assert "read as: August 2025" in page.last_answer().inner_text()
+    assert "read as: words of Kaja Kallas; August 2025" in page.last_answer().inner_text()
     page.page.get_by_label("Most relevant first").check()
     page.page.wait_for_timeout(800)
     page.ask("and in February?")
     text = page.last_answer().inner_text()
-    assert "Follow-up: reusing" in text and "read as: February 2025" in text
+    assert "Follow-up: reusing" in text and "read as: words of Kaja Kallas; February 2025" in text
     page.page.get_by_text("Read around an excerpt").click()
     page.page.get_by_role("button", name="Show context").click()
     ctx = page.page.locator("#tl-context textarea")
@@ -147,7 +147,7 @@ def test_relevance_switch_follow_up_and_context(page: Page):
     assert "◀" in ctx.input_value()
     page.page.locator("#tl-as-of input, #tl-as-of textarea").first.fill("2025-02-20")
     page.ask("What did Kallas say this month?")
-    assert "read as: this month (1 Feb 2025 – 28 Feb 2025), as of 20 Feb 2025" in \
+    assert "read as: words of Kaja Kallas; this month (1 Feb 2025 – 28 Feb 2025), as of 20 Feb 2025" in \
         page.last_answer().inner_text()
 
 
