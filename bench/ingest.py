@@ -8,7 +8,7 @@ each, medians reported), so the machine's load hits both alike.
 
 * project: ``index.build.build_index`` into an empty index folder, the embedder loaded first
   (``load_embedder``: the route this CPU runs best, or ``--route``). Stage times come from
-  ``BuildReport.timings`` (keys load, read, clean, chunk, date, embed, store) when the build
+  ``BuildReport.timings`` (keys load, read, clean, chunk, date, quotes, embed, store) when the build
   fills them; otherwise the build shows as one row.
 * naive: JSON lines read with ``json``, 500-character chunks, the record's own date, plain
   ``SentenceTransformer.encode`` in fp32, a flat FAISS index written to disk and the chunks in
@@ -40,9 +40,9 @@ if __package__ in (None, ""):  # run as a script: bench/ is on sys.path, the rep
 from bench.common import DATA_ENV, ROOT, data_path, fixed_chunks, read_jsonl, write_subset  # noqa: E402
 
 FILES = {"reuters": "reuters21578.jsonl.gz", "headlines": "reuters_headlines_1m.jsonl.gz"}
-STAGES = ("imports", "load", "read", "clean", "chunk", "date", "embed", "store")
+STAGES = ("imports", "load", "read", "clean", "chunk", "date", "quotes", "embed", "store")
 LABELS = {"imports": "imports", "load": "model load", "read": "read", "clean": "clean",
-          "chunk": "chunk", "date": "date", "embed": "embed", "store": "store",
+          "chunk": "chunk", "date": "date", "quotes": "quotes", "embed": "embed", "store": "store",
           "build": "build (stages not reported)"}
 NAIVE_CHUNK = 500
 

@@ -69,10 +69,11 @@ UPLOADS = (
      "the partial ceasefire, officials in Kyiv said, as talks with Russia resumed in Istanbul.\n"),
 )
 # The keys every answer carries; later features may add more (a subset check).
-ANSWER_KEYS = {"query", "filters", "understood", "order", "undated_set_aside", "message", "results"}
+ANSWER_KEYS = {"query", "filters", "understood", "read_as", "as_of", "order", "summary",
+               "undated_set_aside", "message", "results"}
 RESULT_KEYS = {"rank", "score", "text", "title", "source", "url", "published", "date_source",
-               "event_dates", "timeline_date", "article_id", "passage_id", "ordinal", "highlights",
-               "also_in", "also_in_detail"}
+               "event_dates", "timeline_date", "event_note", "article_id", "passage_id", "ordinal",
+               "highlights", "quotes", "also_in", "also_in_detail"}
 
 
 def shape_problems(answer: Any, k: int) -> list[str]:
@@ -91,6 +92,9 @@ def shape_problems(answer: Any, k: int) -> list[str]:
         for s, e in r["highlights"]:
             if not 0 <= s < e <= len(r["text"]):
                 out.append(f"result {i}: highlight outside the text")
+        for q in r["quotes"]:
+            if not 0 <= q["start"] < q["end"] <= len(r["text"]):
+                out.append(f"result {i}: quotation outside the text")
     return out
 
 

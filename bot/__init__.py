@@ -3,6 +3,8 @@
 The flow, one module per step, data moving one way:
 
     understand.py  the question read once into a ``Query`` (text, time, as of, sources, speaker)
+    attribution.py whose words it asks for ("what did Kallas say …", ``speaker.py``), matched to
+                   the stored speakers: the search keeps to passages where that person speaks
     retrieve.py    candidate passages: dense (FAISS) and keyword (FTS5) searches under the filter
     rank.py        fusion, rerank (``rerank.py``), relevance floor, near-duplicate merge -> Hits
     answer.py      the excerpts of a question, in relevance or time order

@@ -96,7 +96,8 @@ def undated_matches(index: OpenIndex, qvec: np.ndarray, q: Query, *, pool: int) 
 
     Judged on passage cosine alone: a count does not need the sentence-level pass.
     """
-    cands = hybrid_search(index, qvec, q.text, Filter(sources=q.sources, undated=True), pool=pool)
+    cands = hybrid_search(index, qvec, q.text, Filter(sources=q.sources, undated=True,
+                                                      speakers=q.speakers), pool=pool)
     return sum(c.dense >= RELEVANCE_FLOOR for c in cands)
 
 

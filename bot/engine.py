@@ -13,10 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answer import Answer, answer
+from bot.answer import Answer
+from bot.attribution import answer_spoken, facet, timeline_spoken
 from bot.rank import Ranker
 from bot.rerank import FeatureReranker, Reranker
-from bot.timeline import Evidence, Timeline, build_timeline, gather_evidence
+from bot.timeline import Evidence, Timeline, gather_evidence
 from bot.understand import Query, check_dates, check_k, check_order, understand
 from index.embed import Embedder, load_embedder
 from index.errors import IndexMismatch, TimelineError
@@ -127,22 +128,27 @@ class Bot:
     # -- questions --------------------------------------------------------------
     def ask(self, question: str, *, k: int = 8, date_from: dt.date | None = None,
             date_to: dt.date | None = None, sources: Sequence[str] = (),
-            order: str = "relevance", as_of: dt.date | None = None) -> Answer:
+            order: str = "relevance", as_of: dt.date | None = None,
+            speakers: Sequence[str] = ()) -> Answer:
+        """``speakers``: only passages where one of them speaks (the page's facet); a question
+        asking for someone's words is restricted so by itself (``bot.attribution``)."""
         k, order = check_k(k), check_order(order)
         q = self.understand(question, date_from=date_from, date_to=date_to, sources=sources,
                             as_of=as_of)
         with self.snapshot() as index:
-            return answer(index, self.ranker, q, k=k, order=order)
+            return answer_spoken(index, self.ranker, q, chosen=speakers, k=k, order=order)
 
     # -- timelines ----------------------------------------------------------------
     def timeline(self, topic: str, *, n_dates: int = 8, per_date: int = 2,
                  date_from: dt.date | None = None, date_to: dt.date | None = None,
-                 sources: Sequence[str] = (), as_of: dt.date | None = None) -> Timeline:
+                 sources: Sequence[str] = (), as_of: dt.date | None = None,
+                 speakers: Sequence[str] = ()) -> Timeline:
         n_dates = check_dates(n_dates)
         q = self.understand(topic, date_from=date_from, date_to=date_to, sources=sources,
                             as_of=as_of)
         with self.snapshot() as index:
-            return build_timeline(index, self.ranker, q, n_dates=n_dates, per_date=per_date)
+            return timeline_spoken(index, self.ranker, q, chosen=speakers, n_dates=n_dates,
+                                   per_date=per_date)
 
     def evidence(self, topic: str, *, n_dates: int = 8, date_from: dt.date | None = None,
                  date_to: dt.date | None = None, sources: Sequence[str] = (),
@@ -163,6 +169,10 @@ class Bot:
             before, after = store.neighbours(passage_id)
             article = store.articles([found.article_id])[found.article_id]
             return Context(article, found, before, after)
+
+    def speakers(self) -> list[tuple[str, int]]:
+        """The corpus' most quoted people and how many passages each speaks in."""
+        return facet(self._index.store)
 
     def stats(self) -> CorpusStats:
         index = self._index

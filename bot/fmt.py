@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from index.models import Article, Passage
 
@@ -23,3 +24,13 @@ def event_note(article: Article, passage: Passage) -> str | None:
         if e.date == passage.timeline_date:
             return f"{human_date(e.date)} — “{e.text}”"
     return None
+
+
+def said_by(quotes: Iterable[tuple[str | None, str | None]]) -> list[str]:
+    """Who speaks in an excerpt, in order, each once, with the occasion when the text gives one:
+    (speaker, occasion) pairs -> ["Kaja Kallas, to Fox News Digital", "Volodymyr Zelenskyy"]."""
+    occasions: dict[str, str | None] = {}
+    for speaker, occasion in quotes:
+        if speaker and not occasions.get(speaker):
+            occasions[speaker] = occasion
+    return [f"{s}, {o}" if o else s for s, o in occasions.items()]

@@ -177,6 +177,7 @@ class Hit:
             "event_dates": [{"text": e.text, "date": _iso(e.date), "precision": e.precision,
                              "start": e.start, "end": e.end} for e in p.event_dates],
             "timeline_date": _iso(p.timeline_date), "event_note": event_note(a, p),
+            "quotes": [q.to_json() for q in p.quotes],  # spans in the passage text
             "article_id": p.article_id, "passage_id": p.passage_id, "ordinal": p.ordinal,
             "highlights": [list(span) for span in self.highlights],
             "also_in": [r.source for r in self.also_in],

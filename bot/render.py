@@ -11,7 +11,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.fmt import human_date, plural
+from bot.fmt import human_date, plural, said_by
 
 
 def render_text(answer: Mapping[str, Any], *, width: int = 100) -> str:
@@ -20,6 +20,8 @@ def render_text(answer: Mapping[str, Any], *, width: int = 100) -> str:
     if answer.get("read_as"):
         lines.append(f"   (read as: {answer['read_as']})")
     lines.append(answer["summary"])
+    if answer.get("message") and answer["results"]:
+        lines.append(answer["message"])
     heading_undated = False
     for r in answer["results"]:
         if answer["order"] == "time" and r["timeline_date"] is None and not heading_undated:
@@ -29,6 +31,9 @@ def render_text(answer: Mapping[str, Any], *, width: int = 100) -> str:
         note = r.get("event_note")
         lines.append(f"   published {_day(r['published'])} ({r['date_source']})"
                      + (f" · event {note}" if note else ""))
+        who = said_by((q["speaker"], q.get("occasion")) for q in r.get("quotes", ()))
+        if who:
+            lines.append(f"   said by {'; '.join(who)}")
         lines.extend(textwrap.wrap(_mark(r["text"], r["highlights"]), width=width,
                                    initial_indent="   ", subsequent_indent="   "))
         if r["also_in"]:
@@ -41,12 +46,17 @@ def render_timeline(tl: Mapping[str, Any], *, width: int = 96) -> str:
     """A timeline's JSON, date by date."""
     read_as = tl.get("read_as") or tl.get("understood")
     lines = [f"Timeline: {tl['topic']}" + (f"  (read as: {read_as})" if read_as else "")]
+    if tl.get("message"):
+        lines.append(tl["message"])
     if not tl["dates"]:
         lines.append("no dated passages on this topic")
     for d in tl["dates"]:
         lines.append(f"\n{_day(d['date'])}  (score {d['score']:.2f})")
         for p in d["passages"]:
             lines.append(f"   {p['source']} — {p['title']}")
+            who = said_by((q["speaker"], q.get("occasion")) for q in p.get("quotes", ()))
+            if who:
+                lines.append(f"     said by {'; '.join(who)}")
             lines.extend(textwrap.wrap(p["text"], width=width, initial_indent="     ",
                                        subsequent_indent="     "))
     return "\n".join(lines)

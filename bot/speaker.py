@@ -47,6 +47,9 @@ _FRAMES = [
     re.compile(rf"^{_NAME}\s+(?i:on|about)\s+(?P<rest>.+)$"),
 ]
 _TIMELINE = re.compile(r"^(?i:(?:a\s+|the\s+)?(?:timeline|chronology|history)\s+of\s+|show\s+me\s+|list\s+)")
+# "X on Monday …", "X on 3 March …": the bare form's "on" is a time, not a topic.
+_TIME_FIRST = re.compile(r"(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|"
+                         r"may|june|july|august|september|october|november|december|\d+)\b")
 # Capitalised words that open a question without being anyone's name.
 _NOT_NAMES = frozenset("""what who whom whose which when where why how did does do has have had is are
 was were will would can could should the a an this that these those there it he she they we you i and or but
@@ -74,8 +77,8 @@ def read_speaker(question: str, *, known: Collection[str] | None = None) -> Spea
         if not _is_name(name):
             continue
         bare = n == len(_FRAMES) - 1
-        if bare and not _known(name, known):
-            continue
+        if bare and (not _known(name, known) or _TIME_FIRST.match(m.group("rest"))):
+            continue  # "Biden on Wednesday announced …" is news about Biden, not his views
         rest = m.group("rest").strip(" ,:;-")
         return SpeakerQuery(name, rest, timeline)
     return None

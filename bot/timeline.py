@@ -70,9 +70,11 @@ class Timeline:
     understood: str | None = None
     as_of: dt.date | None = None
     read_as: str | None = None  # the "read as" line, as in an answer
+    message: str | None = None  # e.g. that a speaker restriction was dropped
 
     def to_json(self) -> dict[str, Any]:
         return {"topic": self.topic, "understood": self.understood, "read_as": self.read_as,
+                "message": self.message,
                 "as_of": self.as_of.isoformat() if self.as_of else None,
                 "dates": [{"date": d.date.isoformat(), "score": round(d.score, 4),
                            "passages": [h.to_json() for h in d.hits]} for d in self.dates]}

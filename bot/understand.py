@@ -47,6 +47,7 @@ class Query:
     understood: str | None  # what was read from the question, in words
     relative: bool = False  # whether that reading depends on ``as_of``
     speaker: str | None = None  # whose words are asked for ("what did X say"), when read
+    speakers: tuple[str, ...] = ()  # the stored speakers searched (bot.attribution): a filter
 
     @property
     def no_overlap(self) -> bool:
@@ -58,11 +59,17 @@ class Query:
         return bool(self.date_from or self.date_to)
 
     def filter(self) -> Filter:
-        return Filter(self.date_from, self.date_to, self.sources)
+        return Filter(self.date_from, self.date_to, self.sources, speakers=self.speakers)
 
     @property
     def read_as(self) -> str | None:
-        """The "read as" line: what was understood, and against which day when that matters."""
+        """The "read as" line: whose words, what was understood, and against which day when
+        that matters."""
+        who = f"words of {self.speaker}" if self.speaker else None
+        when = self._time_read_as()
+        return f"{who}; {when}" if who and when else who or when
+
+    def _time_read_as(self) -> str | None:
         if self.understood is None or not self.relative or self.as_of is None:
             return self.understood
         if self.as_of_from == "corpus":

@@ -8,7 +8,8 @@ The build, in the order the data moves (``python -m index build``, ``index.build
                                 gzip caps and encodings; fields.py: titles and publication dates;
                                 accept.py: "is this an article file" (uploads call it)
   clean     index/clean.py      boilerplate out, every story sentence kept (readers call it)
-  prepare   index/prepare.py    chunk (index/chunk.py) and date (index/dates.py) each passage
+  prepare   index/prepare.py    chunk (index/chunk.py) and date (index/dates.py) each passage,
+                                and give it its quotations and speakers (index/quotes.py)
   embed     index/embed.py      text -> vectors; embed_text is what a passage is embedded as
   store     index/store.py      SQLite (rows.py: row <-> record), index/vectors.py: FAISS,
                                 index/indexdir.py: the directory, manifest and crash-safe commits

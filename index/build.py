@@ -1,4 +1,4 @@
-"""Build or update an index directory: walk → read → prepare (chunk, date) → embed → store.
+"""Build or update an index directory: walk → read → prepare (chunk, date, quotes) → embed → store.
 
 Incremental by content hash: an unchanged article costs a lookup, a changed one replaces its old
 passages, and a passage whose text was embedded before reuses that vector. Reading and preparing
@@ -254,7 +254,7 @@ class _Builder:
         passages = [
             NewPassage(passage_id=pid, article_id=art.article_id, ordinal=p.ordinal, start=p.start,
                        end=p.end, text=p.text, text_hash=p.text_hash, event_dates=p.event_dates,
-                       timeline_date=p.timeline_date)
+                       timeline_date=p.timeline_date, quotes=p.quotes)
             for pid, (art, p) in enumerate(rows, first_id)]
         with self.times.stage("store"):
             self._commit(batch, passages, vectors, next_id=first_id + len(rows))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Literal
 
@@ -62,6 +62,23 @@ class EventDate:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """One attribution (``index.quotes``): the quoted or reported content span and who said it."""
+
+    speaker: str | None  # resolved name ("Kaja Kallas"), or None when it cannot be told
+    start: int  # span of the content (quotation marks included for a direct quotation)
+    end: int
+    speaker_start: int | None  # span of the speaker mention that is the cue's subject
+    speaker_end: int | None
+    cue: str | None  # the cue as written: "said", "told", "according to"
+    direct: bool
+    occasion: str | None = None  # to whom or where, when the text says: "to Fox News Digital"
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Passage:
     """A sentence-aware slice of an article, the unit of retrieval."""
 
@@ -73,6 +90,7 @@ class Passage:
     text: str
     event_dates: tuple[EventDate, ...] = ()
     timeline_date: dt.date | None = None
+    quotes: tuple[Quote, ...] = ()  # spans relative to the passage text
 
 
 @dataclass(frozen=True)

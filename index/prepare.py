@@ -1,6 +1,7 @@
 """The prepare stage of a build: an article's passages, dated and ready to embed.
 
-``prepare(article) -> Prepared`` is the one place passages are cut and dated, for the
+``prepare(article) -> Prepared`` is the one place passages are cut, dated and given their
+quotations (``index.quotes``: found on the whole article, so speakers resolve across it), for the
 single-machine builder (index/build.py) and the Ray workers (index/ray_build.py) alike. It is a
 pure function of the article: no model, no index.
 """
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from index.chunk import chunk_text
 from index.dates import extract_event_dates, follow_lead, lead_day, timeline_date
 from index.embed import embed_text
-from index.models import Article, EventDate
+from index.models import Article, EventDate, Quote
+from index.quotes import extract_quotes, quotes_in
 from index.timings import timed
 
 
@@ -30,6 +32,7 @@ class PreparedPassage:
     text_hash: str  # of embed_text: equal text is embedded once, and never again
     event_dates: tuple[EventDate, ...]
     timeline_date: dt.date | None
+    quotes: tuple[Quote, ...] = ()  # spans relative to the passage text
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,11 @@ def text_hash(text: str) -> str:
 
 
 def prepare(article: Article) -> Prepared:
-    """Chunk the article's (already cleaned) text and date each passage."""
+    """Chunk the article's (already cleaned) text, date each passage and find who says what."""
     with timed("chunk"):
         chunks = chunk_text(article.text)
+    with timed("quotes"):
+        quotes = extract_quotes(article.text) if chunks else ()
     with timed("date"):
         dated: list[tuple[tuple[EventDate, ...], dt.date | None]] = []
         lead: dt.date | None = None
@@ -59,5 +64,5 @@ def prepare(article: Article) -> Prepared:
     for c, (events, day) in zip(chunks, dated, strict=True):
         text = embed_text(article.title, c.text)
         passages.append(PreparedPassage(c.ordinal, c.start, c.end, c.text, text, text_hash(text),
-                                        events, day))
+                                        events, day, quotes_in(quotes, c.start, c.end)))
     return Prepared(article, tuple(passages))

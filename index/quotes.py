@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 
+from index.models import Quote
 from index.quote_cues import NOUNISH, SPEECH_CUES, TELL, Found
 from index.quote_names import (
     ROLE_NOUNS,
@@ -27,26 +28,11 @@ from index.quote_names import (
     person_mentions,
     subject_before,
 )
+from index.quote_occasion import occasion
 from index.quote_reported import adjunct as _adjunct
 from index.quote_reported import reported as _reported_speech
 from index.quote_resolve import Resolver
 from index.quote_text import Span, ends_sentence, paragraphs, quoted_spans, sentences, words
-
-
-@dataclass(frozen=True)
-class Quote:
-    """One attribution: the quoted or reported content span and who said it."""
-
-    speaker: str | None  # resolved name ("Kaja Kallas"), or None when it cannot be told
-    start: int  # span of the content (quotation marks included for a direct quotation)
-    end: int
-    speaker_start: int | None  # span of the speaker mention that is the cue's subject
-    speaker_end: int | None
-    cue: str | None  # the cue as written: "said", "told", "according to"
-    direct: bool
-
-    def to_json(self) -> dict[str, object]:
-        return asdict(self)
 
 
 def _after_attribution(text: str, q: Span, limit: int) -> tuple[str, int, int, Mention | None] | None:
@@ -232,7 +218,8 @@ def extract_quotes(text: str) -> tuple[Quote, ...]:
         names[k] = main
     out = [
         Quote(name, f.start, f.end, f.mention.start if f.mention else None,
-              f.mention.end if f.mention else None, f.cue, f.direct)
+              f.mention.end if f.mention else None, f.cue, f.direct,
+              occasion(text, f.cue, f.cue_pos, f.start, f.end))
         for f, name in zip(ordered, names, strict=True)
     ]
     return tuple(sorted(out, key=lambda q: q.start))

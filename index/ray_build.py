@@ -41,7 +41,7 @@ from index.ingest import walk_paths
 from index.models import Article, Skipped
 from index.partition import ParallelAdd
 from index.prepare import Prepared, PreparedPassage, prepare, text_hash
-from index.rows import dates_from_json, dates_to_json
+from index.rows import dates_from_json, dates_to_json, quotes_from_json, quotes_to_json
 
 if TYPE_CHECKING:
     import numpy as np
@@ -88,7 +88,7 @@ def chunk_and_date(row: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"file_idx": row["file_idx"], "rec_idx": row["rec_idx"],
              "article_id": prepared.article.article_id, "ordinal": p.ordinal, "start": p.start,
              "end": p.end, "text": p.text, "text_hash": p.text_hash, "embed_text": p.embed_text,
-             "events": dates_to_json(p.event_dates),
+             "events": dates_to_json(p.event_dates), "quotes": quotes_to_json(p.quotes),
              "timeline_date": p.timeline_date.isoformat() if p.timeline_date else ""}
             for p in prepared.passages]
 
@@ -262,7 +262,7 @@ def _prepared_from_rows(article: Article, rows: list[dict[str, Any]]) -> Prepare
                         embed_text=embed_text(article.title, r["text"]), text_hash=r["text_hash"],
                         event_dates=dates_from_json(r["events"]),
                         timeline_date=dt.date.fromisoformat(r["timeline_date"])
-                        if r["timeline_date"] else None)
+                        if r["timeline_date"] else None, quotes=quotes_from_json(r["quotes"]))
         for r in rows))
 
 

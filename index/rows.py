@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.models import Article, EventDate, Passage
+from index.models import Article, EventDate, Passage, Quote
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class NewPassage:
     text_hash: str
     event_dates: tuple[EventDate, ...]
     timeline_date: dt.date | None
+    quotes: tuple[Quote, ...] = ()
 
 
 def date_from_text(value: str | None) -> dt.date | None:
@@ -40,10 +41,21 @@ def dates_from_json(raw: str) -> tuple[EventDate, ...]:
                            anchor=date_from_text(a)) for t, s, e, d, p, a in json.loads(raw))
 
 
+def quotes_to_json(quotes: Sequence[Quote]) -> str:
+    return json.dumps([[q.speaker, q.start, q.end, q.speaker_start, q.speaker_end, q.cue,
+                        q.direct, q.occasion] for q in quotes], ensure_ascii=False)
+
+
+def quotes_from_json(raw: str) -> tuple[Quote, ...]:
+    return tuple(Quote(*row) for row in json.loads(raw))
+
+
 def passage_from_row(row: Sequence) -> Passage:
-    pid, aid, ordinal, start, end, text, dates, timeline = row
+    """A row of ``index.store.PASSAGE_COLUMNS``."""
+    pid, aid, ordinal, start, end, text, dates, timeline, quotes = row
     return Passage(passage_id=pid, article_id=aid, ordinal=ordinal, start=start, end=end, text=text,
-                   event_dates=dates_from_json(dates), timeline_date=date_from_text(timeline))
+                   event_dates=dates_from_json(dates), timeline_date=date_from_text(timeline),
+                   quotes=quotes_from_json(quotes))
 
 
 def article_from_row(row: Sequence) -> Article:

@@ -22,16 +22,19 @@ from index.rows import (
     date_from_text,
     dates_to_json,
     passage_from_row,
+    quotes_to_json,
 )
 
 if TYPE_CHECKING:
     import numpy as np
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: passages carry their quotations; the speakers table indexes them
 CACHE_ENTRIES = 50_000  # derived values kept per generation (mostly question words' counts)
 # Passages a word is counted up to. A word in more of them is "common": BM25 scores every row a
 # word matches, so at 1M+ passages such a word costs tens of ms while adding little (low idf).
 COMMON_WORD_DOCS = 20_000
+# What ``index.rows.passage_from_row`` reads, in its order.
+PASSAGE_COLUMNS = "passage_id, article_id, ordinal, start, end, text, event_dates, timeline_date, quotes"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,11 +59,21 @@ CREATE TABLE IF NOT EXISTS passages (
     text          TEXT NOT NULL,
     text_hash     TEXT NOT NULL,
     timeline_date TEXT,
-    event_dates   TEXT NOT NULL
+    event_dates   TEXT NOT NULL,
+    quotes        TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id, ordinal);
 CREATE INDEX IF NOT EXISTS passages_timeline ON passages(timeline_date);
 CREATE INDEX IF NOT EXISTS passages_hash ON passages(text_hash);
+-- Who speaks in which passage (from passages.quotes): the speakers facet and filter.
+CREATE TABLE IF NOT EXISTS speakers (
+    passage_id INTEGER NOT NULL,
+    speaker    TEXT NOT NULL,
+    surname    TEXT NOT NULL,
+    PRIMARY KEY (passage_id, speaker)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS speakers_name ON speakers(speaker);
+CREATE INDEX IF NOT EXISTS speakers_surname ON speakers(surname);
 -- Contentless: the text lives once, in passages; deletes pass the old values back.
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     title, text, content='', tokenize='porter unicode61 remove_diacritics 2'
@@ -77,10 +90,12 @@ class Filter:
     date_to: dt.date | None = None
     sources: tuple[str, ...] = ()
     undated: bool = False
+    speakers: tuple[str, ...] = ()  # only passages where one of them speaks (resolved names)
 
     @property
     def active(self) -> bool:
-        return bool(self.date_from or self.date_to or self.sources or self.undated)
+        return bool(self.date_from or self.date_to or self.sources or self.undated
+                    or self.speakers)
 
 
 @dataclass(frozen=True)
@@ -182,11 +197,14 @@ class Store:
             )
             titles = {a.article_id: a.title for a in articles}
             c.executemany(
-                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [(p.passage_id, p.article_id, p.ordinal, p.start, p.end, p.text, p.text_hash,
                   p.timeline_date.isoformat() if p.timeline_date else None,
-                  dates_to_json(p.event_dates)) for p in passages],
+                  dates_to_json(p.event_dates), quotes_to_json(p.quotes)) for p in passages],
             )
+            c.executemany("INSERT OR IGNORE INTO speakers VALUES (?,?,?)",
+                          [(p.passage_id, name, surname(name)) for p in passages
+                           for name in dict.fromkeys(q.speaker for q in p.quotes if q.speaker)])
             c.executemany("INSERT INTO passages_fts(rowid, title, text) VALUES (?,?,?)",
                           [(p.passage_id, titles[p.article_id], p.text) for p in passages])
             c.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
@@ -203,6 +221,8 @@ class Store:
             "WHERE article_id = ?", (article_id,)).fetchall()
         c.executemany("INSERT INTO passages_fts(passages_fts, rowid, title, text) "
                       "VALUES ('delete', ?, ?, ?)", rows)
+        c.execute("DELETE FROM speakers WHERE passage_id IN "
+                  "(SELECT passage_id FROM passages WHERE article_id = ?)", (article_id,))
         c.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
         c.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
 
@@ -222,8 +242,7 @@ class Store:
         return date_from_text(min(lows) if lows else None), date_from_text(max(highs) if highs else None)
 
     def passages(self, ids: Iterable[int]) -> dict[int, Passage]:
-        q = ("SELECT passage_id, article_id, ordinal, start, end, text, event_dates, timeline_date "
-             "FROM passages")
+        q = f"SELECT {PASSAGE_COLUMNS} FROM passages"
         return {row[0]: passage_from_row(row) for row in self._rows_in(q, "passage_id", ids)}
 
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
@@ -231,8 +250,7 @@ class Store:
                                                                "article_id", ids)}
 
     def article_passages(self, article_id: str) -> list[Passage]:
-        q = ("SELECT passage_id, article_id, ordinal, start, end, text, event_dates, timeline_date "
-             "FROM passages WHERE article_id = ? ORDER BY ordinal")
+        q = f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE article_id = ? ORDER BY ordinal"
         return [passage_from_row(r) for r in self.conn.execute(q, (article_id,))]
 
     def neighbours(self, passage_id: int) -> tuple[Passage | None, Passage | None]:
@@ -240,8 +258,7 @@ class Store:
                                 (passage_id,)).fetchone()
         if row is None:
             return None, None
-        q = ("SELECT passage_id, article_id, ordinal, start, end, text, event_dates, timeline_date "
-             "FROM passages WHERE article_id = ? AND ordinal = ?")
+        q = f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE article_id = ? AND ordinal = ?"
         before = self.conn.execute(q, (row[0], row[1] - 1)).fetchone()
         after = self.conn.execute(q, (row[0], row[1] + 1)).fetchone()
         return (passage_from_row(before) if before else None), (passage_from_row(after) if after else None)
@@ -255,7 +272,7 @@ class Store:
         passages (SQL returning those rows to Python takes ~100 ms)."""
         import numpy as np
 
-        if flt.sources:
+        if flt.sources or flt.speakers:
             sql, args = _filter_sql(flt)
             q = f"SELECT p.passage_id FROM passages p JOIN articles a USING(article_id) WHERE {sql}"
             return np.fromiter((r[0] for r in self.conn.execute(q, args)), dtype=np.int64)
@@ -290,6 +307,26 @@ class Store:
     def sources(self) -> list[str]:
         q = "SELECT source FROM articles GROUP BY source ORDER BY count(*) DESC, source"
         return [r[0] for r in self.conn.execute(q)]
+
+    def speaker_counts(self, limit: int | None = None) -> list[tuple[str, int]]:
+        """Speakers by the number of passages they speak in, most quoted first (cached per
+        generation: the page's facet and every question's speaker reading ask for it)."""
+        cache = self._cached()
+        if "speakers" not in cache:
+            q = ("SELECT speaker, count(*) AS n FROM speakers GROUP BY speaker "
+                 "ORDER BY n DESC, speaker")
+            cache["speakers"] = [(r[0], int(r[1])) for r in self.conn.execute(q)]
+        found = cache["speakers"]
+        return found[:limit] if limit is not None else list(found)
+
+    def speakers_named(self, name: str) -> list[str]:
+        """Stored speakers a name written in a question may mean: the same full name, else the
+        same surname ("Kallas" -> "Kaja Kallas"), most quoted first."""
+        rows = self.conn.execute("SELECT speaker, count(*) AS n FROM speakers WHERE surname = ? "
+                                 "GROUP BY speaker ORDER BY n DESC, speaker", (surname(name),))
+        found = [r[0] for r in rows]
+        exact = [s for s in found if s.lower() == " ".join(name.split()).lower()]
+        return exact or found
 
     def doc_freq(self, word: str, *, cap: int = COMMON_WORD_DOCS) -> int:
         """Passages containing ``word`` (stemmed as FTS5 does), counted up to ``cap``."""
@@ -397,7 +434,17 @@ def _filter_sql(flt: Filter) -> tuple[str, list[str]]:
     if flt.sources:
         parts.append(f"a.source IN ({_marks(flt.sources)})")
         args.extend(flt.sources)
+    if flt.speakers:
+        parts.append(f"p.passage_id IN (SELECT passage_id FROM speakers "
+                     f"WHERE speaker IN ({_marks(flt.speakers)}))")
+        args.extend(flt.speakers)
     return " AND ".join(parts), args
+
+
+def surname(name: str) -> str:
+    """The key a question's name is matched on: the last word, lower-cased ("kallas")."""
+    words = name.replace("’", "'").split()
+    return words[-1].lower().removesuffix("'s") if words else ""
 
 
 def _day(value: dt.date) -> int:

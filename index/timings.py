@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-STAGES = ("load", "read", "clean", "chunk", "date", "embed", "store")
+STAGES = ("load", "read", "clean", "chunk", "date", "quotes", "embed", "store")
 
 
 class StageTimes:

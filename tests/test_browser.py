@@ -130,12 +130,12 @@ def test_question_shows_dated_excerpts_in_date_order(page: Page):
 
 def test_relevance_switch_follow_up_and_context(page: Page):
     page.ask("What did Kallas say in August 2025?")
-    assert "read as: August 2025" in page.last_answer().inner_text()
+    assert "read as: words of Kaja Kallas; August 2025" in page.last_answer().inner_text()
     page.page.get_by_label("Most relevant first").check()
     page.page.wait_for_timeout(800)
     page.ask("and in February?")
     text = page.last_answer().inner_text()
-    assert "Follow-up: reusing" in text and "read as: February 2025" in text
+    assert "Follow-up: reusing" in text and "read as: words of Kaja Kallas; February 2025" in text
     page.page.get_by_text("Read around an excerpt").click()
     page.page.get_by_role("button", name="Show context").click()
     ctx = page.page.locator("#tl-context textarea")
@@ -144,7 +144,7 @@ def test_relevance_switch_follow_up_and_context(page: Page):
     assert "◀" in ctx.input_value()
     page.page.locator("#tl-as-of input, #tl-as-of textarea").first.fill("2025-02-20")
     page.ask("What did Kallas say this month?")
-    assert "read as: this month (1 Feb 2025 – 28 Feb 2025), as of 20 Feb 2025" in \
+    assert "read as: words of Kaja Kallas; this month (1 Feb 2025 – 28 Feb 2025), as of 20 Feb 2025" in \
         page.last_answer().inner_text()
 
 
@@ -189,3 +189,26 @@ def test_hostile_article_shows_as_text_and_runs_nothing(page: Page, tmp_path: Pa
     assert not any(":9/" in u for u in page.requests)
     ARTIFACTS.mkdir(exist_ok=True)
     page.page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
+
+
+def test_excerpts_name_their_speaker_and_the_facet_restricts_to_one(page: Page):
+    page.ask("What did Kallas say about Putin's intentions?")
+    answer = page.last_answer()
+    assert "read as: words of Kaja Kallas" in answer.locator(".tl-understood").inner_text()
+    said = answer.locator(".tl-said").all_inner_texts()
+    assert said and all("Kaja Kallas" in s for s in said)
+    assert any("Kaja Kallas, to Fox News Digital" in s for s in said)
+    # the quoted words marked, reported speech apart
+    assert answer.locator(".tl-text .tl-quote, .tl-text .tl-reported").count() >= len(said)
+    assert answer.locator(".tl-text .tl-quote").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.page.screenshot(path=str(ARTIFACTS / "speakers.png"), full_page=True)
+    # the facet: pick Rebekah Koffler, ask about Europe, every excerpt is hers
+    box = page.page.locator("#tl-speakers input")
+    box.click()
+    box.fill("Koffler")
+    page.page.locator("#tl-speakers [data-testid=dropdown-option]", has_text="Rebekah Koffler").first.click()
+    page.page.keyboard.press("Escape")
+    page.ask("Europe and NATO")
+    said = page.last_answer().locator(".tl-said").all_inner_texts()
+    assert said and all("Rebekah Koffler" in s for s in said)

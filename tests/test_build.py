@@ -12,6 +12,7 @@ from index.build import build_index
 from index.embed import FakeEmbedder, embed_text
 from index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 from index.indexdir import consistency_problems, open_index, read_manifest, write_lock
+from index.store import SCHEMA_VERSION
 from tests.conftest import ROOT, run_cli, seed, write_synthetic_corpus
 
 
@@ -33,7 +34,7 @@ def test_build_seeds_records_articles_passages_and_dates(fake_index: Path):
     assert m.model == "fake:64" and m.dim == 64 and m.index_type == "flat"
     assert consistency_problems(idx) == []
     on_disk = json.loads((fake_index / "manifest.json").read_text())
-    assert on_disk["passages"] == m.passages and on_disk["schema_version"] == 1
+    assert on_disk["passages"] == m.passages and on_disk["schema_version"] == SCHEMA_VERSION
     assert not list(fake_index.glob("*.pkl")) and not list(fake_index.glob("*.pickle"))
 
 
@@ -310,7 +311,7 @@ def test_report_times_every_stage(tmp_path: Path, seeds: Path):
     assert tuple(report.timings) == STAGES
     for stage in STAGES:  # the fake model loads in no time, but is loaded
         assert report.timings[stage] >= 0
-    for stage in ("read", "clean", "chunk", "date", "embed", "store"):
+    for stage in ("read", "clean", "chunk", "date", "quotes", "embed", "store"):
         assert report.timings[stage] > 0, stage
     again = build_index([seeds], tmp_path / "ix", model="fake:64")
     assert again.unchanged == 4 and again.timings["embed"] == 0 and again.timings["load"] == 0

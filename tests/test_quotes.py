@@ -90,7 +90,7 @@ def test_direct_quotation_spans_marks_and_speaker_mention() -> None:
     assert q.cue == "said"
     assert q.to_json() == {"speaker": "Kaja Kallas", "start": q.start, "end": q.end,
                            "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
-                           "cue": "said", "direct": True}
+                           "cue": "said", "direct": True, "occasion": None}
 
 
 def test_quotes_cut_to_a_passage_keep_speaker_and_relative_spans() -> None:
@@ -236,3 +236,17 @@ def test_quotes_suite_scores_a_handful_of_polnear_articles() -> None:
     f1 = [float(x) for x in re.findall(r"\| direct detection F1 \| >= 0.90 \| ([0-9.]+)", report)]
     assert f1 and 0.0 <= f1[0] <= 1.0
     assert re.search(r"Speed: [0-9.]+ ms per article", report)
+
+
+def test_occasion_is_read_from_the_attribution_clause_only():
+    text = ('"Any deal without Europe will fail," EU policy chief Kaja Kallas told Fox News Digital '
+            'from South Africa. Kallas said that after talks at the Munich Security Conference she '
+            'was confident. Tusk posted on X. "Good to know," he wrote.')
+    by_cue = {q.cue: q for q in extract_quotes(text)}
+    assert by_cue["told"].occasion == "to Fox News Digital"
+    # what was said is not where it was said
+    assert by_cue["said"].occasion is None
+    # "on Wednesday" is when, not what about: news about Biden, not his views
+    assert read_speaker("President Biden on Wednesday announced new student loan relief",
+                        known=["Joe Biden"]) is None
+    assert read_speaker("Biden on 3 March", known=["Joe Biden"]) is None

@@ -11,7 +11,8 @@ from index.embed import FakeEmbedder
 from index.indexdir import consistency_problems, open_index
 from index.ray_build import Shards, _read_shards, assemble, chunk_and_date, parse_file
 
-FILLER = "The harbour council met on Tuesday and voted on the tariff, officials said. " * 6
+FILLER = ("The harbour council met on Tuesday and voted on the tariff, officials said. " * 6
+          + '"We will not pay it," Mayor Anna Berg told the Harbour Gazette.')
 
 
 def _corpus(path: Path) -> Path:
@@ -47,14 +48,17 @@ def test_assembly_writes_what_the_single_build_writes_even_for_repeated_stories(
     assert single.new == 3 and len(single.skipped) == 3  # the repeats
     assert [s.origin for s in report.skipped] == [s.origin for s in single.skipped]
 
-    def stored(ix: Path) -> list[tuple[str, str, str | None]]:
+    def stored(ix: Path) -> list[tuple[str, str, str | None, tuple]]:
         idx = open_index(ix)
         assert consistency_problems(idx) == []
-        out = sorted((a.origin, p.text, str(p.timeline_date))
+        out = sorted((a.origin, p.text, str(p.timeline_date), p.quotes)
                      for a, _ in idx.store.iter_articles()
                      for p in idx.store.article_passages(a.article_id))
         idx.close()
         return out
 
     assert stored(tmp_path / "ray") == stored(tmp_path / "single")
-    assert all(o.endswith(("#r0", "#r1", "#r2")) for o, _, _ in stored(tmp_path / "ray"))
+    assert all(o.endswith(("#r0", "#r1", "#r2")) for o, _, _, _ in stored(tmp_path / "ray"))
+    # who said what travels through the stages' rows
+    assert {q.speaker for *_, quotes in stored(tmp_path / "ray") for q in quotes if q.speaker} \
+        == {"Anna Berg"}

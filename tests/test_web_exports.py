@@ -55,3 +55,12 @@ def test_old_exports_are_pruned(handlers: Handlers):
     os.utime(old, (0, 0))
     handlers.ask("Kallas Russia", Session(), Filters())
     assert not old.exists()
+
+
+def test_csv_says_who_speaks_in_each_excerpt(handlers: Handlers):
+    import csv
+    import io
+
+    turn = handlers.ask("What did Koffler say?", Session(), Filters())
+    rows = list(csv.DictReader(io.StringIO(turn.csv_path.read_text(encoding="utf-8-sig"))))
+    assert rows and all("Rebekah Koffler" in r["said_by"] for r in rows)

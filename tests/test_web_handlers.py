@@ -33,7 +33,7 @@ def test_ask_renders_answer_plot_choices_and_exports(handlers: Handlers):
     assert ans.hits and ans.understood == "August 2025"
     assert all(h.timeline_date and h.timeline_date.month == 8 for h in ans.hits)
     assert turn.html.startswith(f'<div class="tl-answer"><div class="tl-summary">{esc(ans.summary())}')
-    assert "read as: August 2025" in text_of(turn.html)
+    assert "read as: words of Kaja Kallas; August 2025" in text_of(turn.html)
     assert "<svg" in turn.plot and len(turn.choices) == len(ans.hits)
     assert turn.csv_path and turn.csv_path.exists() and turn.json_path and turn.json_path.exists()
     assert turn.session.subject == "What did Kallas say?"
@@ -120,7 +120,8 @@ def test_as_of_field_moves_relative_time(handlers: Handlers):
     ans = turn.session.result
     assert (ans.date_from, ans.date_to) == (dt.date(2025, 2, 1), dt.date(2025, 2, 28))
     assert "as of 20 Aug 2025" not in text_of(turn.html)
-    assert "read as: this month (1 Feb 2025 – 28 Feb 2025), as of 20 Feb 2025" in text_of(turn.html)
+    assert "read as: words of Kaja Kallas; this month (1 Feb 2025 – 28 Feb 2025), as of 20 Feb 2025" \
+        in text_of(turn.html)
     default = handlers.ask("What did Kallas say this month?", Session(), Filters())
     assert "the corpus' latest date; set 'as of' to change it" in text_of(default.html)
     with pytest.raises(BadQuery, match="As of needs a date as YYYY-MM-DD"):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 
 import pytest
 
 from bot.answer import Answer
 from bot.fmt import event_note
 from bot.rank import SourceRef
-from index.models import EventDate
+from index.models import EventDate, Quote
 from tests.webparts import PAYLOADS, answer_of, make_hit, text_of
 from web.markup import esc, mark
 from web.plot import timeline_svg
@@ -60,7 +62,8 @@ def test_hostile_text_is_escaped_before_marking(payload: str):
 
 def test_mark_escapes_pieces_and_ignores_bad_spans():
     assert mark("a <b> c", [(2, 5)]) == "a <mark>&#60;b&#62;</mark> c"
-    assert mark("abcdef", [(3, 5), (1, 4), (9, 12), (2, 2)]) == "a<mark>bcd</mark>ef"
+    # overlapping spans join; out-of-range and empty ones change nothing
+    assert mark("abcdef", [(3, 5), (1, 4), (9, 12), (2, 2)]) == "a<mark>bcde</mark>f"
     assert esc("line\nnext") == "line<br>next"
 
 
@@ -71,3 +74,31 @@ def test_timeline_svg_escapes_and_hovers_with_source_and_first_words():
     assert "&lt;b&gt;Outlet&lt;/b&gt;" in svg and "words follow" in svg and "<title>" in svg
     assert "1 undated excerpt not on the axis" in svg
     assert "Ask a question" in timeline_svg(None)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_excerpt_names_its_speaker_and_occasion_and_marks_the_quoted_words(payload: str):
+    text = f'"Europe and the U.S. are stronger {payload}," Kallas told Fox News Digital.'
+    q = Quote(f"Kaja Kallas {payload}", 0, text.index(",") + 2, text.index("Kallas"),
+              text.index("Kallas") + 6, "told", True, f"to Fox News Digital {payload}")
+    h = make_hit(text, spans=((1, 20),))
+    h = replace(h, passage=replace(h.passage, quotes=(q,)))
+    out = hit_html(h, 1)
+    assert f"said by Kaja Kallas {payload}, to Fox News Digital {payload}" in text_of(out)
+    quoted = re.findall(r'<span class="tl-quote">(.*?)</span>', out)
+    assert text_of("".join(quoted)) == text[q.start:q.end]  # the quotation, mark and all
+    assert text in text_of(out)  # the highlight and the quotation overlap, the text stays whole
+    for bad in ("<script", "<img", "<svg", "](", "onerror="):
+        assert bad not in out
+
+
+def test_reported_speech_is_marked_apart_from_quoted_words():
+    text = 'Kallas said that Russia cannot be trusted. "We will see," she added.'
+    said = text.index("that")
+    quotes = (Quote("Kaja Kallas", said, text.index("."), 0, 6, "said", False),
+              Quote("Kaja Kallas", text.index('"'), text.index("she") - 1, None, None, "added", True))
+    h = make_hit(text)
+    out = hit_html(replace(h, passage=replace(h.passage, quotes=quotes)), 1)
+    assert re.findall(r'<span class="tl-reported">(.*?)</span>', out) == [
+        "that Russia cannot be trusted"]
+    assert text_of("".join(re.findall(r'<span class="tl-quote">(.*?)</span>', out))) == '"We will see,"'

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.answer import Answer
-from bot.fmt import event_note
+from bot.fmt import event_note, said_by
 from bot.timeline import Timeline
 from web.markup import display_source
 from web.render import hit_day, result_hits
 
-CSV_FIELDS = ("n", "date", "event_date", "source", "title", "url", "published", "text",
+CSV_FIELDS = ("n", "date", "event_date", "source", "title", "url", "published", "said_by", "text",
               "highlighted", "also_in", "rank", "score", "passage_id")
 
 
@@ -40,7 +40,8 @@ def export_csv(result: Answer | Timeline) -> str:
         day = hit_day(h, result)
         w.writerow([_cell(v) for v in (
             i, day.isoformat() if day else "", event_note(a, p) or "", display_source(a.source),
-            a.title, a.url or "", a.published.isoformat() if a.published else "", p.text,
+            a.title, a.url or "", a.published.isoformat() if a.published else "",
+            "; ".join(said_by((q.speaker, q.occasion) for q in p.quotes)), p.text,
             " … ".join(p.text[s:e] for s, e in h.highlights),
             "; ".join(display_source(r.source) for r in h.also_in), h.rank, f"{h.score:.4f}",
             p.passage_id)])

@@ -36,6 +36,7 @@ class Filters:
     order: str = "time"
     timeline: bool = False
     as_of: str = ""  # YYYY-MM-DD; empty: today, or the corpus' last date when it is old
+    speakers: tuple[str, ...] = ()  # only passages where one of them speaks
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,13 @@ class Handlers:
         result: Answer | Timeline
         if r.mode == "timeline":
             result = self.bot.timeline(r.question, n_dates=filters.k, date_from=date_from,
-                                       date_to=date_to, sources=sources, as_of=given)
+                                       date_to=date_to, sources=sources, as_of=given,
+                                       speakers=filters.speakers)
             body = timeline_html(result, r.note)
         else:
             result = self.bot.ask(r.question, k=filters.k, date_from=date_from, date_to=date_to,
-                                  sources=sources, order=filters.order, as_of=given)
+                                  sources=sources, order=filters.order, as_of=given,
+                                  speakers=filters.speakers)
             body = answer_html(result, r.note)
         new = Session(subject=subject_of(r.question, as_of), sources=r.sources or (), mode=r.mode,
                       result=result, note=r.note)
@@ -117,13 +120,19 @@ class Handlers:
     def sources(self) -> list[str]:
         return list(self.bot.stats().sources)
 
+    def speakers(self) -> list[tuple[str, str]]:
+        """The speakers facet: (label with the passage count, name), most quoted first."""
+        return [(f"{name} ({n})", name) for name, n in self.bot.speakers()]
+
     # API: the same JSON as the CLI's --json
     def search_json(self, question: str, k: int = 8, date_from: str = "", date_to: str = "",
                     order: str = "relevance", as_of: str = "",
-                    sources: Sequence[str] | None = ()) -> dict[str, Any]:
+                    sources: Sequence[str] | None = (),
+                    speakers: Sequence[str] | None = ()) -> dict[str, Any]:
         answer = self.bot.ask(question, k=int(k), date_from=parse_day(date_from, "from"),
                               date_to=parse_day(date_to, "to"), sources=tuple(sources or ()),
-                              order=order or "relevance", as_of=parse_day(as_of, "as_of"))
+                              order=order or "relevance", as_of=parse_day(as_of, "as_of"),
+                              speakers=tuple(speakers or ()))
         return answer.to_json()
 
     def timeline_json(self, topic: str, n: int = 8, as_of: str = "") -> dict[str, Any]:

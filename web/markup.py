@@ -9,7 +9,8 @@ or ``![x](http://…)`` in an article must reach it as inert text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 # An upload is stored as "<32 hex of its content hash>-<slug><suffix>": never the user's name
 # as a path, yet the slug keeps the source readable ("kallas-interview.txt").
@@ -34,13 +35,38 @@ def plain(text: str) -> str:
 
 def mark(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """Escape each piece of ``text`` first, then wrap the highlighted pieces in <mark>."""
-    out, pos = [], 0
-    for s, e in sorted((max(0, int(s)), min(len(text), int(e))) for s, e in spans):
-        if s < pos or e <= s:
-            continue  # overlapping or empty span: never break the text for it
-        out += [esc(text[pos:s]), "<mark>", esc(text[s:e]), "</mark>"]
-        pos = e
-    out.append(esc(text[pos:]))
+    return mark_layers(text, spans, {})
+
+
+def mark_layers(text: str, highlights: Sequence[tuple[int, int]],
+                classed: Mapping[str, Sequence[tuple[int, int]]]) -> str:
+    """``mark`` with more layers that may overlap it and each other: the pieces in a span of
+    ``classed[name]`` go in <span class="name"> (a fixed class of ours, never article text),
+    highlighted ones in <mark>. The text is cut at every span edge and each piece escaped on
+    its own, so no span can break the markup."""
+    def clip(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        return [(a, b) for a, b in ((max(0, int(s)), min(len(text), int(e))) for s, e in spans)
+                if a < b]
+
+    layers = [clip(highlights)] + [clip(spans) for spans in classed.values()]
+    names = list(classed)
+    cuts = sorted({0, len(text), *(x for layer in layers for span in layer for x in span)})
+    runs: list[tuple[int, int, tuple[bool, ...]]] = []  # equal neighbours merged
+    for a, b in pairwise(cuts):
+        flags = tuple(any(s <= a and b <= e for s, e in layer) for layer in layers)
+        if runs and runs[-1][2] == flags:
+            runs[-1] = (runs[-1][0], b, flags)
+        else:
+            runs.append((a, b, flags))
+    out = []
+    for a, b, (highlighted, *inside) in runs:
+        piece = esc(text[a:b])
+        if highlighted:
+            piece = f"<mark>{piece}</mark>"
+        for name, on in zip(names, inside, strict=True):
+            if on:
+                piece = f'<span class="{name}">{piece}</span>'
+        out.append(piece)
     return "".join(out)
 
 

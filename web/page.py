@@ -59,7 +59,8 @@ def build_page(h: Handlers) -> gr.Blocks:
 
     def respond(message: str, history: list[dict[str, Any]] | None, session: Session | None,
                 k: float, date_from: str, date_to: str, sources: list[str] | None, order: str,
-                timeline: bool, as_of: str = "") -> tuple[Any, ...]:
+                timeline: bool, as_of: str = "", speakers: list[str] | None = None
+                ) -> tuple[Any, ...]:
         history = list(history or [])[-(MAX_CHAT_MESSAGES - 2):]
         session = session or Session()
         if not (message or "").strip():
@@ -67,7 +68,7 @@ def build_page(h: Handlers) -> gr.Blocks:
         try:
             turn = h.ask(message, session, Filters(int(k), date_from or "", date_to or "",
                                                    tuple(sources or ()), order, bool(timeline),
-                                                   as_of or ""))
+                                                   as_of or "", tuple(speakers or ())))
         except Exception as err:  # noqa: BLE001 - shown in the chat as one line
             warning = f'<div class="tl-message">⚠ {esc(one_line(err))}</div>'
             history += [{"role": "user", "content": esc(" ".join(message.split())[:600])},
@@ -102,14 +103,17 @@ def build_page(h: Handlers) -> gr.Blocks:
 
     def after_upload(summary: dict[str, Any] | None) -> tuple[Any, ...]:
         return (upload_report_markdown(summary or {}), h.stats(),
-                gr.update(choices=h.sources()), None)
+                gr.update(choices=h.sources()), gr.update(choices=h.speakers()), None)
 
     # The API: what `gradio_client` calls. Same JSON as `python -m bot ask --json`.
     def search(question: str, k: int = 8, date_from: str = "", date_to: str = "",
-               order: str = "relevance", as_of: str = "", sources: list[str] | None = None) -> dict:
+               order: str = "relevance", as_of: str = "", sources: list[str] | None = None,
+               speakers: list[str] | None = None) -> dict:
         """Dated excerpts answering a question: the JSON of `python -m bot ask --json`.
-        Dates are YYYY-MM-DD or empty; as_of is the day relative time words are read against."""
-        return h.search_json(question, k, date_from, date_to, order, as_of, sources or ())
+        Dates are YYYY-MM-DD or empty; as_of is the day relative time words are read against;
+        speakers: only passages where one of these (names as in results' quotes) speaks."""
+        return h.search_json(question, k, date_from, date_to, order, as_of, sources or (),
+                             speakers or ())
 
     def timeline(topic: str, n: int = 8, as_of: str = "") -> dict:
         """The key dates of a topic with their excerpts: the JSON of `python -m bot timeline --json`."""
@@ -158,8 +162,13 @@ def build_page(h: Handlers) -> gr.Blocks:
                                            elem_id="tl-as-of",
                                            info="“this week” is read against this day; empty: "
                                                 "today, or the corpus' last date if it is older")
-                    sources = gr.Dropdown(choices=h.sources(), value=[], multiselect=True,
-                                          label="Sources", info="none chosen = all")
+                    with gr.Row():
+                        sources = gr.Dropdown(choices=h.sources(), value=[], multiselect=True,
+                                              label="Sources", info="none chosen = all")
+                        speakers = gr.Dropdown(choices=h.speakers(), value=[], multiselect=True,
+                                               label="Speakers", elem_id="tl-speakers",
+                                               info="the most quoted; only passages where they "
+                                                    "speak")
                     k = gr.Slider(1, MAX_K, value=8, step=1, label="Results (dates in timeline mode)")
                     order = gr.Radio([("Oldest first", "time"), ("Most relevant first", "relevance")],
                                      value="time", label="Order", elem_id="tl-order")
@@ -183,7 +192,8 @@ def build_page(h: Handlers) -> gr.Blocks:
                     "(“in August 2025”, “since March”) combine with the date filter.",
                     elem_id="tl-foot")
 
-        ask_inputs = [msg, chat, session, k, date_from, date_to, sources, order, timeline_mode, as_of]
+        ask_inputs = [msg, chat, session, k, date_from, date_to, sources, order, timeline_mode, as_of,
+                      speakers]
         ask_outputs = [chat, session, plot, pick, csv_btn, json_btn, msg]
         for trigger in (msg.submit, ask_btn.click):
             trigger(respond, ask_inputs, ask_outputs, api_visibility="private",
@@ -197,7 +207,8 @@ def build_page(h: Handlers) -> gr.Blocks:
         add_btn.click(guard(add_articles), [files], [upload_json], api_name="add_articles",
                       concurrency_id="update", concurrency_limit=UPDATE_CONCURRENCY,
                       show_progress_on=[upload_md]
-                      ).success(after_upload, [upload_json], [upload_md, stats_md, sources, files],
+                      ).success(after_upload, [upload_json],
+                                [upload_md, stats_md, sources, speakers, files],
                                 api_visibility="private")
         gr.api(guard(search), api_name="search", concurrency_id="search",
                concurrency_limit=SEARCH_CONCURRENCY)

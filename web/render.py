@@ -9,10 +9,10 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from bot.answer import Answer
-from bot.fmt import event_note, human_date, plural
+from bot.fmt import event_note, human_date, plural, said_by
 from bot.rank import Hit
 from bot.timeline import Timeline
-from web.markup import display_source, esc, mark, shorten
+from web.markup import display_source, esc, mark_layers, shorten
 
 if TYPE_CHECKING:
     from bot.engine import CorpusStats
@@ -28,7 +28,13 @@ def hit_html(hit: Hit, number: int) -> str:
     published = f"published {human_date(a.published)}" if a.published else "publication date unknown"
     parts.append(f'<div class="tl-src"><b>{esc(display_source(a.source))}</b> · '
                  f'{esc(a.title)} <span class="tl-pub">({esc(published)})</span></div>')
-    parts.append(f'<div class="tl-text">{mark(p.text, hit.highlights)}</div>')
+    who = said_by((q.speaker, q.occasion) for q in p.quotes)
+    if who:
+        parts.append(f'<div class="tl-said">said by {esc("; ".join(who))}</div>')
+    # quoted words (in quotation marks) apart from reported speech, which is not word for word
+    layers = {"tl-quote": [(q.start, q.end) for q in p.quotes if q.speaker and q.direct],
+              "tl-reported": [(q.start, q.end) for q in p.quotes if q.speaker and not q.direct]}
+    parts.append(f'<div class="tl-text">{mark_layers(p.text, hit.highlights, layers)}</div>')
     if hit.also_in:
         names = ", ".join(display_source(r.source) for r in hit.also_in)
         parts.append(f'<div class="tl-also">also in {plural(len(hit.also_in), "source")}: '
@@ -37,12 +43,15 @@ def hit_html(hit: Hit, number: int) -> str:
     return "".join(parts)
 
 
-def _head_html(summary: str, read_as: str | None, note: str | None) -> str:
+def _head_html(summary: str, read_as: str | None, note: str | None,
+               message: str | None = None) -> str:
     out = [f'<div class="tl-summary">{esc(summary)}</div>']
     if note:
         out.append(f'<div class="tl-followup">{esc(note)}</div>')
     if read_as:
         out.append(f'<div class="tl-understood">read as: {esc(read_as)}</div>')
+    if message:
+        out.append(f'<div class="tl-message">{esc(message)}</div>')
     return "".join(out)
 
 
@@ -71,7 +80,8 @@ def timeline_summary(tl: Timeline) -> str:
 
 
 def timeline_html(tl: Timeline, note: str | None = None) -> str:
-    parts = ['<div class="tl-answer">', _head_html(timeline_summary(tl), tl.read_as, note)]
+    parts = ['<div class="tl-answer">',
+             _head_html(timeline_summary(tl), tl.read_as, note, tl.message)]
     number = 0
     for d in tl.dates:
         parts.append(f'<div class="tl-group">{esc(human_date(d.date))}</div>')

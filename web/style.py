@@ -33,6 +33,9 @@ CSS = """
 .tl-text { font-size: .97rem; }
 .tl-text mark { background: #fff3a3; color: inherit; padding: 0 .1em; border-radius: 2px; }
 .dark .tl-text mark { background: #6b5b00; }
+.tl-said { font-size: .88rem; font-style: italic; margin: 0 0 .2rem; }
+.tl-text .tl-quote { border-bottom: 2px solid var(--color-accent); }
+.tl-text .tl-reported { border-bottom: 1px dotted var(--body-text-color-subdued); }
 .tl-also { font-size: .84rem; color: var(--body-text-color-subdued); margin-top: .25rem; }
 .tl-plot svg { overflow: visible; }
 .tl-plot .tl-axis { stroke: var(--body-text-color-subdued); stroke-width: 1.5; }
