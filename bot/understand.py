@@ -58,7 +58,7 @@ class Query:
         return bool(self.date_from or self.date_to)
 
     def filter(self) -> Filter:
-        return Filter(self.date_from, self.date_to, self.sources)
+        return Filter(self.date_from, self.date_to, self.sources, events=True)
 
     @property
     def read_as(self) -> str | None:

@@ -12,6 +12,7 @@ from index.build import build_index
 from index.embed import FakeEmbedder, embed_text
 from index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 from index.indexdir import consistency_problems, open_index, read_manifest, write_lock
+from index.store import SCHEMA_VERSION
 from tests.conftest import ROOT, run_cli, seed, write_synthetic_corpus
 
 
@@ -33,7 +34,7 @@ def test_build_seeds_records_articles_passages_and_dates(fake_index: Path):
     assert m.model == "fake:64" and m.dim == 64 and m.index_type == "flat"
     assert consistency_problems(idx) == []
     on_disk = json.loads((fake_index / "manifest.json").read_text())
-    assert on_disk["passages"] == m.passages and on_disk["schema_version"] == 1
+    assert on_disk["passages"] == m.passages and on_disk["schema_version"] == SCHEMA_VERSION
     assert not list(fake_index.glob("*.pkl")) and not list(fake_index.glob("*.pickle"))
 
 
