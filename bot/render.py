@@ -19,7 +19,11 @@ def render_text(answer: Mapping[str, Any], *, width: int = 100) -> str:
     lines = [f"Q: {answer['query']}"]
     if answer.get("read_as"):
         lines.append(f"   (read as: {answer['read_as']})")
+    if answer.get("date_answer"):
+        lines.append(f"When: {answer['date_answer']['label']}")
     lines.append(answer["summary"])
+    if answer.get("results") and answer.get("message"):
+        lines.append(f"   ({answer['message']})")
     heading_undated = False
     for r in answer["results"]:
         if answer["order"] == "time" and r["timeline_date"] is None and not heading_undated:

@@ -47,6 +47,9 @@ class Query:
     understood: str | None  # what was read from the question, in words
     relative: bool = False  # whether that reading depends on ``as_of``
     speaker: str | None = None  # whose words are asked for ("what did X say"), when read
+    background: tuple[str, ...] = ()  # time read as background: shown, not filtered on
+    given_from: dt.date | None = None  # the date filter as given, without the question's time
+    given_to: dt.date | None = None
 
     @property
     def no_overlap(self) -> bool:
@@ -59,6 +62,13 @@ class Query:
 
     def filter(self) -> Filter:
         return Filter(self.date_from, self.date_to, self.sources, events=True)
+
+    def fallback_filter(self) -> Filter | None:
+        """Without the question's own time (the filters as given): where an answer looks when
+        that time left nothing relevant. None when the question's time set no range."""
+        if (self.date_from, self.date_to) == (self.given_from, self.given_to):
+            return None
+        return Filter(self.given_from, self.given_to, self.sources, events=True)
 
     @property
     def read_as(self) -> str | None:
@@ -126,12 +136,18 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
     tq = parse_time(text, as_of=when)
     lo, hi = combine_ranges(tq.date_from, tq.date_to, date_from, date_to)
     relative = False
-    if tq.understood is not None:
+    if tq.understood is not None or tq.background:
         other = parse_time(text, as_of=when - _PROBE)
-        relative = (other.date_from, other.date_to) != (tq.date_from, tq.date_to)
+        relative = ((other.date_from, other.date_to, other.background)
+                    != (tq.date_from, tq.date_to, tq.background))
+    understood = tq.understood
+    if tq.background:  # said, so the reader sees why "since ... February 24" set no range
+        aside = f"background, not a filter: {', '.join(tq.background)}"
+        understood = f"{understood}; {aside}" if understood else aside
     return Query(question=text, text=tq.text.strip() or text, date_from=lo, date_to=hi,
                  sources=tuple(sources), as_of=when, as_of_from=origin,  # type: ignore[arg-type]
-                 understood=tq.understood, relative=relative)
+                 understood=understood, relative=relative, background=tq.background,
+                 given_from=date_from, given_to=date_to)
 
 
 def parse_day(value: str | None, flag: str) -> dt.date | None:
