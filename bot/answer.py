@@ -77,8 +77,9 @@ class Answer:
 
 
 def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
-           order: Order = "relevance") -> Answer:
-    """The k best excerpts for an understood question; call it on one snapshot of the index."""
+           order: Order = "relevance", when: bool | None = None) -> Answer:
+    """The k best excerpts for an understood question; call it on one snapshot of the index.
+    ``when``: whether to answer with a date; None: when the question asks "when"."""
     base = dict(query=q.question, search_text=q.text, date_from=q.date_from, date_to=q.date_to,
                 sources=q.sources, order=order, understood=q.understood, as_of=q.as_of,
                 read_as=q.read_as)
@@ -106,9 +107,9 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     if fell_back:
         message = (f"nothing relevant in {q.understood or 'that date range'}: "
                    "showing the best passages from any date")
-    when = date_answer(voters) if is_when_question(q.question) else None
+    dated = is_when_question(q.question) if when is None else when
     return Answer(**base, hits=ordered(hits, order), undated_set_aside=set_aside, message=message,
-                  date_answer=when, fell_back=fell_back)
+                  date_answer=date_answer(voters) if dated else None, fell_back=fell_back)
 
 
 def undated_matches(index: OpenIndex, qvec: np.ndarray, q: Query, *, pool: int) -> int:

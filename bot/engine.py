@@ -127,12 +127,14 @@ class Bot:
     # -- questions --------------------------------------------------------------
     def ask(self, question: str, *, k: int = 8, date_from: dt.date | None = None,
             date_to: dt.date | None = None, sources: Sequence[str] = (),
-            order: str = "relevance", as_of: dt.date | None = None) -> Answer:
+            order: str = "relevance", as_of: dt.date | None = None,
+            when: bool | None = None) -> Answer:
+        """``when``: answer with a date (bot/when.py); None: if the question asks "when"."""
         k, order = check_k(k), check_order(order)
         q = self.understand(question, date_from=date_from, date_to=date_to, sources=sources,
                             as_of=as_of)
         with self.snapshot() as index:
-            return answer(index, self.ranker, q, k=k, order=order)
+            return answer(index, self.ranker, q, k=k, order=order, when=when)
 
     # -- timelines ----------------------------------------------------------------
     def timeline(self, topic: str, *, n_dates: int = 8, per_date: int = 2,
