@@ -179,3 +179,20 @@ def test_when_question_leads_with_the_agreed_date(news_bot: Bot) -> None:
     js = a.to_json()["date_answer"]
     assert js["date"] == "2011-11-12" and js["label"].startswith("12 Nov 2011, reported by")
     assert news_bot.ask("Who performed the Super Bowl halftime show?").date_answer is None
+
+
+def test_page_and_cli_lead_with_the_date_then_the_fallback_note() -> None:
+    from bot.answer import Answer
+    from bot.render import render_text
+    from web.render import answer_html
+
+    hits = (_hit(1, 1, D(2011, 11, 12)), _hit(2, 2, D(2011, 11, 12)))
+    a = Answer("When did it happen this week?", "When did it happen?", None, None, (),
+               "relevance", "this week", hits, message="nothing relevant in this week: showing "
+               "the best passages from any date", date_answer=date_answer(hits), fell_back=True)
+    html = answer_html(a)
+    assert html.index("When: 12 Nov 2011, reported by 2 passages") < html.index("tl-summary")
+    assert "showing the best passages from any date" in html
+    text = render_text(a.to_json())
+    assert "When: 12 Nov 2011, reported by 2 passages" in text
+    assert "(nothing relevant in this week: showing the best passages from any date)" in text
