@@ -214,3 +214,17 @@ def test_relative_words_by_tense(question: str, as_of: dt.date, date_from: dt.da
                                  date_to: dt.date) -> None:
     q = parse_time(question, as_of=as_of)
     assert (q.date_from, q.date_to) == (date_from, date_to)
+
+
+@pytest.mark.parametrize(("question", "focus"), [
+    # "which" / "who" asking the question where they stand
+    ("To much fanfare, which company launched its own tequila this week?", True),
+    ("In addition to Halloween, which holiday was celebrated this week?", True),
+    ("Liz Truss became prime minister of which country this week?", True),
+    # a relative clause when something else asks
+    ("Olivia Newton-John, who died this week aged 73, was beaten by which act?", False),
+    ("The film, which opens next week, is the how-manyth Bond film?", False),
+])
+def test_wh_words_ask_or_open_a_clause(question: str, focus: bool) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.understood is not None, bool(q.background)) == (focus, not focus)
