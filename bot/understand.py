@@ -50,6 +50,9 @@ class Query:
     background: tuple[str, ...] = ()  # time read as background: shown, not filtered on
     given_from: dt.date | None = None  # the date filter as given, without the question's time
     given_to: dt.date | None = None
+    # Relative words read against a guessed "as of" (the corpus' last date): an uncertain
+    # reading, shown but not applied as a filter (soft before hard).
+    unapplied: bool = False
 
     @property
     def no_overlap(self) -> bool:
@@ -77,7 +80,8 @@ class Query:
             return self.understood
         if self.as_of_from == "corpus":
             return (f"{self.understood}, as of {human_date(self.as_of)}, the corpus' latest date; "
-                    "set 'as of' to change it")
+                    + ("not applied as a filter: set 'as of' to apply it" if self.unapplied
+                       else "set 'as of' to change it"))
         if self.as_of_from == "today":
             return f"{self.understood}, as of today"
         return f"{self.understood}, as of {human_date(self.as_of)}"
@@ -134,12 +138,14 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
     else:
         when, origin = default_as_of(corpus_last, today or dt.date.today())
     tq = parse_time(text, as_of=when)
-    lo, hi = combine_ranges(tq.date_from, tq.date_to, date_from, date_to)
     relative = False
     if tq.understood is not None or tq.background:
         other = parse_time(text, as_of=when - _PROBE)
         relative = ((other.date_from, other.date_to, other.background)
                     != (tq.date_from, tq.date_to, tq.background))
+    unapplied = relative and origin == "corpus" and tq.understood is not None
+    lo, hi = ((date_from, date_to) if unapplied
+              else combine_ranges(tq.date_from, tq.date_to, date_from, date_to))
     understood = tq.understood
     if tq.background:  # said, so the reader sees why "since ... February 24" set no range
         aside = f"background, not a filter: {', '.join(tq.background)}"
@@ -147,7 +153,7 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
     return Query(question=text, text=tq.text.strip() or text, date_from=lo, date_to=hi,
                  sources=tuple(sources), as_of=when, as_of_from=origin,  # type: ignore[arg-type]
                  understood=understood, relative=relative, background=tq.background,
-                 given_from=date_from, given_to=date_to)
+                 given_from=date_from, given_to=date_to, unapplied=unapplied)
 
 
 def parse_day(value: str | None, flag: str) -> dt.date | None:
