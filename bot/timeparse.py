@@ -316,6 +316,8 @@ def is_background(question: str, start: int, end: int) -> bool:
     if question[end - 2:end] in ("'s", "’s") or question[end:end + 2] in ("'s", "’s"):
         return True
     sentence = max(m.end() for m in _SENTENCE.finditer(question, 0, start))
+    if _in_context_sentence(question, start, end):
+        return True
     first = re.match(r"\s*\w+", question[sentence:start])
     head = sentence + (first.end() if first else 0)  # the first word may ask the question
     breaks = [b.end() for b in _ASIDE_BREAK.finditer(question, sentence, start)]
@@ -328,6 +330,20 @@ def is_background(question: str, start: int, end: int) -> bool:
     after = re.match(r"\s*,", question[end:])
     return bool(breaks and question[breaks[-1] - 1] == "," and question[breaks[-1]:start].strip()
                 and after and end + after.end() < len(question) - 1)
+
+
+def _in_context_sentence(question: str, start: int, end: int) -> bool:
+    """A date in a statement before or after the sentence that asks ("73 monuments were removed
+    in 2021. How many remain?") sets the scene; the asking sentence holds the focus. Words
+    relative to the day of asking ("this week", "on Tuesday") still say when the news is."""
+    stop = re.compile(r"[.?!](?:\s|$)").search(question, end)
+    if stop is None or question[stop.start()] == "?" or "?" not in question:
+        return False
+    return not _DEICTIC.search(question, start, end)
+
+
+_DEICTIC = re.compile(r"\b(?:today|yesterday|tomorrow|this|last|next|coming|past|earlier|later|"
+                      r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", _F)
 
 
 def _asks_elsewhere(question: str, sentence: int, start: int, end: int) -> bool:

@@ -228,3 +228,16 @@ def test_relative_words_by_tense(question: str, as_of: dt.date, date_from: dt.da
 def test_wh_words_ask_or_open_a_clause(question: str, focus: bool) -> None:
     q = parse_time(question, as_of=AS_OF)
     assert (q.understood is not None, bool(q.background)) == (focus, not focus)
+
+
+@pytest.mark.parametrize(("question", "focus"), [
+    # a date in a statement that sets the scene, before the sentence that asks
+    ("A total of 73 monuments were removed in 2021. How many remain standing?", None),
+    # words relative to the day of asking still say when the news is
+    ("The court ruled on several cases this week. Which one was NOT among them?",
+     "this week (11 Aug 2025 – 17 Aug 2025)"),
+    ("Which monuments were removed in 2021?", "2021"),  # the asking sentence itself
+])
+def test_dates_in_a_scene_setting_sentence_are_background(question: str, focus: str | None
+                                                          ) -> None:
+    assert parse_time(question, as_of=AS_OF).understood == focus
