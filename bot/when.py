@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 # How many of the best passages vote (not only the k shown).
 VOTERS = 10
+# Which day wins: the one most passages report ("support", then rank-weighted score), or the
+# best rank-weighted score ("score": each passage weighs 1/rank).
+Rule = Literal["support", "score"]
+RULE: Rule = "support"
 
 _WHEN = re.compile(
     r"^\s*(?:when\b|(?:on|in|since)\s+what\s+(?:day|date|month|year)\b"
@@ -66,15 +70,16 @@ def reported_days(hit: Hit) -> set[dt.date]:
     return days
 
 
-def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS) -> DateAnswer | None:
+def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS, rule: Rule = RULE
+                ) -> DateAnswer | None:
     """The date the best ``voters`` hits agree on, or None when none of them reports a day."""
     best = [h for h in sorted(hits, key=lambda h: h.rank)[:voters]]
     by_day = [(h, reported_days(h)) for h in best]
-    found = _vote(((h, days) for h, days in by_day), "day")
+    found = _vote(((h, days) for h, days in by_day), "day", rule)
     if found is not None and found.support >= 2:
         return found
     months = [(h, {d.replace(day=1) for d in days}) for h, days in by_day]
-    by_month = _vote(months, "month")
+    by_month = _vote(months, "month", rule)
     if by_month is not None and by_month.support >= 2:
         return by_month
     top = next(((h, days) for h, days in by_day if days), None)
@@ -85,7 +90,8 @@ def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS) -> DateAnswer | No
     return DateAnswer(day, "day", 1 + len(h.also_in), (h.passage.passage_id,))
 
 
-def _vote(items: Iterable[tuple[Hit, set[dt.date]]], precision: DatePrecision) -> DateAnswer | None:
+def _vote(items: Iterable[tuple[Hit, set[dt.date]]], precision: DatePrecision, rule: Rule
+          ) -> DateAnswer | None:
     score: dict[dt.date, float] = defaultdict(float)
     support: dict[dt.date, int] = defaultdict(int)
     ids: dict[dt.date, list[int]] = defaultdict(list)
@@ -97,5 +103,6 @@ def _vote(items: Iterable[tuple[Hit, set[dt.date]]], precision: DatePrecision) -
             ids[d].append(h.passage.passage_id)
     if not score:
         return None
-    d = max(score, key=lambda x: (support[x], score[x]))
+    d = max(score, key=(lambda x: (support[x], score[x])) if rule == "support"
+            else (lambda x: (score[x], support[x])))
     return DateAnswer(d, precision, support[d], tuple(ids[d]))
