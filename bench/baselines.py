@@ -96,18 +96,24 @@ def baseline_rankings(corpus: Corpus, question: str, qvec: np.ndarray, *, as_of=
                       depth: int = 100) -> dict[str, list[int]]:
     """The four baselines' rankings (row numbers, best first) for one question:
     dense only; BM25 only; RRF of the two; dense only inside the project's reading of the
-    question's time (``bot.timeparse.parse_time``, passages by timeline date)."""
-    from bot.timeparse import parse_time
+    question's time (``Bot.understand``: focus only, passages by timeline day or reported
+    event, and back to dense when nothing in range passes the relevance floor)."""
+    import numpy as np
+
+    from bot.rank import RELEVANCE_FLOOR
 
     dense = corpus.dense.rank(qvec, depth)
     bm25 = corpus.bm25.rank(question, depth)
     out = {"dense only": dense, "BM25 only": bm25, "RRF(dense, BM25)": rrf([dense, bm25])[:depth]}
-    tq = parse_time(question, as_of=as_of or corpus.bot.date_span[1])
-    if tq.date_from or tq.date_to:
-        out["dense + question's dates"] = corpus.dense.rank(
-            qvec, depth, allowed=corpus.in_range(tq.date_from, tq.date_to))
-    else:
-        out["dense + question's dates"] = dense
+    q = corpus.bot.understand(question, as_of=as_of)
+    out["dense + question's dates"] = dense
+    if q.dated:
+        allowed = np.zeros(len(corpus.passages), dtype=bool)
+        ids = corpus.bot.index.store.filtered_id_array(q.filter()).tolist()
+        allowed[[corpus.row_of[i] for i in ids if i in corpus.row_of]] = True
+        rows = corpus.dense.rank(qvec, depth, allowed=allowed)
+        if rows and float(np.max(corpus.vectors[rows] @ qvec)) >= RELEVANCE_FLOOR:
+            out["dense + question's dates"] = rows
     return out
 
 

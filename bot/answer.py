@@ -16,6 +16,7 @@ from bot.fmt import human_date, plural
 from bot.rank import RELEVANCE_FLOOR, SENTENCE_PASS, Hit, Ranker, SourceRef, merge_duplicates
 from bot.retrieve import hybrid_search, query_vector
 from bot.understand import ORDERS, Order, Query
+from bot.when import VOTERS, DateAnswer, date_answer, is_when_question
 from index.store import Filter
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ class Answer:
     message: str | None = None  # e.g. "no relevant passages"
     as_of: dt.date | None = None  # what relative time words were read against
     read_as: str | None = None  # the "read as" line: understood, and the as-of day if it mattered
+    date_answer: DateAnswer | None = None  # a "when" question's date (bot/when.py)
+    fell_back: bool = False  # the date range left nothing relevant: these are from any date
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +52,8 @@ class Answer:
             "understood": self.understood, "read_as": self.read_as, "as_of": _iso(self.as_of),
             "order": self.order, "summary": self.summary(),
             "undated_set_aside": self.undated_set_aside, "message": self.message,
+            "date_answer": self.date_answer.to_json() if self.date_answer else None,
+            "fell_back": self.fell_back,
             "results": [h.to_json() for h in self.hits],
         }
 
@@ -72,8 +77,9 @@ class Answer:
 
 
 def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
-           order: Order = "relevance") -> Answer:
-    """The k best excerpts for an understood question; call it on one snapshot of the index."""
+           order: Order = "relevance", when: bool | None = None) -> Answer:
+    """The k best excerpts for an understood question; call it on one snapshot of the index.
+    ``when``: whether to answer with a date; None: when the question asks "when"."""
     base = dict(query=q.question, search_text=q.text, date_from=q.date_from, date_to=q.date_to,
                 sources=q.sources, order=order, understood=q.understood, as_of=q.as_of,
                 read_as=q.read_as)
@@ -82,13 +88,28 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
             f"the time in the question ({q.understood}) and the date filter do not overlap"))
     qvec = query_vector(ranker.embedder, q.text)
     pool = max(60, 6 * k)
-    cands = hybrid_search(index, qvec, q.text, q.filter(), pool=pool)[:max(30, 3 * k)]
-    scored = ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, k + 4))
-    hits = merge_duplicates(index, scored, k)
-    set_aside = undated_matches(index, qvec, q, pool=pool) if q.dated else 0
+
+    def best(flt: Filter) -> list[Hit]:
+        cands = hybrid_search(index, qvec, q.text, flt, pool=pool)[:max(30, 3 * k)]
+        scored = ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, k + 4))
+        return merge_duplicates(index, scored, max(k, VOTERS))  # "when" votes look deeper
+
+    voters = best(q.filter())
+    fell_back = False
+    wider = q.fallback_filter()
+    if not voters and wider is not None:  # soft before hard: nothing relevant in the question's time
+        voters = best(wider)
+        fell_back = bool(voters)
+    hits = voters[:k]
+    set_aside = undated_matches(index, qvec, q, pool=pool) if q.dated and not fell_back else 0
     message = None if hits else "no relevant passages" + (
         " in that date range" if q.dated else "") + (" from those sources" if q.sources else "")
-    return Answer(**base, hits=ordered(hits, order), undated_set_aside=set_aside, message=message)
+    if fell_back:
+        message = (f"nothing relevant in {q.understood or 'that date range'}: "
+                   "showing the best passages from any date")
+    dated = is_when_question(q.question) if when is None else when
+    return Answer(**base, hits=ordered(hits, order), undated_set_aside=set_aside, message=message,
+                  date_answer=date_answer(voters) if dated else None, fell_back=fell_back)
 
 
 def undated_matches(index: OpenIndex, qvec: np.ndarray, q: Query, *, pool: int) -> int:

@@ -58,19 +58,19 @@ def spoken(q: Query, store: Store, chosen: Sequence[str] = ()) -> Query:
 
 
 def answer_spoken(index: OpenIndex, ranker: Ranker, q: Query, *, chosen: Sequence[str] = (),
-                  k: int = 8, order: Order = "relevance") -> Answer:
+                  k: int = 8, order: Order = "relevance", when: bool | None = None) -> Answer:
     """The answer restricted to the asked speaker's passages; unrestricted (and saying so) when
     that finds nothing."""
     sq = spoken(q, index.store, chosen)
     if q.no_overlap:
-        return answer(index, ranker, sq, k=k, order=order)
+        return answer(index, ranker, sq, k=k, order=order, when=when)
     if sq.speaker and not sq.speakers:
-        wide = answer(index, ranker, replace(q, speaker=sq.speaker), k=k, order=order)
+        wide = answer(index, ranker, replace(q, speaker=sq.speaker), k=k, order=order, when=when)
         return replace(wide, message=_joined(_not_found(sq.speaker, wide.hits), wide))
-    result = answer(index, ranker, sq, k=k, order=order)
+    result = answer(index, ranker, sq, k=k, order=order, when=when)
     if result.hits or not sq.speakers:
         return result
-    wide = answer(index, ranker, replace(q, speaker=sq.speaker), k=k, order=order)
+    wide = answer(index, ranker, replace(q, speaker=sq.speaker), k=k, order=order, when=when)
     return replace(wide, message=_joined(_none_relevant(sq.speaker or "", wide.hits), wide))
 
 

@@ -129,14 +129,16 @@ class Bot:
     def ask(self, question: str, *, k: int = 8, date_from: dt.date | None = None,
             date_to: dt.date | None = None, sources: Sequence[str] = (),
             order: str = "relevance", as_of: dt.date | None = None,
-            speakers: Sequence[str] = ()) -> Answer:
+            speakers: Sequence[str] = (), when: bool | None = None) -> Answer:
         """``speakers``: only passages where one of them speaks (the page's facet); a question
-        asking for someone's words is restricted so by itself (``bot.attribution``)."""
+        asking for someone's words is restricted so by itself (``bot.attribution``).
+        ``when``: answer with a date (bot/when.py); None: if the question asks "when"."""
         k, order = check_k(k), check_order(order)
         q = self.understand(question, date_from=date_from, date_to=date_to, sources=sources,
                             as_of=as_of)
         with self.snapshot() as index:
-            return answer_spoken(index, self.ranker, q, chosen=speakers, k=k, order=order)
+            return answer_spoken(index, self.ranker, q, chosen=speakers, k=k, order=order,
+                                 when=when)
 
     # -- timelines ----------------------------------------------------------------
     def timeline(self, topic: str, *, n_dates: int = 8, per_date: int = 2,

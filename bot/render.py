@@ -19,6 +19,8 @@ def render_text(answer: Mapping[str, Any], *, width: int = 100) -> str:
     lines = [f"Q: {answer['query']}"]
     if answer.get("read_as"):
         lines.append(f"   (read as: {answer['read_as']})")
+    if answer.get("date_answer"):
+        lines.append(f"When: {answer['date_answer']['label']}")
     lines.append(answer["summary"])
     if answer.get("message") and answer["results"]:
         lines.append(answer["message"])

@@ -14,8 +14,18 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot.timefocus import is_background
 from index.tense import tense_near
-from index.timecalc import day_without_year, month_end, month_without_year, part_span, weekday
+from index.timecalc import (
+    add_months,
+    day_without_year,
+    month_end,
+    month_without_year,
+    part_span,
+    relative,
+    weekday,
+    weekend,
+)
 from index.timevocab import MAX_YEAR, MIN_YEAR, MONTH, WEEKDAY, month_of, number_of, weekday_of
 
 __all__ = ["TimeQuery", "combine_ranges", "parse_time"]
@@ -27,6 +37,9 @@ class TimeQuery:
     date_from: dt.date | None
     date_to: dt.date | None  # inclusive
     understood: str | None  # human words for what was read, None if nothing
+    # Expressions that only describe the background ("since the invasion began on February 24",
+    # "this year's Super Bowl"): read, shown, but no filter; their words stay in ``text``.
+    background: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,8 @@ _RE_WEEKDAY = re.compile(
     rf"\b(?:on\s+(?:(?P<mod1>last|next|this|coming|past)\s+)?|(?P<mod2>last|next|this|coming"
     rf"|past)\s+)(?P<wd>{WEEKDAY})\b(?!['’]s)", _F)
 _RE_REL = re.compile(
-    r"\b(?:(?:in|during|over|from)\s+)?(?P<rel>yesterday|today|(?:last|this)\s+(?:week|month|year))"
+    r"\b(?:(?:in|during|over|from|by)\s+)?(?P<rel>yesterday|today|tomorrow|(?:(?:earlier|later)"
+    r"\s+)?(?:last|this|next|coming)\s+(?:week(?:end)?|month|year))"
     r"(?P<poss>['’]s)?\b"
     r"|\b(?:in|over|during|within|for)\s+the\s+(?:past|last)\s+"
     r"(?:(?P<n>\d{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?"
@@ -217,7 +231,7 @@ def _read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> _F
         return None
     if m.group("rel"):
         rel = " ".join(m.group("rel").lower().split())
-        start, end = _relative_period(rel, as_of)
+        start, end = _relative_period(rel, as_of, _mode(question, m.start(), m.end()))
         words = rel
     else:
         n_word = (m.group("n") or "1").lower()
@@ -242,23 +256,36 @@ def _read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> _Fo
     return _Found(m.start(), m.end(), d, d, _fmt_day(d))
 
 
-def _relative_period(rel: str, as_of: dt.date) -> tuple[dt.date, dt.date]:
-    if rel == "today":
-        return as_of, as_of
-    if rel == "yesterday":
-        d = as_of - dt.timedelta(days=1)
+def _relative_period(rel: str, as_of: dt.date, mode: str = "past") -> tuple[dt.date, dt.date]:
+    """The days of "last week", "this weekend", "earlier this month", "next year"...; a
+    weekend's Saturday comes from the calendar engine that dates passages."""
+    part = ""  # "earlier this month": its days up to as_of; "later this week": from as_of on
+    if rel.startswith(("earlier ", "later ")):
+        part, rel = rel.split(" ", 1)
+    if rel in ("today", "yesterday", "tomorrow"):
+        d = as_of + dt.timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[rel])
         return d, d
     which, unit = rel.split()
-    if unit == "week":
-        monday = as_of - dt.timedelta(days=as_of.weekday()) - dt.timedelta(
-            days=7 if which == "last" else 0)
-        return monday, monday + dt.timedelta(days=6)
-    if unit == "month":
-        y, mo = (as_of.year, as_of.month) if which == "this" else (
-            (as_of.year - 1, 12) if as_of.month == 1 else (as_of.year, as_of.month - 1))
-        return dt.date(y, mo, 1), month_end(y, mo)
-    y = as_of.year - (1 if which == "last" else 0)
-    return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    step = {"last": -1, "this": 0, "next": 1, "coming": 1}[which]
+    if unit == "weekend":
+        sat = (weekend(as_of, "next" if step > 0 else mode) if which in ("this", "coming")
+               else relative(rel, as_of)[0])
+        if sat is None:
+            raise ValueError(rel)
+        start, end = sat, sat + dt.timedelta(days=1)
+    elif unit == "week":
+        monday = as_of - dt.timedelta(days=as_of.weekday()) + dt.timedelta(days=7 * step)
+        start, end = monday, monday + dt.timedelta(days=6)
+    elif unit == "month":
+        y, mo = add_months(as_of.year, as_of.month, step)
+        start, end = dt.date(y, mo, 1), month_end(y, mo)
+    else:
+        start, end = dt.date(as_of.year + step, 1, 1), dt.date(as_of.year + step, 12, 31)
+    if part == "earlier":
+        return start, min(end, as_of)
+    if part == "later":
+        return max(start, as_of), end
+    return start, end
 
 
 # Ranges first, so "from February to March 2025" is not read as "from February".
@@ -293,6 +320,8 @@ def parse_time(question: str, *, as_of: dt.date | None) -> TimeQuery:
                 f = None  # "31 February", "in 9999": not a date, so not a constraint
             if f is not None:
                 found.append(f)
+    background = [f for f in found if is_background(question, f.start, f.end)]
+    found = [f for f in found if f not in background]
     date_from = date_to = None
     taken: list[_Found] = []
     for f in sorted(found, key=lambda f: f.start):
@@ -301,10 +330,11 @@ def parse_time(question: str, *, as_of: dt.date | None) -> TimeQuery:
             continue
         date_from, date_to = lo, hi
         taken.append(f)
+    aside = tuple(f.understood for f in sorted(background, key=lambda f: f.start))
     if not taken:
-        return TimeQuery(question, None, None, None)
+        return TimeQuery(question, None, None, None, aside)
     return TimeQuery(_strip(question, taken), date_from, date_to,
-                     "; ".join(f.understood for f in taken))
+                     "; ".join(f.understood for f in taken), aside)
 
 
 _SPACES = re.compile(r"\s{2,}")

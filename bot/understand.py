@@ -48,6 +48,12 @@ class Query:
     relative: bool = False  # whether that reading depends on ``as_of``
     speaker: str | None = None  # whose words are asked for ("what did X say"), when read
     speakers: tuple[str, ...] = ()  # the stored speakers searched (bot.attribution): a filter
+    background: tuple[str, ...] = ()  # time read as background: shown, not filtered on
+    given_from: dt.date | None = None  # the date filter as given, without the question's time
+    given_to: dt.date | None = None
+    # Relative words read against a guessed "as of" (the corpus' last date): an uncertain
+    # reading, shown but not applied as a filter (soft before hard).
+    unapplied: bool = False
 
     @property
     def no_overlap(self) -> bool:
@@ -59,7 +65,16 @@ class Query:
         return bool(self.date_from or self.date_to)
 
     def filter(self) -> Filter:
-        return Filter(self.date_from, self.date_to, self.sources, speakers=self.speakers)
+        return Filter(self.date_from, self.date_to, self.sources, speakers=self.speakers,
+                      events=True)
+
+    def fallback_filter(self) -> Filter | None:
+        """Without the question's own time (the filters as given): where an answer looks when
+        that time left nothing relevant. None when the question's time set no range."""
+        if (self.date_from, self.date_to) == (self.given_from, self.given_to):
+            return None
+        return Filter(self.given_from, self.given_to, self.sources, speakers=self.speakers,
+                      events=True)
 
     @property
     def read_as(self) -> str | None:
@@ -74,7 +89,8 @@ class Query:
             return self.understood
         if self.as_of_from == "corpus":
             return (f"{self.understood}, as of {human_date(self.as_of)}, the corpus' latest date; "
-                    "set 'as of' to change it")
+                    + ("not applied as a filter: set 'as of' to apply it" if self.unapplied
+                       else "set 'as of' to change it"))
         if self.as_of_from == "today":
             return f"{self.understood}, as of today"
         return f"{self.understood}, as of {human_date(self.as_of)}"
@@ -131,14 +147,22 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
     else:
         when, origin = default_as_of(corpus_last, today or dt.date.today())
     tq = parse_time(text, as_of=when)
-    lo, hi = combine_ranges(tq.date_from, tq.date_to, date_from, date_to)
     relative = False
-    if tq.understood is not None:
+    if tq.understood is not None or tq.background:
         other = parse_time(text, as_of=when - _PROBE)
-        relative = (other.date_from, other.date_to) != (tq.date_from, tq.date_to)
+        relative = ((other.date_from, other.date_to, other.background)
+                    != (tq.date_from, tq.date_to, tq.background))
+    unapplied = relative and origin == "corpus" and tq.understood is not None
+    lo, hi = ((date_from, date_to) if unapplied
+              else combine_ranges(tq.date_from, tq.date_to, date_from, date_to))
+    understood = tq.understood
+    if tq.background:  # said, so the reader sees why "since ... February 24" set no range
+        aside = f"background, not a filter: {', '.join(tq.background)}"
+        understood = f"{understood}; {aside}" if understood else aside
     return Query(question=text, text=tq.text.strip() or text, date_from=lo, date_to=hi,
                  sources=tuple(sources), as_of=when, as_of_from=origin,  # type: ignore[arg-type]
-                 understood=tq.understood, relative=relative)
+                 understood=understood, relative=relative, background=tq.background,
+                 given_from=date_from, given_to=date_to, unapplied=unapplied)
 
 
 def parse_day(value: str | None, flag: str) -> dt.date | None:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.errors import IndexCorrupt
+from index.eventspan import day_number as _day
+from index.eventspan import event_rows
 from index.faults import fault_point
 from index.models import Article, Passage
 from index.rows import (
@@ -28,7 +30,7 @@ from index.rows import (
 if TYPE_CHECKING:
     import numpy as np
 
-SCHEMA_VERSION = 2  # 2: passages carry their quotations; the speakers table indexes them
+SCHEMA_VERSION = 3  # 2: passages carry their quotations (speakers table); 3: passage_events
 CACHE_ENTRIES = 50_000  # derived values kept per generation (mostly question words' counts)
 # Passages a word is counted up to. A word in more of them is "common": BM25 scores every row a
 # word matches, so at 1M+ passages such a word costs tens of ms while adding little (low idf).
@@ -74,6 +76,15 @@ CREATE TABLE IF NOT EXISTS speakers (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS speakers_name ON speakers(speaker);
 CREATE INDEX IF NOT EXISTS speakers_surname ON speakers(surname);
+-- The days each passage's event dates cover (index/eventspan.py), as day numbers: a date range
+-- finds the passages that report an event inside it.
+CREATE TABLE IF NOT EXISTS passage_events (
+    passage_id INTEGER NOT NULL,
+    start_day  INTEGER NOT NULL,
+    end_day    INTEGER NOT NULL,
+    PRIMARY KEY (passage_id, start_day, end_day)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS passage_events_span ON passage_events(start_day, end_day);
 -- Contentless: the text lives once, in passages; deletes pass the old values back.
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     title, text, content='', tokenize='porter unicode61 remove_diacritics 2'
@@ -84,13 +95,19 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
 @dataclass(frozen=True)
 class Filter:
     """What a search is restricted to: a timeline-date range (inclusive) and outlets, or
-    (``undated``) only the passages without a timeline date."""
+    (``undated``) only the passages without a timeline date. With ``events``, a passage is in
+    the range also when it reports an event that lies wholly inside it."""
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     sources: tuple[str, ...] = ()
     undated: bool = False
     speakers: tuple[str, ...] = ()  # only passages where one of them speaks (resolved names)
+    events: bool = False
+
+    @property
+    def by_events(self) -> bool:
+        return self.events and bool(self.date_from or self.date_to) and not self.undated
 
     @property
     def active(self) -> bool:
@@ -205,6 +222,8 @@ class Store:
             c.executemany("INSERT OR IGNORE INTO speakers VALUES (?,?,?)",
                           [(p.passage_id, name, surname(name)) for p in passages
                            for name in dict.fromkeys(q.speaker for q in p.quotes if q.speaker)])
+            c.executemany("INSERT OR IGNORE INTO passage_events VALUES (?,?,?)",
+                          [r for p in passages for r in event_rows(p.passage_id, p.event_dates)])
             c.executemany("INSERT INTO passages_fts(rowid, title, text) VALUES (?,?,?)",
                           [(p.passage_id, titles[p.article_id], p.text) for p in passages])
             c.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
@@ -222,6 +241,8 @@ class Store:
         c.executemany("INSERT INTO passages_fts(passages_fts, rowid, title, text) "
                       "VALUES ('delete', ?, ?, ?)", rows)
         c.execute("DELETE FROM speakers WHERE passage_id IN "
+                  "(SELECT passage_id FROM passages WHERE article_id = ?)", (article_id,))
+        c.execute("DELETE FROM passage_events WHERE passage_id IN "
                   "(SELECT passage_id FROM passages WHERE article_id = ?)", (article_id,))
         c.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
         c.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
@@ -281,7 +302,20 @@ class Store:
         days, ids, _ = self._date_column()
         lo = np.searchsorted(days, _day(flt.date_from), "left") if flt.date_from else 0
         hi = np.searchsorted(days, _day(flt.date_to), "right") if flt.date_to else len(days)
+        if flt.by_events:
+            return np.union1d(ids[lo:hi], self.event_ids(flt.date_from, flt.date_to))
         return ids[lo:hi].copy()
+
+    def event_ids(self, date_from: dt.date | None, date_to: dt.date | None) -> np.ndarray:
+        """Passages that report an event lying wholly inside [date_from, date_to] (open ends
+        allowed): one indexed range scan on the event's first day."""
+        import numpy as np
+
+        lo = _day(date_from) if date_from else -(10 ** 9)
+        hi = _day(date_to) if date_to else 10 ** 9
+        q = ("SELECT DISTINCT passage_id FROM passage_events "
+             "WHERE start_day BETWEEN ? AND ? AND end_day <= ?")
+        return np.fromiter((r[0] for r in self.conn.execute(q, (lo, hi, hi))), dtype=np.int64)
 
     def _date_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(day numbers, passage ids) of dated passages, sorted by date, and the undated ids;
@@ -419,18 +453,28 @@ def _marks(items: Sequence[object]) -> str:
     return ",".join("?" * len(items))
 
 
-def _filter_sql(flt: Filter) -> tuple[str, list[str]]:
+def _filter_sql(flt: Filter) -> tuple[str, list[object]]:
     parts, args = ["1"], []
     if flt.undated:
         parts.append("p.timeline_date IS NULL")
     if flt.date_from or flt.date_to:
-        parts.append("p.timeline_date IS NOT NULL")
-    if flt.date_from:
-        parts.append("p.timeline_date >= ?")
-        args.append(flt.date_from.isoformat())
-    if flt.date_to:
-        parts.append("p.timeline_date <= ?")
-        args.append(flt.date_to.isoformat())
+        on_day, day_args = ["p.timeline_date IS NOT NULL"], []
+        if flt.date_from:
+            on_day.append("p.timeline_date >= ?")
+            day_args.append(flt.date_from.isoformat())
+        if flt.date_to:
+            on_day.append("p.timeline_date <= ?")
+            day_args.append(flt.date_to.isoformat())
+        if flt.by_events:
+            lo = _day(flt.date_from) if flt.date_from else -(10 ** 9)
+            hi = _day(flt.date_to) if flt.date_to else 10 ** 9
+            parts.append(f"(({' AND '.join(on_day)}) OR EXISTS (SELECT 1 FROM passage_events e "
+                         "WHERE e.passage_id = p.passage_id AND e.start_day BETWEEN ? AND ? "
+                         "AND e.end_day <= ?))")
+            args.extend([*day_args, lo, hi, hi])
+        else:
+            parts += on_day
+            args.extend(day_args)
     if flt.sources:
         parts.append(f"a.source IN ({_marks(flt.sources)})")
         args.extend(flt.sources)
@@ -445,7 +489,3 @@ def surname(name: str) -> str:
     """The key a question's name is matched on: the last word, lower-cased ("kallas")."""
     words = name.replace("’", "'").split()
     return words[-1].lower().removesuffix("'s") if words else ""
-
-
-def _day(value: dt.date) -> int:
-    return (value - dt.date(1970, 1, 1)).days

@@ -66,7 +66,8 @@ def test_stdin_json_lines_carry_their_own_as_of_dates_and_sources(fake_index: Pa
     assert given["read_as"].endswith("as of 20 Aug 2025")
     # no as_of: this corpus ends long before today, so its own last date is "now"
     assert default["as_of"] == Bot(open_index(fake_index), FakeEmbedder(64)).date_span[1].isoformat()
-    assert "the corpus' latest date; set 'as of' to change it" in default["read_as"]
+    assert "the corpus' latest date; not applied as a filter" in default["read_as"]
+    assert default["filters"]["from"] is None
     assert filtered["filters"] == {"from": "2025-08-01", "to": "2025-08-31",
                                    "sources": ["Fox News Digital"]}
     assert all(r["source"] == "Fox News Digital" for r in filtered["results"])

@@ -64,7 +64,7 @@ def test_forms(question: str, date_from: dt.date | None, date_to: dt.date | None
     ("In August 2025, what did Kallas say?", "What did Kallas say?"),
     ("Sanctions since March 2025", "Sanctions"),
     ("Talks between February and March 2025 on Ukraine", "Talks on Ukraine"),
-    ("What was agreed at last week's summit?", "What was agreed at summit?"),
+    ("What was agreed at last week's summit?", "What was agreed at last week's summit?"),
     ("in 2025", ""),
 ])
 def test_time_words_are_taken_out(question: str, text: str) -> None:
@@ -161,3 +161,83 @@ def test_weekday_words_that_are_not_days() -> None:
     assert parse_time("What is Black Friday?", as_of=AS_OF).date_from is None
     assert parse_time("Who won on Tuesday?", as_of=None).date_from is None
 
+
+
+# -- focus against background ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "as_of", "background"), [
+    # inside a since-clause: the invasion's day, not the answer's
+    ("How many refugees have fled since Russia's invasion began on February 24?", D(2022, 4, 29),
+     "24 Feb 2022"),
+    ("Which party has held the seat since its creation in 1964?", AS_OF, "1964"),
+    ("Who performed at this year's Super Bowl halftime show?", D(2022, 2, 18),
+     "this year (1 Jan 2022 – 31 Dec 2022)"),  # a possessive describes the noun
+    ("Which team that won on Sunday was fined?", AS_OF, "10 Aug 2025"),  # relative clause
+    ("Who resigned after the scandal in March 2025?", AS_OF, "March 2025"),
+])
+def test_background_time_is_no_filter(question: str, as_of: dt.date, background: str) -> None:
+    q = parse_time(question, as_of=as_of)
+    assert (q.date_from, q.date_to, q.understood) == (None, None, None)
+    assert q.background == (background,)
+    assert q.text == question  # its words still describe what is asked about
+
+
+@pytest.mark.parametrize(("question", "date_from", "date_to"), [
+    ("What did Kallas say in August?", D(2025, 8, 1), D(2025, 8, 31)),
+    ("Who won the election last week?", D(2025, 8, 4), D(2025, 8, 10)),
+    ("What has Kallas said since March 2025?", D(2025, 3, 1), None),  # "since" is its own word
+    ("Since March 2025, what changed?", D(2025, 3, 1), None),
+    ("What did Kallas say, in August, about Russia?", D(2025, 8, 1), D(2025, 8, 31)),
+    ("When did talks start in 2024?", D(2024, 1, 1), D(2024, 12, 31)),  # interrogative "when"
+    ("Which company, founded in 1998, cut jobs this week?", D(2025, 8, 11), D(2025, 8, 17)),
+])
+def test_focus_time_filters(question: str, date_from: dt.date, date_to: dt.date | None) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (date_from, date_to)
+
+
+@pytest.mark.parametrize(("question", "as_of", "date_from", "date_to"), [
+    ("What happened last weekend?", AS_OF, D(2025, 8, 9), D(2025, 8, 10)),
+    ("Who will play this weekend?", AS_OF, D(2025, 8, 16), D(2025, 8, 17)),
+    ("What happened this weekend?", D(2025, 8, 10), D(2025, 8, 9), D(2025, 8, 10)),  # a Sunday
+    ("What did he say earlier this month?", AS_OF, D(2025, 8, 1), D(2025, 8, 12)),
+    ("What is planned later this week?", AS_OF, D(2025, 8, 12), D(2025, 8, 17)),
+    ("What will happen next month?", AS_OF, D(2025, 9, 1), D(2025, 9, 30)),
+    ("Who plays next week?", AS_OF, D(2025, 8, 18), D(2025, 8, 24)),
+    ("What was said next year?", D(2025, 12, 30), D(2026, 1, 1), D(2026, 12, 31)),
+    ("What happens tomorrow?", AS_OF, D(2025, 8, 13), D(2025, 8, 13)),
+    # a year-less month by tense: asked in August, a progressive means the coming November
+    ("Which airline is slashing 31,000 flights during November?", D(2022, 8, 18),
+     D(2022, 11, 1), D(2022, 11, 30)),
+])
+def test_relative_words_by_tense(question: str, as_of: dt.date, date_from: dt.date,
+                                 date_to: dt.date) -> None:
+    q = parse_time(question, as_of=as_of)
+    assert (q.date_from, q.date_to) == (date_from, date_to)
+
+
+@pytest.mark.parametrize(("question", "focus"), [
+    # "which" / "who" asking the question where they stand
+    ("To much fanfare, which company launched its own tequila this week?", True),
+    ("In addition to Halloween, which holiday was celebrated this week?", True),
+    ("Liz Truss became prime minister of which country this week?", True),
+    # a relative clause when something else asks
+    ("Olivia Newton-John, who died this week aged 73, was beaten by which act?", False),
+    ("The film, which opens next week, is the how-manyth Bond film?", False),
+])
+def test_wh_words_ask_or_open_a_clause(question: str, focus: bool) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.understood is not None, bool(q.background)) == (focus, not focus)
+
+
+@pytest.mark.parametrize(("question", "focus"), [
+    # a date in a statement that sets the scene, before the sentence that asks
+    ("A total of 73 monuments were removed in 2021. How many remain standing?", None),
+    # words relative to the day of asking still say when the news is
+    ("The court ruled on several cases this week. Which one was NOT among them?",
+     "this week (11 Aug 2025 – 17 Aug 2025)"),
+    ("Which monuments were removed in 2021?", "2021"),  # the asking sentence itself
+])
+def test_dates_in_a_scene_setting_sentence_are_background(question: str, focus: str | None
+                                                          ) -> None:
+    assert parse_time(question, as_of=AS_OF).understood == focus

@@ -29,11 +29,17 @@ def test_as_of_is_today_for_a_current_corpus_else_its_last_date():
 
 def test_relative_words_read_against_the_corpus_say_so():
     q = understand("What did Kallas say last week?", corpus_last=D(2025, 8, 13), today=TODAY)
-    assert (q.date_from, q.date_to) == (D(2025, 8, 4), D(2025, 8, 10))
+    assert q.understood == "last week (4 Aug 2025 – 10 Aug 2025)"
     assert q.as_of == D(2025, 8, 13) and q.as_of_from == "corpus" and q.relative
     assert q.text == "What did Kallas say?"
     assert q.read_as is not None and q.read_as.startswith(q.understood)
-    assert "13 Aug 2025, the corpus' latest date; set 'as of' to change it" in q.read_as
+    # a guessed "as of" makes the reading uncertain: shown, not applied (soft before hard)
+    assert (q.date_from, q.date_to) == (None, None) and q.unapplied
+    assert ("13 Aug 2025, the corpus' latest date; not applied as a filter: set 'as of' to "
+            "apply it") in q.read_as
+    absolute = understand("What did Kallas say in August 2025?", corpus_last=D(2025, 8, 13),
+                          today=TODAY)
+    assert (absolute.date_from, absolute.date_to) == (D(2025, 8, 1), D(2025, 8, 31))
 
 
 def test_a_given_as_of_moves_the_reading():

@@ -57,7 +57,10 @@ def _head_html(summary: str, read_as: str | None, note: str | None,
 
 def answer_html(answer: Answer, note: str | None = None) -> str:
     """Summary line first, then what was understood, then the excerpts (undated under a heading)."""
-    parts = ['<div class="tl-answer">', _head_html(answer.summary(), answer.read_as, note)]
+    parts = ['<div class="tl-answer">']
+    if answer.date_answer:  # a "when" question leads with its date
+        parts.append(f'<div class="tl-when">When: {esc(answer.date_answer.label)}</div>')
+    parts.append(_head_html(answer.summary(), answer.read_as, note))
     if answer.hits and answer.message:
         parts.append(f'<div class="tl-message">{esc(answer.message)}</div>')
     undated_heading = False

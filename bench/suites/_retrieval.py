@@ -65,7 +65,7 @@ def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_corr
     cv = rerank_cv.cross_validate(recs, k=min(folds, len(questions)))
     replay = len(questions) > ASK_AGAIN_UP_TO if replay is None else replay
     if replay:
-        from bot.engine import RELEVANCE_FLOOR
+        from bot.rank import RELEVANCE_FLOOR
 
         now = rerank_cv.current_weights()
         firsts[REPLAY_NOW] = [rerank_cv.replay_first(recs[i], now, RELEVANCE_FLOOR)

@@ -1,0 +1,108 @@
+""""When did the Arab League suspend Syria?": the date the best passages agree on.
+
+Each of the best passages votes for the days it reports: its timeline day (the day it is
+placed at: a reported "on Saturday", else publication) and every single day it names in a past
+tense clause. Votes weigh by rank, and a passage carried by other outlets too counts once per
+outlet. A day that two passages support is answered as a day; else a month that two support,
+as a month; else the best passage's own day, supported by one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from bot.fmt import human_date, plural
+from index.dates import is_single_day
+from index.tense import tense_near
+
+if TYPE_CHECKING:
+    from bot.rank import Hit
+
+# How many of the best passages vote (not only the k shown).
+VOTERS = 10
+# Which day wins: the one most passages report ("support", then rank-weighted score), or the
+# best rank-weighted score ("score": each passage weighs 1/rank).
+Rule = Literal["support", "score"]
+RULE: Rule = "support"
+
+_WHEN = re.compile(
+    r"^\s*(?:when\b|(?:on|in|since)\s+what\s+(?:day|date|month|year)\b"
+    r"|(?:what|which)\s+(?:day|date|month|year)\b|what\s+time\s+of\s+year\b)", re.IGNORECASE)
+
+DatePrecision = Literal["day", "month", "year"]
+
+
+@dataclass(frozen=True)
+class DateAnswer:
+    date: dt.date  # a month's or year's first day when that is the precision
+    precision: DatePrecision
+    support: int  # passages (each outlet that carried one counted) reporting it
+    passages: tuple[int, ...]  # their passage ids, best first
+
+    @property
+    def label(self) -> str:
+        """"12 Nov 2011, reported by 5 passages"."""
+        when = {"day": human_date(self.date), "month": f"{self.date:%b %Y}",
+                "year": str(self.date.year)}[self.precision]
+        return f"{when}, reported by {plural(self.support, 'passage')}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "precision": self.precision,
+                "support": self.support, "passages": list(self.passages), "label": self.label}
+
+
+def is_when_question(question: str) -> bool:
+    return bool(_WHEN.match(question))
+
+
+def reported_days(hit: Hit) -> set[dt.date]:
+    """The days a passage reports: where the timeline places it, and each past single day."""
+    p = hit.passage
+    days = {e.date for e in p.event_dates if is_single_day(e) and e.date is not None
+            and tense_near(p.text, e.start, e.end) == "past"}
+    if p.timeline_date is not None:
+        days.add(p.timeline_date)
+    return days
+
+
+def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS, rule: Rule = RULE
+                ) -> DateAnswer | None:
+    """The date the best ``voters`` hits agree on, or None when none of them reports a day."""
+    best = [h for h in sorted(hits, key=lambda h: h.rank)[:voters]]
+    by_day = [(h, reported_days(h)) for h in best]
+    found = _vote(((h, days) for h, days in by_day), "day", rule)
+    if found is not None and found.support >= 2:
+        return found
+    months = [(h, {d.replace(day=1) for d in days}) for h, days in by_day]
+    by_month = _vote(months, "month", rule)
+    if by_month is not None and by_month.support >= 2:
+        return by_month
+    top = next(((h, days) for h, days in by_day if days), None)
+    if top is None:
+        return None
+    h, days = top
+    day = h.passage.timeline_date if h.passage.timeline_date in days else min(days)
+    return DateAnswer(day, "day", 1 + len(h.also_in), (h.passage.passage_id,))
+
+
+def _vote(items: Iterable[tuple[Hit, set[dt.date]]], precision: DatePrecision, rule: Rule
+          ) -> DateAnswer | None:
+    score: dict[dt.date, float] = defaultdict(float)
+    support: dict[dt.date, int] = defaultdict(int)
+    ids: dict[dt.date, list[int]] = defaultdict(list)
+    for h, days in items:
+        copies = 1 + len(h.also_in)
+        for d in days:
+            score[d] += copies / h.rank
+            support[d] += copies
+            ids[d].append(h.passage.passage_id)
+    if not score:
+        return None
+    d = max(score, key=(lambda x: (support[x], score[x])) if rule == "support"
+            else (lambda x: (score[x], support[x])))
+    return DateAnswer(d, precision, support[d], tuple(ids[d]))

@@ -1,0 +1,198 @@
+"""Time in questions, end to end (issue 17): background time sets no filter, a range finds the
+passages that report an event in it, a filter that leaves nothing falls back and says so, and
+"when" questions are answered with a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Bot
+from bot.rank import Hit
+from bot.when import DateAnswer, date_answer, is_when_question
+from index.build import build_index
+from index.embed import FakeEmbedder
+from index.indexdir import open_index
+from index.models import Article, EventDate, Passage
+from index.store import Filter
+
+D = dt.date
+
+RECORDS = [
+    {"id": "ua-feb", "date": "2022-02-25", "source": "Wire", "title": "Russia invades Ukraine",
+     "text": "Russian troops crossed into Ukraine on Thursday as President Vladimir Putin "
+             "launched a full-scale invasion. Explosions were heard in Kyiv before dawn."},
+    {"id": "ua-apr", "date": "2022-04-20", "source": "Wire", "title": "Refugees leave Ukraine",
+     "text": "More than five million refugees have fled Ukraine since Russia's invasion began on "
+             "February 24, the United Nations refugee agency said on Wednesday."},
+    {"id": "bowl", "date": "2022-02-14", "source": "Sports Desk", "title": "Halftime show",
+     "text": "Dr. Dre, Snoop Dogg, Eminem, Mary J. Blige and Kendrick Lamar performed the Super "
+             "Bowl halftime show at SoFi Stadium on Sunday."},
+    {"id": "air", "date": "2022-08-17", "source": "Business Desk", "title": "Airline cuts flights",
+     "text": "Lufthansa is slashing 31,000 flights in November as the airline struggles with "
+             "staff shortages, the carrier said in a statement."},
+    {"id": "merger", "date": "2022-04-26", "source": "Business Desk",
+     "title": "Chipmaker merger approved",
+     "text": "Shareholders of the chipmaker Orbitel approved the merger with Zentra last Friday, "
+             "the company said in a filing, clearing the way for the deal."},
+    {"id": "al-1", "date": "2011-11-13", "source": "Wire", "title": "Arab League suspends Syria",
+     "text": "The Arab League voted on Saturday to suspend Syria's membership over its bloody "
+             "crackdown on protesters, in a surprise move."},
+    {"id": "al-2", "date": "2011-11-12", "source": "Gulf News", "title": "Syria suspended",
+     "text": "Arab foreign ministers meeting in Cairo suspended Syria from the Arab League on "
+             "Saturday and called for sanctions against Damascus."},
+    {"id": "al-3", "date": "2011-11-16", "source": "World Report", "title": "Syria isolated",
+     "text": "Syria has been increasingly isolated since the Arab League suspended it on "
+             "November 12, and Turkey said it would cut its electricity supplies."},
+]
+
+
+def _write(path: Path) -> Path:
+    path.write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
+    return path
+
+
+# -- fast: the store finds passages by the events they report ------------------------------------
+
+def test_a_range_finds_a_passage_by_the_event_it_reports(tmp_path: Path) -> None:
+    out = tmp_path / "index"
+    build_index([_write(tmp_path / "news.jsonl")], out, embedder=FakeEmbedder(64))
+    store = open_index(out).store
+    week = (D(2022, 4, 18), D(2022, 4, 24))
+    merger = {pid for pid, p in store.passages(store.all_passage_ids()).items()
+              if "Orbitel" in p.text}
+    assert merger and all(store.passages(merger)[p].timeline_date == D(2022, 4, 26)
+                          for p in merger)  # placed on its publication day, after the week
+    assert not merger & set(store.filtered_ids(Filter(*week)))  # by timeline day only: out
+    assert merger <= set(store.filtered_ids(Filter(*week, events=True)))  # "last Friday": in
+    # the SQL form (sources, keyword search) agrees with the in-memory one
+    assert merger <= set(store.filtered_ids(Filter(*week, sources=("Business Desk",), events=True)))
+    found = store.keyword_search("Orbitel merger", 10, Filter(*week, events=True))
+    assert merger & {pid for pid, _ in found}
+    # a year-long event does not drag a passage into a one-week range
+    year_only = set(store.filtered_ids(Filter(D(2011, 11, 7), D(2011, 11, 13), events=True)))
+    assert year_only and not merger & year_only
+
+
+def _hit(rank: int, pid: int, day: dt.date | None, text: str = "It happened.",
+         events: tuple[EventDate, ...] = ()) -> Hit:
+    p = Passage(pid, "a", 0, 0, len(text), text, events, day)
+    return Hit(rank, 1.0 / rank, p, Article("o", "t", text, "s", published=day), ())
+
+
+def test_date_answer_is_the_day_most_passages_report() -> None:
+    sat = EventDate("on Saturday", 25, 36, D(2011, 11, 12), "day", D(2011, 11, 13))
+    hits = [_hit(1, 1, D(2011, 11, 13), "The Arab League voted on Saturday to suspend Syria.",
+                 (sat,)),
+            _hit(2, 2, D(2011, 11, 12)), _hit(3, 3, D(2011, 11, 20))]
+    got = date_answer(hits)
+    assert got == DateAnswer(D(2011, 11, 12), "day", 2, (1, 2))
+    assert got.label == "12 Nov 2011, reported by 2 passages"
+
+
+def test_date_answer_widens_to_a_month_then_a_single_passage() -> None:
+    month = date_answer([_hit(1, 1, D(2020, 3, 2)), _hit(2, 2, D(2020, 3, 9)),
+                         _hit(3, 3, D(2021, 1, 1))])
+    assert (month.date, month.precision, month.support) == (D(2020, 3, 1), "month", 2)
+    one = date_answer([_hit(1, 1, D(2020, 3, 2)), _hit(2, 2, None)])
+    assert (one.date, one.precision, one.support) == (D(2020, 3, 2), "day", 1)
+    assert date_answer([_hit(1, 1, None)]) is None and date_answer([]) is None
+
+
+@pytest.mark.parametrize(("question", "when"), [
+    ("When did the Arab League suspend Syria?", True),
+    ("In what year did the war end?", True),
+    ("What date was the vote?", True),
+    ("Who won the election last week?", False),
+    ("What did Kallas say when asked about Putin?", False),
+])
+def test_when_questions(question: str, when: bool) -> None:
+    assert is_when_question(question) is when
+
+
+# -- with the real model ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def news_bot(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Bot:
+    root = tmp_path_factory.mktemp("time-questions")
+    build_index([_write(root / "news.jsonl")], root / "index", embedder=real_embedder)
+    return Bot(open_index(root / "index"), real_embedder)
+
+
+def _ids(answer) -> list[str]:
+    return [h.article.origin.rsplit("#", 1)[-1] for h in answer.hits]
+
+
+@pytest.mark.slow
+def test_invasion_day_in_a_since_clause_is_no_one_day_filter(news_bot: Bot) -> None:
+    a = news_bot.ask("How many refugees have fled Ukraine since Russia's invasion began on "
+                     "February 24?", as_of=D(2022, 4, 29))
+    assert (a.date_from, a.date_to) == (None, None)
+    assert "background, not a filter: 24 Feb 2022" in a.read_as
+    assert _ids(a)[0] == "ua-apr"  # the April answer, not excluded
+
+
+@pytest.mark.slow
+def test_this_years_super_bowl_is_no_filter(news_bot: Bot) -> None:
+    a = news_bot.ask("Who performed at this year's Super Bowl halftime show?", as_of=D(2022, 2, 18))
+    assert (a.date_from, a.date_to) == (None, None)
+    assert _ids(a)[0] == "bowl"
+
+
+@pytest.mark.slow
+def test_during_november_asked_in_august_is_the_coming_november(news_bot: Bot) -> None:
+    a = news_bot.ask("Which airline is slashing 31,000 flights during November?",
+                     as_of=D(2022, 8, 18))
+    assert (a.date_from, a.date_to) == (D(2022, 11, 1), D(2022, 11, 30))
+    # published in August, it reports the November cuts: in range by its event
+    assert _ids(a)[:1] == ["air"] and not a.fell_back
+
+
+@pytest.mark.slow
+def test_last_week_includes_a_later_report_of_last_friday(news_bot: Bot) -> None:
+    a = news_bot.ask("Which merger did shareholders approve last week?", as_of=D(2022, 4, 29))
+    assert (a.date_from, a.date_to) == (D(2022, 4, 18), D(2022, 4, 24))
+    assert _ids(a)[:1] == ["merger"] and not a.fell_back
+    assert a.hits[0].timeline_date == D(2022, 4, 26)  # its own day is outside the week
+
+
+@pytest.mark.slow
+def test_a_filter_that_leaves_nothing_falls_back_and_says_so(news_bot: Bot) -> None:
+    a = news_bot.ask("Which airline is slashing flights this week?", as_of=D(2023, 6, 14))
+    assert a.fell_back and _ids(a)[0] == "air"
+    assert a.message.startswith("nothing relevant in this week")
+    assert a.to_json()["fell_back"] is True
+    # an explicit date filter is kept: the reader asked for it
+    b = news_bot.ask("Which airline is slashing flights?", date_from=D(2023, 6, 1))
+    assert not b.fell_back and not b.hits
+
+
+@pytest.mark.slow
+def test_when_question_leads_with_the_agreed_date(news_bot: Bot) -> None:
+    a = news_bot.ask("When did the Arab League suspend Syria?")
+    assert a.date_answer is not None
+    assert (a.date_answer.date, a.date_answer.precision) == (D(2011, 11, 12), "day")
+    assert a.date_answer.support >= 2
+    js = a.to_json()["date_answer"]
+    assert js["date"] == "2011-11-12" and js["label"].startswith("12 Nov 2011, reported by")
+    assert news_bot.ask("Who performed the Super Bowl halftime show?").date_answer is None
+
+
+def test_page_and_cli_lead_with_the_date_then_the_fallback_note() -> None:
+    from bot.answer import Answer
+    from bot.render import render_text
+    from web.render import answer_html
+
+    hits = (_hit(1, 1, D(2011, 11, 12)), _hit(2, 2, D(2011, 11, 12)))
+    a = Answer("When did it happen this week?", "When did it happen?", None, None, (),
+               "relevance", "this week", hits, message="nothing relevant in this week: showing "
+               "the best passages from any date", date_answer=date_answer(hits), fell_back=True)
+    html = answer_html(a)
+    assert html.index("When: 12 Nov 2011, reported by 2 passages") < html.index("tl-summary")
+    assert "showing the best passages from any date" in html
+    text = render_text(a.to_json())
+    assert "When: 12 Nov 2011, reported by 2 passages" in text
+    assert "(nothing relevant in this week: showing the best passages from any date)" in text
