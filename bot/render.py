@@ -22,8 +22,8 @@ def render_text(answer: Mapping[str, Any], *, width: int = 100) -> str:
     if answer.get("date_answer"):
         lines.append(f"When: {answer['date_answer']['label']}")
     lines.append(answer["summary"])
-    if answer.get("message") and answer["results"]:
-        lines.append(answer["message"])
+    if answer.get("results") and answer.get("message"):
+        lines.append(f"   ({answer['message']})")
     heading_undated = False
     for r in answer["results"]:
         if answer["order"] == "time" and r["timeline_date"] is None and not heading_undated:

@@ -16,6 +16,7 @@ from index.build import build_index
 from index.embed import FakeEmbedder
 from index.errors import IndexMismatch
 from index.indexdir import open_index
+from index.store import SCHEMA_VERSION
 from tests.conftest import run_cli
 from web.followups import Session
 from web.handlers import Filters, Handlers
@@ -140,7 +141,7 @@ def test_an_index_built_before_quotations_is_told_to_rebuild(fake_index: Path):
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
         conn.execute("DROP TABLE speakers")
     conn.close()
-    with pytest.raises(IndexMismatch, match=r"schema v1.*v2.*--rebuild"):
+    with pytest.raises(IndexMismatch, match=rf"schema v1.*v{SCHEMA_VERSION}.*--rebuild"):
         open_index(fake_index)
     res = run_cli("bot", "ask", "--index-dir", str(fake_index), "What did Kallas say?")
     assert res.returncode != 0

@@ -217,7 +217,7 @@ def _mean(xs: Sequence[float]) -> float:
 def _vote_cv(votes: Sequence[dict[str, bool]]) -> str:
     """The vote's rule and number of voters chosen by 5-fold cross-validation: each fold's
     choice (best on the other folds) scored on its own sentences."""
-    from bench.common import kfold
+    from bench.metrics import kfold
 
     rules = list(votes[0])
     held = 0
