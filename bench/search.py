@@ -114,8 +114,8 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
     import numpy as np
 
     from bot.engine import Bot
+    from index.filters import Filter
     from index.indexdir import open_index
-    from index.store import Filter
     from index.vectors import VectorIndex
 
     r: dict = {}

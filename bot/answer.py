@@ -17,7 +17,7 @@ from bot.rank import RELEVANCE_FLOOR, SENTENCE_PASS, Hit, Ranker, SourceRef, mer
 from bot.retrieve import hybrid_search, query_vector
 from bot.understand import ORDERS, Order, Query
 from bot.when import VOTERS, DateAnswer, date_answer, is_when_question
-from index.store import Filter
+from index.filters import Filter
 
 if TYPE_CHECKING:
     import numpy as np

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.rank import Candidate, fuse
-from index.store import Filter
+from index.filters import Filter
 
 if TYPE_CHECKING:
     import numpy as np

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from bot.rank import RELEVANCE_FLOOR, Candidate, Hit, Ranker, merge_duplicates
 from bot.retrieve import hybrid_search, query_vector
 from bot.understand import Query
+from index.filters import Filter
 from index.models import Passage
-from index.store import Filter
 
 if TYPE_CHECKING:
     import numpy as np

@@ -16,7 +16,7 @@ from typing import Literal
 from bot.fmt import human_date
 from bot.timeparse import combine_ranges, parse_time
 from index.errors import BadQuery
-from index.store import Filter
+from index.filters import Filter
 
 MAX_QUESTION_CHARS = 500
 MAX_K = 50

@@ -34,8 +34,9 @@ from index.models import Article, Skipped
 from index.pipeline import run_ahead
 from index.prepare import Prepared, prepare
 from index.rows import NewPassage
+from index.schema import SCHEMA_VERSION
 from index.settings import load_settings
-from index.store import SCHEMA_VERSION, Store
+from index.store import Store
 from index.timings import StageTimes, recording
 from index.vectors import IVF_SQ8, Adder, VectorIndex, kind_for, nlist_for
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 from index.faults import fault_point
-from index.store import SCHEMA_VERSION, Store
+from index.schema import SCHEMA_VERSION
+from index.store import Store
 from index.vectors import VectorIndex, _fsync_dir
 
 STORE_FILE = "store.sqlite"

@@ -17,6 +17,7 @@ from index.errors import IndexCorrupt
 from index.eventspan import day_number as _day
 from index.eventspan import event_rows
 from index.faults import fault_point
+from index.filters import Filter, filter_sql, marks
 from index.models import Article, Passage
 from index.rows import (
     NewPassage,
@@ -26,11 +27,11 @@ from index.rows import (
     passage_from_row,
     quotes_to_json,
 )
+from index.schema import SCHEMA
 
 if TYPE_CHECKING:
     import numpy as np
 
-SCHEMA_VERSION = 3  # 2: passages carry their quotations (speakers table); 3: passage_events
 CACHE_ENTRIES = 50_000  # derived values kept per generation (mostly question words' counts)
 # Passages a word is counted up to. A word in more of them is "common": BM25 scores every row a
 # word matches, so at 1M+ passages such a word costs tens of ms while adding little (low idf).
@@ -38,81 +39,6 @@ COMMON_WORD_DOCS = 20_000
 # What ``index.rows.passage_from_row`` reads, in its order.
 PASSAGE_COLUMNS = "passage_id, article_id, ordinal, start, end, text, event_dates, timeline_date, quotes"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles (
-    article_id  TEXT PRIMARY KEY,
-    origin      TEXT NOT NULL UNIQUE,
-    title       TEXT NOT NULL,
-    text        TEXT NOT NULL,
-    source      TEXT NOT NULL,
-    url         TEXT,
-    published   TEXT,
-    date_source TEXT NOT NULL,
-    meta        TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
-CREATE TABLE IF NOT EXISTS passages (
-    passage_id    INTEGER PRIMARY KEY,
-    article_id    TEXT NOT NULL REFERENCES articles(article_id),
-    ordinal       INTEGER NOT NULL,
-    start         INTEGER NOT NULL,
-    end           INTEGER NOT NULL,
-    text          TEXT NOT NULL,
-    text_hash     TEXT NOT NULL,
-    timeline_date TEXT,
-    event_dates   TEXT NOT NULL,
-    quotes        TEXT NOT NULL DEFAULT '[]'
-);
-CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id, ordinal);
-CREATE INDEX IF NOT EXISTS passages_timeline ON passages(timeline_date);
-CREATE INDEX IF NOT EXISTS passages_hash ON passages(text_hash);
--- Who speaks in which passage (from passages.quotes): the speakers facet and filter.
-CREATE TABLE IF NOT EXISTS speakers (
-    passage_id INTEGER NOT NULL,
-    speaker    TEXT NOT NULL,
-    surname    TEXT NOT NULL,
-    PRIMARY KEY (passage_id, speaker)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS speakers_name ON speakers(speaker);
-CREATE INDEX IF NOT EXISTS speakers_surname ON speakers(surname);
--- The days each passage's event dates cover (index/eventspan.py), as day numbers: a date range
--- finds the passages that report an event inside it.
-CREATE TABLE IF NOT EXISTS passage_events (
-    passage_id INTEGER NOT NULL,
-    start_day  INTEGER NOT NULL,
-    end_day    INTEGER NOT NULL,
-    PRIMARY KEY (passage_id, start_day, end_day)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS passage_events_span ON passage_events(start_day, end_day);
--- Contentless: the text lives once, in passages; deletes pass the old values back.
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    title, text, content='', tokenize='porter unicode61 remove_diacritics 2'
-);
-"""
-
-
-@dataclass(frozen=True)
-class Filter:
-    """What a search is restricted to: a timeline-date range (inclusive) and outlets, or
-    (``undated``) only the passages without a timeline date. With ``events``, a passage is in
-    the range also when it reports an event that lies wholly inside it."""
-
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    sources: tuple[str, ...] = ()
-    undated: bool = False
-    speakers: tuple[str, ...] = ()  # only passages where one of them speaks (resolved names)
-    events: bool = False
-
-    @property
-    def by_events(self) -> bool:
-        return self.events and bool(self.date_from or self.date_to) and not self.undated
-
-    @property
-    def active(self) -> bool:
-        return bool(self.date_from or self.date_to or self.sources or self.undated
-                    or self.speakers)
 
 
 @dataclass(frozen=True)
@@ -135,7 +61,7 @@ class Store:
         conn = self.conn
         try:
             if create:
-                conn.executescript(_SCHEMA)
+                conn.executescript(SCHEMA)
             conn.execute("SELECT count(*) FROM meta").fetchone()
         except sqlite3.DatabaseError as err:
             self.close()
@@ -190,7 +116,7 @@ class Store:
         values = list(dict.fromkeys(values))
         for i in range(0, len(values), 500):
             part = values[i:i + 500]
-            yield from self.conn.execute(f"{select} WHERE {column} IN ({_marks(part)})", part)
+            yield from self.conn.execute(f"{select} WHERE {column} IN ({marks(part)})", part)
 
     def ids_by_text_hash(self, hashes: Iterable[str]) -> dict[str, int]:
         return dict(self._rows_in("SELECT text_hash, passage_id FROM passages", "text_hash", hashes))
@@ -294,7 +220,7 @@ class Store:
         import numpy as np
 
         if flt.sources or flt.speakers:
-            sql, args = _filter_sql(flt)
+            sql, args = filter_sql(flt)
             q = f"SELECT p.passage_id FROM passages p JOIN articles a USING(article_id) WHERE {sql}"
             return np.fromiter((r[0] for r in self.conn.execute(q, args)), dtype=np.int64)
         if flt.undated:
@@ -413,7 +339,7 @@ class Store:
         if not expr:
             return []
         if flt is not None and flt.active:
-            sql, args = _filter_sql(flt)
+            sql, args = filter_sql(flt)
             q = (f"SELECT f.rowid, bm25(passages_fts, 0.5, 1.0) AS s FROM passages_fts f "
                  f"JOIN passages p ON p.passage_id = f.rowid JOIN articles a USING(article_id) "
                  f"WHERE passages_fts MATCH ? AND {sql} ORDER BY s LIMIT ?")
@@ -447,42 +373,6 @@ def fts_words(text: str) -> list[str]:
 def or_query(words: Sequence[str]) -> str:
     """An FTS5 OR-query, each word quoted so none is read as syntax."""
     return " OR ".join(f'"{w}"' for w in words)
-
-
-def _marks(items: Sequence[object]) -> str:
-    return ",".join("?" * len(items))
-
-
-def _filter_sql(flt: Filter) -> tuple[str, list[object]]:
-    parts, args = ["1"], []
-    if flt.undated:
-        parts.append("p.timeline_date IS NULL")
-    if flt.date_from or flt.date_to:
-        on_day, day_args = ["p.timeline_date IS NOT NULL"], []
-        if flt.date_from:
-            on_day.append("p.timeline_date >= ?")
-            day_args.append(flt.date_from.isoformat())
-        if flt.date_to:
-            on_day.append("p.timeline_date <= ?")
-            day_args.append(flt.date_to.isoformat())
-        if flt.by_events:
-            lo = _day(flt.date_from) if flt.date_from else -(10 ** 9)
-            hi = _day(flt.date_to) if flt.date_to else 10 ** 9
-            parts.append(f"(({' AND '.join(on_day)}) OR EXISTS (SELECT 1 FROM passage_events e "
-                         "WHERE e.passage_id = p.passage_id AND e.start_day BETWEEN ? AND ? "
-                         "AND e.end_day <= ?))")
-            args.extend([*day_args, lo, hi, hi])
-        else:
-            parts += on_day
-            args.extend(day_args)
-    if flt.sources:
-        parts.append(f"a.source IN ({_marks(flt.sources)})")
-        args.extend(flt.sources)
-    if flt.speakers:
-        parts.append(f"p.passage_id IN (SELECT passage_id FROM speakers "
-                     f"WHERE speaker IN ({_marks(flt.speakers)}))")
-        args.extend(flt.speakers)
-    return " AND ".join(parts), args
 
 
 def surname(name: str) -> str:

@@ -16,7 +16,7 @@ from index.build import build_index
 from index.embed import FakeEmbedder
 from index.errors import IndexMismatch
 from index.indexdir import open_index
-from index.store import SCHEMA_VERSION
+from index.schema import SCHEMA_VERSION
 from tests.conftest import run_cli
 from web.followups import Session
 from web.handlers import Filters, Handlers

@@ -12,7 +12,7 @@ from index.build import build_index
 from index.embed import FakeEmbedder, embed_text
 from index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 from index.indexdir import consistency_problems, open_index, read_manifest, write_lock
-from index.store import SCHEMA_VERSION
+from index.schema import SCHEMA_VERSION
 from tests.conftest import ROOT, run_cli, seed, write_synthetic_corpus
 
 
@@ -239,7 +239,7 @@ def test_open_index_word_counts_follow_a_new_build(tmp_path: Path, seeds: Path):
 
 
 def test_undated_filter_allows_exactly_the_undated_passages(fake_index: Path):
-    from index.store import Filter
+    from index.filters import Filter
 
     idx = open_index(fake_index)
     rows = idx.store.conn.execute("SELECT passage_id, timeline_date FROM passages").fetchall()

@@ -13,8 +13,8 @@ from bot.rank import RELEVANCE_FLOOR, RRF_K, Ranker, fuse
 from bot.retrieve import hybrid_search, query_vector
 from index.build import build_index
 from index.embed import FakeEmbedder
+from index.filters import Filter
 from index.indexdir import open_index
-from index.store import Filter
 
 
 def test_fusion_rewards_agreement_and_scores_keyword_only_hits(fake_index: Path):

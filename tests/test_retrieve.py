@@ -12,8 +12,8 @@ from bot.engine import Bot
 from bot.retrieve import hybrid_search, query_vector, search_lists
 from index.build import build_index
 from index.embed import FakeEmbedder
+from index.filters import Filter
 from index.indexdir import open_index
-from index.store import Filter
 
 
 class SameVector(FakeEmbedder):

@@ -15,9 +15,9 @@ from bot.rank import Hit
 from bot.when import DateAnswer, date_answer, is_when_question
 from index.build import build_index
 from index.embed import FakeEmbedder
+from index.filters import Filter
 from index.indexdir import open_index
 from index.models import Article, EventDate, Passage
-from index.store import Filter
 
 D = dt.date
 

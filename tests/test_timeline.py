@@ -121,7 +121,7 @@ def test_timeline_on_fake_index(fake_index: Path):
 def test_expand_topic_moves_toward_relevant_passages_only(fake_index: Path):
     import numpy as np
 
-    from index.store import Filter
+    from index.filters import Filter
 
     emb = FakeEmbedder(64)
     index = open_index(fake_index)

@@ -1,0 +1,69 @@
+"""What a search is restricted to, and the SQL that restricts it (index/store.py runs it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.eventspan import day_number as _day
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What a search is restricted to: a timeline-date range (inclusive) and outlets, or
+    (``undated``) only the passages without a timeline date. With ``events``, a passage is in
+    the range also when it reports an event that lies wholly inside it."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sources: tuple[str, ...] = ()
+    undated: bool = False
+    speakers: tuple[str, ...] = ()  # only passages where one of them speaks (resolved names)
+    events: bool = False
+
+    @property
+    def by_events(self) -> bool:
+        return self.events and bool(self.date_from or self.date_to) and not self.undated
+
+    @property
+    def active(self) -> bool:
+        return bool(self.date_from or self.date_to or self.sources or self.undated
+                    or self.speakers)
+
+
+def marks(items: Sequence[object]) -> str:
+    return ",".join("?" * len(items))
+
+
+def filter_sql(flt: Filter) -> tuple[str, list[object]]:
+    """The WHERE clause (passages ``p`` joined to articles ``a``) and its arguments."""
+    parts, args = ["1"], []
+    if flt.undated:
+        parts.append("p.timeline_date IS NULL")
+    if flt.date_from or flt.date_to:
+        on_day, day_args = ["p.timeline_date IS NOT NULL"], []
+        if flt.date_from:
+            on_day.append("p.timeline_date >= ?")
+            day_args.append(flt.date_from.isoformat())
+        if flt.date_to:
+            on_day.append("p.timeline_date <= ?")
+            day_args.append(flt.date_to.isoformat())
+        if flt.by_events:
+            lo = _day(flt.date_from) if flt.date_from else -(10 ** 9)
+            hi = _day(flt.date_to) if flt.date_to else 10 ** 9
+            parts.append(f"(({' AND '.join(on_day)}) OR EXISTS (SELECT 1 FROM passage_events e "
+                         "WHERE e.passage_id = p.passage_id AND e.start_day BETWEEN ? AND ? "
+                         "AND e.end_day <= ?))")
+            args.extend([*day_args, lo, hi, hi])
+        else:
+            parts += on_day
+            args.extend(day_args)
+    if flt.sources:
+        parts.append(f"a.source IN ({marks(flt.sources)})")
+        args.extend(flt.sources)
+    if flt.speakers:
+        parts.append(f"p.passage_id IN (SELECT passage_id FROM speakers "
+                     f"WHERE speaker IN ({marks(flt.speakers)}))")
+        args.extend(flt.speakers)
+    return " AND ".join(parts), args
