@@ -199,3 +199,17 @@ def test_replay_ranks_the_recorded_candidates_as_the_weights_say():
     assert rerank_cv.replay_first(rec, rerank_cv.as_vector(
         {"w_dense": 0, "w_sentence": 0, "w_top2": 0, "w_coverage": 1, "w_stated_day": 0}), 0.3) == 1
     assert rerank_cv.replay_first(rec, rerank_cv.current_weights(), 0.6) is None  # under the floor
+
+
+def test_timex_suite_scores_the_tagger_beside_dateparser(monkeypatch):
+    """The timex suite on three TimeBank documents, without HeidelTime (Java): both columns
+    scored, the missing one said so."""
+    from bench.suites import timex
+
+    monkeypatch.setattr(timex, "_heideltime_home", lambda: None)
+    out = timex.run(limit=3)
+    assert "DATE+TIME (" in out and "all types (" in out
+    row = next(line for line in out.splitlines() if line.startswith("| value F1"))
+    project, dateparser, heideltime = (c.strip() for c in row.strip("|").split("|")[1:])
+    assert 0 <= float(dateparser) <= 100 and 0 < float(project) <= 100
+    assert heideltime == "n/a" and "HeidelTime did not run here" in out
