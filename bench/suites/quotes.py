@@ -280,7 +280,9 @@ def run(limit: int | None = None) -> str:
     records = load(limit=limit)
     timings: list[float] = []
     scores = score(records, timings)
-    return table(scores, timings)
+    out = table(scores, timings)
+    print(out)
+    return out
 
 
 if __name__ == "__main__":
@@ -288,4 +290,4 @@ if __name__ == "__main__":
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None)
-    print(run(ap.parse_args().limit))
+    run(ap.parse_args().limit)
