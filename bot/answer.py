@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from bot.fmt import human_date, plural
+from bot.fmt import human_date, iso, plural
 from bot.rank import RELEVANCE_FLOOR, SENTENCE_PASS, Hit, Ranker, SourceRef, merge_duplicates
 from bot.retrieve import hybrid_search, query_vector
 from bot.understand import ORDERS, Order, Query
@@ -47,9 +47,9 @@ class Answer:
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
-            "filters": {"from": _iso(self.date_from), "to": _iso(self.date_to),
+            "filters": {"from": iso(self.date_from), "to": iso(self.date_to),
                         "sources": list(self.sources)},
-            "understood": self.understood, "read_as": self.read_as, "as_of": _iso(self.as_of),
+            "understood": self.understood, "read_as": self.read_as, "as_of": iso(self.as_of),
             "order": self.order, "summary": self.summary(),
             "undated_set_aside": self.undated_set_aside, "message": self.message,
             "date_answer": self.date_answer.to_json() if self.date_answer else None,
@@ -132,7 +132,3 @@ def ordered(hits: Sequence[Hit], order: Order) -> tuple[Hit, ...]:
 
 def reordered(result: Answer, order: Order) -> Answer:
     return replace(result, order=order, hits=ordered(result.hits, order))
-
-
-def _iso(d: dt.date | None) -> str | None:
-    return d.isoformat() if d else None

@@ -12,6 +12,11 @@ def human_date(d: dt.date | None) -> str:
     return f"{d.day} {d:%b %Y}" if d else "undated"
 
 
+def iso(d: dt.date | None) -> str | None:
+    """A date as JSON carries it: YYYY-MM-DD, or null."""
+    return d.isoformat() if d else None
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 

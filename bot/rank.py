@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.fmt import event_note
+from bot.fmt import event_note, iso
 from bot.rerank import (
     FeatureReranker,
     RankInput,
@@ -172,16 +172,16 @@ class Hit:
         a, p = self.article, self.passage
         return {
             "rank": self.rank, "score": round(self.score, 4), "text": p.text, "title": a.title,
-            "source": a.source, "url": a.url, "published": _iso(a.published),
+            "source": a.source, "url": a.url, "published": iso(a.published),
             "date_source": a.date_source,
-            "event_dates": [{"text": e.text, "date": _iso(e.date), "precision": e.precision,
+            "event_dates": [{"text": e.text, "date": iso(e.date), "precision": e.precision,
                              "start": e.start, "end": e.end} for e in p.event_dates],
-            "timeline_date": _iso(p.timeline_date), "event_note": event_note(a, p),
+            "timeline_date": iso(p.timeline_date), "event_note": event_note(a, p),
             "quotes": [q.to_json() for q in p.quotes],  # spans in the passage text
             "article_id": p.article_id, "passage_id": p.passage_id, "ordinal": p.ordinal,
             "highlights": [list(span) for span in self.highlights],
             "also_in": [r.source for r in self.also_in],
-            "also_in_detail": [{"source": r.source, "title": r.title, "published": _iso(r.published),
+            "also_in_detail": [{"source": r.source, "title": r.title, "published": iso(r.published),
                                 "passage_id": r.passage_id, "url": r.url} for r in self.also_in],
         }
 
@@ -227,7 +227,3 @@ def _norm(text: str) -> str:
 def _shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
     words = _WORD.findall(text.lower())
     return {tuple(words[i:i + n]) for i in range(max(0, len(words) - n + 1))}
-
-
-def _iso(d: dt.date | None) -> str | None:
-    return d.isoformat() if d else None
