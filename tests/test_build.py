@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 import time
@@ -187,6 +188,17 @@ def test_cli_errors_are_one_line(tmp_path: Path):
     assert res.stderr.strip().count("\n") == 0 and "python -m index build" in res.stderr
     res = run_cli("index", "build", str(tmp_path / "missing.txt"), "--index-dir", str(tmp_path))
     assert res.returncode != 0 and "no such file" in res.stderr
+
+
+def test_cli_output_into_a_closed_pipe_is_not_a_traceback():
+    # `python -m index list | head`: head exits early; the command must end quietly.
+    code = ("import sys; from index.errors import run_command\n"
+            "def spam(_):\n    for i in range(200_000):\n        print('line', i)\n    return 0\n"
+            "sys.exit(run_command(spam, None))")
+    res = subprocess.run(f"{shlex.quote(sys.executable)} -c {shlex.quote(code)} | head -n 1",
+                         shell=True, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert res.stdout == "line 0\n"
+    assert "Traceback" not in res.stderr and "BrokenPipe" not in res.stderr, res.stderr
 
 
 def test_help_is_fast():
