@@ -43,6 +43,7 @@ class Answer:
     read_as: str | None = None  # the "read as" line: understood, and the as-of day if it mattered
     date_answer: DateAnswer | None = None  # a "when" question's date (bot/when.py)
     fell_back: bool = False  # the date range left nothing relevant: these are from any date
+    asked: int = 0  # k: fewer hits than this means the rest fell below the relevance floor
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -53,7 +54,7 @@ class Answer:
             "order": self.order, "summary": self.summary(),
             "undated_set_aside": self.undated_set_aside, "message": self.message,
             "date_answer": self.date_answer.to_json() if self.date_answer else None,
-            "fell_back": self.fell_back,
+            "fell_back": self.fell_back, "asked": self.asked,
             "results": [h.to_json() for h in self.hits],
         }
 
@@ -73,6 +74,8 @@ class Answer:
             line += f" · {undated} undated"
         if self.undated_set_aside:
             line += f" · {self.undated_set_aside} undated set aside by the date range"
+        if len(self.hits) < self.asked:
+            line += f" · fewer than the {self.asked} asked: no other passage was relevant enough"
         return line
 
 
@@ -109,7 +112,8 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
                    "showing the best passages from any date")
     dated = is_when_question(q.question) if when is None else when
     return Answer(**base, hits=ordered(hits, order), undated_set_aside=set_aside, message=message,
-                  date_answer=date_answer(voters) if dated else None, fell_back=fell_back)
+                  date_answer=date_answer(voters) if dated else None, fell_back=fell_back,
+                  asked=k)
 
 
 def undated_matches(index: OpenIndex, qvec: np.ndarray, q: Query, *, pool: int) -> int:

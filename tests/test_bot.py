@@ -215,6 +215,16 @@ def test_real_model_says_nothing_relevant(real_bot: Bot, question: str):
 
 
 @pytest.mark.slow
+def test_real_model_says_when_it_shows_fewer_than_asked(real_bot: Bot):
+    narrow = real_bot.ask("What did Zelenskyy say about security guarantees?", k=8)
+    assert 0 < len(narrow.hits) < 8
+    assert narrow.summary().endswith("fewer than the 8 asked: no other passage was relevant enough")
+    assert narrow.to_json()["asked"] == 8
+    full = real_bot.ask("What did Kallas say about Putin's intentions?", k=3)
+    assert len(full.hits) == 3 and "fewer" not in full.summary()
+
+
+@pytest.mark.slow
 def test_real_model_time_in_question(real_bot: Bot):
     answer = real_bot.ask("What did Kallas say in August 2025?")
     assert answer.hits
