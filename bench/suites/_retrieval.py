@@ -110,7 +110,10 @@ def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_corr
               f"weight vectors, MRR@10 on the training folds; current weights: "
               f"{rerank_cv.describe(current)}):",
               "", rerank_cv.cv_report(recs, cv, firsts[REPLAY_NEW if replay else RETUNED],
-                                      replayed=replay), ""]
+                                      replayed=replay), "",
+              f"Ablation: each feature held at 0 and the others refitted on the training folds, "
+              f"held-out questions replayed ({len(cv)} folds):", "",
+              rerank_cv.ablation(recs, k=min(folds, len(questions))), ""]
     return "\n".join(parts)
 
 
