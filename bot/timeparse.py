@@ -281,9 +281,11 @@ def _relative_period(rel: str, as_of: dt.date, mode: str = "past") -> tuple[dt.d
         start, end = dt.date(y, mo, 1), month_end(y, mo)
     else:
         start, end = dt.date(as_of.year + step, 1, 1), dt.date(as_of.year + step, 12, 31)
-    if part == "earlier":
+    if part == "earlier" or (which == "this" and mode == "past"):
+        # what happened "this week" has happened by the day of asking: the rest of the week is
+        # another reader's news (asked on a Thursday, Friday's passages do not answer)
         return start, min(end, as_of)
-    if part == "later":
+    if part == "later" or (which == "this" and mode == "future"):
         return max(start, as_of), end
     return start, end
 

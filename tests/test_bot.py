@@ -78,7 +78,7 @@ def test_as_of_flag_moves_relative_time(fake_index: Path):
                   "What did Kallas say this month?")
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
-    assert out["filters"]["from"] == "2025-02-01" and out["filters"]["to"] == "2025-02-28"
+    assert out["filters"]["from"] == "2025-02-01" and out["filters"]["to"] == "2025-02-20"
     assert out["results"] and all(r["timeline_date"].startswith("2025-02") for r in out["results"])
     res = run_cli("bot", "timeline", "--index-dir", str(fake_index), "--json", "--as-of",
                   "2025-02-20", "Kallas this month")
