@@ -44,12 +44,13 @@ class Answer:
     date_answer: DateAnswer | None = None  # a "when" question's date (bot/when.py)
     fell_back: bool = False  # the date range left nothing relevant: these are from any date
     asked: int = 0  # k: fewer hits than this means the rest fell below the relevance floor
+    reports_to: dt.date | None = None  # the period's reports searched up to this day
 
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "filters": {"from": iso(self.date_from), "to": iso(self.date_to),
-                        "sources": list(self.sources)},
+                        "reports_to": iso(self.reports_to), "sources": list(self.sources)},
             "understood": self.understood, "read_as": self.read_as, "as_of": iso(self.as_of),
             "order": self.order, "summary": self.summary(),
             "undated_set_aside": self.undated_set_aside, "message": self.message,
@@ -85,7 +86,7 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     ``when``: whether to answer with a date; None: when the question asks "when"."""
     base = dict(query=q.question, search_text=q.text, date_from=q.date_from, date_to=q.date_to,
                 sources=q.sources, order=order, understood=q.understood, as_of=q.as_of,
-                read_as=q.read_as)
+                read_as=q.read_as, reports_to=q.reports_to)
     if q.no_overlap:
         return Answer(**base, hits=(), message=(
             f"the time in the question ({q.understood}) and the date filter do not overlap"))

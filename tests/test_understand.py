@@ -46,7 +46,15 @@ def test_a_given_as_of_moves_the_reading():
     q = understand("What did Kallas say last week?", as_of=D(2025, 3, 5),
                    corpus_last=D(2025, 8, 13), today=TODAY)
     assert (q.date_from, q.date_to) == (D(2025, 2, 24), D(2025, 3, 2))
-    assert q.as_of_from == "given" and q.read_as.endswith("as of 5 Mar 2025")
+    assert q.as_of_from == "given" and q.read_as.endswith("as of 5 Mar 2025; with reports up to 5 Mar 2025")
+    # the period's reports of the days after it are searched too, a week at most
+    assert q.reports_to == D(2025, 3, 5) and q.filter().date_to == D(2025, 3, 5)
+    late = understand("What did Kallas say last month?", as_of=D(2025, 3, 20), today=TODAY)
+    assert (late.date_to, late.reports_to) == (D(2025, 2, 28), D(2025, 3, 7))
+    ahead = understand("Who plays next week?", as_of=D(2025, 3, 5), today=TODAY)
+    assert ahead.reports_to is None and ahead.filter().date_to == D(2025, 3, 16)
+    explicit = understand("What did Kallas say in February 2025?", as_of=D(2025, 3, 5), today=TODAY)
+    assert explicit.reports_to is None
     current = understand("What happened this week?", corpus_last=TODAY, today=TODAY)
     assert current.as_of == TODAY and current.read_as.endswith("as of today")
 
