@@ -239,13 +239,25 @@ def test_real_model_time_in_question(real_bot: Bot):
 
 
 @pytest.mark.slow
+def test_real_model_finds_the_reports_of_a_day_in_the_days_after_it(real_bot: Bot):
+    # asked on Thursday 14 Aug: Kallas spoke on Monday 11 Aug; the seed reporting it is dated
+    # Tuesday 12 Aug and does not name the day, so a one-day filter fell back to any date
+    answer = real_bot.ask("What did Kallas say on Monday?", as_of=dt.date(2025, 8, 14))
+    assert (answer.date_from, answer.date_to, answer.reports_to) == (
+        dt.date(2025, 8, 11), dt.date(2025, 8, 11), dt.date(2025, 8, 14))
+    assert not answer.fell_back and answer.hits
+    assert all(h.timeline_date == dt.date(2025, 8, 12) for h in answer.hits)
+    assert answer.read_as.endswith("11 Aug 2025, as of 14 Aug 2025; with reports up to 14 Aug 2025")
+
+
+@pytest.mark.slow
 def test_real_model_reads_last_week_as_of_the_given_day(real_bot: Bot):
     answer = real_bot.ask("What did Kallas say last week?", as_of=dt.date(2025, 8, 18))
     assert (answer.date_from, answer.date_to) == (dt.date(2025, 8, 11), dt.date(2025, 8, 17))
     assert answer.hits and all(h.timeline_date and dt.date(2025, 8, 11) <= h.timeline_date
-                               <= dt.date(2025, 8, 17) for h in answer.hits)
+                               <= dt.date(2025, 8, 18) for h in answer.hits)
     assert any("Kallas" in h.passage.text for h in answer.hits)
-    assert answer.read_as.endswith("as of 18 Aug 2025")
+    assert answer.read_as.endswith("as of 18 Aug 2025; with reports up to 18 Aug 2025")
     earlier = real_bot.ask("What did Kallas say last week?", as_of=dt.date(2025, 2, 24))
     assert earlier.hits and all(h.timeline_date.month == 2 for h in earlier.hits)
     tl = real_bot.timeline("Kallas on Russia this month", n_dates=3, as_of=dt.date(2025, 2, 28))
