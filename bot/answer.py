@@ -45,12 +45,14 @@ class Answer:
     fell_back: bool = False  # the date range left nothing relevant: these are from any date
     asked: int = 0  # k: fewer hits than this means the rest fell below the relevance floor
     reports_to: dt.date | None = None  # the period's reports searched up to this day
+    reports_from: dt.date | None = None  # a coming period's announcements searched from this day
 
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "filters": {"from": iso(self.date_from), "to": iso(self.date_to),
-                        "reports_to": iso(self.reports_to), "sources": list(self.sources)},
+                        "reports_from": iso(self.reports_from), "reports_to": iso(self.reports_to),
+                        "sources": list(self.sources)},
             "understood": self.understood, "read_as": self.read_as, "as_of": iso(self.as_of),
             "order": self.order, "summary": self.summary(),
             "undated_set_aside": self.undated_set_aside, "message": self.message,
@@ -86,7 +88,7 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     ``when``: whether to answer with a date; None: when the question asks "when"."""
     base = dict(query=q.question, search_text=q.text, date_from=q.date_from, date_to=q.date_to,
                 sources=q.sources, order=order, understood=q.understood, as_of=q.as_of,
-                read_as=q.read_as, reports_to=q.reports_to)
+                read_as=q.read_as, reports_to=q.reports_to, reports_from=q.reports_from)
     if q.no_overlap:
         return Answer(**base, hits=(), message=(
             f"the time in the question ({q.understood}) and the date filter do not overlap"))

@@ -29,8 +29,9 @@ RECENT_DAYS = 28
 _PROBE = dt.timedelta(days=3 * 366)
 # News of a day comes in the days after it: "What did Biden announce on Monday?", asked on a
 # Thursday, is answered by Monday's to Thursday's reports. A past period read from relative
-# words is searched with the reports of up to this many days after it, never past "as of".
-# Set a priori (a week of follow-ups), not fitted.
+# words is searched with the reports of up to this many days after it, never past "as of";
+# a coming one ("next week") with what was announced of it in as many days before "as of".
+# Set a priori (a week of follow-ups or previews), not fitted.
 REPORT_DAYS = 7
 
 Order = Literal["relevance", "time"]
@@ -60,8 +61,10 @@ class Query:
     # reading, shown but not applied as a filter (soft before hard).
     unapplied: bool = False
     # A recent past period is searched with its reports of the days after it, up to this day
-    # (REPORT_DAYS); ``date_to`` stays the period's own end.
+    # (REPORT_DAYS); ``date_to`` stays the period's own end. A coming period, with what was
+    # announced of it from ``reports_from`` on.
     reports_to: dt.date | None = None
+    reports_from: dt.date | None = None
 
     @property
     def no_overlap(self) -> bool:
@@ -73,8 +76,8 @@ class Query:
         return bool(self.date_from or self.date_to)
 
     def filter(self) -> Filter:
-        return Filter(self.date_from, self.reports_to or self.date_to, self.sources,
-                      speakers=self.speakers, events=True)
+        return Filter(self.reports_from or self.date_from, self.reports_to or self.date_to,
+                      self.sources, speakers=self.speakers, events=True)
 
     def fallback_filter(self) -> Filter | None:
         """Without the question's own time (the filters as given): where an answer looks when
@@ -100,7 +103,8 @@ class Query:
                     + ("not applied as a filter: set 'as of' to apply it" if self.unapplied
                        else "set 'as of' to change it"))
         reports = (f"; with reports up to {human_date(self.reports_to)}" if self.reports_to
-                   else "")
+                   else f"; with reports from {human_date(self.reports_from)}"
+                   if self.reports_from else "")
         if self.as_of_from == "today":
             return f"{self.understood}, as of today{reports}"
         return f"{self.understood}, as of {human_date(self.as_of)}{reports}"
@@ -165,9 +169,13 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
     unapplied = relative and origin == "corpus" and tq.understood is not None
     lo, hi = ((date_from, date_to) if unapplied
               else combine_ranges(tq.date_from, tq.date_to, date_from, date_to))
-    reports_to = None
-    if relative and not unapplied and tq.date_to is not None and hi == tq.date_to and hi < when:
-        reports_to = min(when, hi + dt.timedelta(days=REPORT_DAYS), date_to or when)
+    reports_to = reports_from = None
+    if relative and not unapplied:
+        week = dt.timedelta(days=REPORT_DAYS)
+        if tq.date_to is not None and hi == tq.date_to and hi < when:
+            reports_to = min(when, hi + week, date_to or when)
+        elif tq.date_from is not None and lo == tq.date_from and lo > when:
+            reports_from = max(when - week, date_from or when - week)
     understood = tq.understood
     if tq.background:  # said, so the reader sees why "since ... February 24" set no range
         aside = f"background, not a filter: {', '.join(tq.background)}"
@@ -176,7 +184,7 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
                  sources=tuple(sources), as_of=when, as_of_from=origin,  # type: ignore[arg-type]
                  understood=understood, relative=relative, background=tq.background,
                  given_from=date_from, given_to=date_to, unapplied=unapplied,
-                 reports_to=reports_to)
+                 reports_to=reports_to, reports_from=reports_from)
 
 
 def parse_day(value: str | None, flag: str) -> dt.date | None:

@@ -51,8 +51,12 @@ def test_a_given_as_of_moves_the_reading():
     assert q.reports_to == D(2025, 3, 5) and q.filter().date_to == D(2025, 3, 5)
     late = understand("What did Kallas say last month?", as_of=D(2025, 3, 20), today=TODAY)
     assert (late.date_to, late.reports_to) == (D(2025, 2, 28), D(2025, 3, 7))
+    # a coming period: what was announced of it in the week before the day of asking
     ahead = understand("Who plays next week?", as_of=D(2025, 3, 5), today=TODAY)
-    assert ahead.reports_to is None and ahead.filter().date_to == D(2025, 3, 16)
+    assert (ahead.date_from, ahead.date_to) == (D(2025, 3, 10), D(2025, 3, 16))
+    assert ahead.reports_to is None and ahead.reports_from == D(2025, 2, 26)
+    assert (ahead.filter().date_from, ahead.filter().date_to) == (D(2025, 2, 26), D(2025, 3, 16))
+    assert ahead.read_as.endswith("as of 5 Mar 2025; with reports from 26 Feb 2025")
     explicit = understand("What did Kallas say in February 2025?", as_of=D(2025, 3, 5), today=TODAY)
     assert explicit.reports_to is None
     current = understand("What happened this week?", corpus_last=TODAY, today=TODAY)
