@@ -133,14 +133,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         print(f"warning: listening on {args.host} without --auth: anyone who can reach this "
               "machine can search and upload", file=sys.stderr)
-    handlers = _handlers(bot)
-    demo = build_app(bot, handlers=handlers)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-    print(f"serving on http://{shown}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    stops = {signal.SIGINT, signal.SIGTERM}
+    handlers = demo = None
     try:
-        launch(demo, host=args.host, port=args.port, auth=auth, quiet=True)
+        handlers = _handlers(bot)
+        demo = build_app(bot, handlers=handlers)
+        # A stop that lands while Gradio starts its server thread left that thread running and
+        # the process hung: hold stops until the server is up, so one path always closes it.
+        signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+        try:
+            launch(demo, host=args.host, port=args.port, auth=auth, quiet=True,
+                   prevent_thread_lock=True)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)  # a held stop is raised here
+        print(f"serving on http://{shown}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr,
+              flush=True)
+        demo.block_thread()  # returns on Ctrl+C or SIGTERM
+    except KeyboardInterrupt:
+        pass
     finally:
-        handlers.close()  # the temporary export folder goes with the app
+        if demo is not None:
+            demo.close(verbose=False)
+        if handlers is not None:
+            handlers.close()  # the temporary export folder goes with the app
     return 0
 
 

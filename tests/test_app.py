@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,27 @@ def test_stopping_the_app_removes_its_export_folder(tmp_path: Path, fake_index: 
         assert list(tmp.glob("timeline-bot-export-*")), "the app keeps its exports in TMPDIR"
         proc.send_signal(stop)
         proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert not list(tmp.glob("timeline-bot-export-*"))
+
+
+@pytest.mark.slow  # an app start-up
+def test_a_stop_while_the_server_starts_still_ends_the_app(tmp_path: Path, fake_index: Path):
+    # Ctrl+C as Gradio starts its server thread used to leave that thread running: a hung process
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.Popen([sys.executable, "app.py", "--index-dir", str(fake_index), "--model",
+                             "fake:64", "--port", str(_free_port())], cwd=ROOT,
+                            env={**os.environ, "TMPDIR": str(tmp)}, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmp.glob("timeline-bot-export-*")) and time.monotonic() < deadline:
+            time.sleep(0.01)  # the export folder is made just before the server starts
+        assert list(tmp.glob("timeline-bot-export-*"))
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
