@@ -77,7 +77,7 @@ class CachedEmbedder:
         if not folders or not (folders[0] / "hashes.npy").exists():
             raise SystemExit("no embedding cache: run `python bench/search.py embed` first")
         folder = folders[0]
-        self.route = folder.name.rsplit("-", 1)[1]
+        self.route = folder.name.removeprefix(f"emb-{self.name.replace('/', '_')}-")  # openvino-fp32
         self.complete = (folder / "complete").exists()
         hashes = np.load(folder / "hashes.npy")
         shards = [np.load(f) for f in sorted(folder.glob("shard-*.npy")) if ".tmp" not in f.name]
