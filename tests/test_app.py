@@ -93,3 +93,13 @@ def test_a_stop_while_the_server_starts_still_ends_the_app(tmp_path: Path, fake_
         if proc.poll() is None:
             proc.kill()
     assert not list(tmp.glob("timeline-bot-export-*"))
+
+
+def test_a_library_thread_that_never_stops_does_not_keep_a_stopped_app_alive():
+    code = ("import threading, time, app\n"
+            "threading.Thread(target=lambda: time.sleep(600), name='stuck-worker').start()\n"
+            "app._end_stray_threads(grace=0.2)\n")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert res.returncode == 0
+    assert "stopping with threads still running: stuck-worker" in res.stderr
