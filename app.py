@@ -118,8 +118,11 @@ def prepare_bot(index_dir: Path, *, model: str | None = None) -> Bot:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # A service manager stops with SIGTERM: handled like Ctrl+C, so the cleanup runs.
+    # A service manager stops with SIGTERM: handled like Ctrl+C, so the cleanup runs. SIGINT is
+    # set too: a shell's background job (`python app.py &`) inherits it ignored, and the app
+    # then never stopped on `kill -INT`.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     args = arg_parser().parse_args(argv)
     auth = _auth(args.auth)
     # Our own messages at INFO; libraries (faiss, httpx, sentence-transformers) only when they warn.
@@ -157,28 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             demo.close(verbose=False)
         if handlers is not None:
             handlers.close()  # the temporary export folder goes with the app
-    _end_stray_threads()
     return 0
-
-
-def _end_stray_threads(grace: float = 5.0) -> None:
-    """Everything of ours is closed: a library thread that does not stop (seen once in a fresh
-    install, after Ctrl+C) must not keep a stopped app alive. Named in the log, then left."""
-    import os
-    import threading
-
-    others = [t for t in threading.enumerate()
-              if t is not threading.main_thread() and not t.daemon and t.is_alive()]
-    deadline = time.monotonic() + grace
-    for t in others:
-        t.join(max(0.0, deadline - time.monotonic()))
-    stuck = [t.name for t in others if t.is_alive()]
-    if stuck:
-        logging.getLogger("timeline-bot").warning("stopping with threads still running: %s",
-                                                  ", ".join(stuck))
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
 
 
 # -- the page -------------------------------------------------------------------------------------
