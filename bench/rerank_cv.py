@@ -31,6 +31,10 @@ GRID = {
     "w_stated_day": (0.0, 0.06, 0.15),
 }
 FLOORS = tuple(round(0.1 + 0.025 * i, 3) for i in range(17))  # 0.10 ... 0.50
+GAPS = tuple(round(0.2 + 0.05 * i, 2) for i in range(9))  # 0.20 ... 0.60
+# The gap below the best result's score may cost at most this share of the right results
+# shown after the first (set a priori: a lost answer costs more than a noisy one).
+MAX_LOST = 0.01
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class RecordingReranker:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
+        self.gap = getattr(inner, "gap", None)
         self.last: tuple[Any, list[str]] | None = None
 
     def scores(self, question: str, items: Sequence[Any], *, weights: Mapping[str, float]) -> list[float]:
@@ -131,14 +136,23 @@ def as_vector(weights: Mapping[str, float]) -> np.ndarray:
     return np.array([weights[w] for w in WEIGHTS], dtype=np.float64)
 
 
-def replay_first(r: Recorded, w: np.ndarray, floor: float) -> int | None:
-    """The rank of the first correct candidate when the recorded candidates are scored with
-    ``w`` (those under the floor dropped; near-duplicates are not merged, unlike ``Bot.ask``)."""
+def shown(r: Recorded, w: np.ndarray, floor: float, gap: float | None = None) -> np.ndarray:
+    """The recorded candidates ``Bot.ask`` would show, best first: scored with ``w``, those
+    under the floor or scoring ``gap`` below the first one dropped (near-duplicates are not
+    merged, unlike ``Bot.ask``)."""
     import numpy as np
 
     keep = np.flatnonzero(r.relevance >= floor)
-    order = keep[np.argsort(-(r.feats[keep] @ w), kind="stable")]
-    for rank, i in enumerate(order[:10], 1):
+    scores = r.feats @ w
+    order = keep[np.argsort(-scores[keep], kind="stable")][:10]
+    if gap is not None and len(order):
+        order = order[scores[order] >= scores[order[0]] - gap]
+    return order
+
+
+def replay_first(r: Recorded, w: np.ndarray, floor: float, gap: float | None = None) -> int | None:
+    """The rank of the first correct candidate among those ``shown``."""
+    for rank, i in enumerate(shown(r, w, floor, gap), 1):
         if r.correct[i]:
             return rank
     return None
@@ -162,11 +176,36 @@ def fit_floor(recs: Sequence[Recorded], w: np.ndarray) -> float:
     return max(FLOORS, key=lambda f: (round(floor_f1(recs, f, w), 9), -abs(f - 0.30)))
 
 
+def gap_cuts(recs: Sequence[Recorded], w: np.ndarray, floor: float, gap: float) -> tuple[float, float]:
+    """Of the results shown after the first without a gap: the share of right ones and of wrong
+    ones that ``gap`` drops."""
+
+    right = [0, 0]
+    wrong = [0, 0]
+    for r in recs:
+        order = shown(r, w, floor)
+        if len(order) < 2:
+            continue
+        scores = r.feats @ w
+        dropped = scores[order[1:]] < scores[order[0]] - gap
+        order = order[1:]
+        for tally, mask in ((right, r.correct[order]), (wrong, ~r.correct[order])):
+            tally[0] += int((dropped & mask).sum())
+            tally[1] += int(mask.sum())
+    return right[0] / max(right[1], 1), wrong[0] / max(wrong[1], 1)
+
+
+def fit_gap(recs: Sequence[Recorded], w: np.ndarray, floor: float) -> float:
+    """The narrowest gap that drops at most MAX_LOST of the right results after the first."""
+    return next((g for g in GAPS if gap_cuts(recs, w, floor, g)[0] <= MAX_LOST), GAPS[-1])
+
+
 @dataclass(frozen=True)
 class Fold:
     test: list[int]
     weights: dict[str, float]
     floor: float
+    gap: float
 
 
 def cross_validate(recs: Sequence[Recorded], *, k: int = 5, floor: float = 0.30,
@@ -177,7 +216,8 @@ def cross_validate(recs: Sequence[Recorded], *, k: int = 5, floor: float = 0.30,
     for train, test in kfold(len(recs), k, seed):
         tr = [recs[i] for i in train]
         w = fit_weights(tr, floor)
-        out.append(Fold(test, dict(zip(WEIGHTS, map(float, w), strict=True)), fit_floor(tr, w)))
+        out.append(Fold(test, dict(zip(WEIGHTS, map(float, w), strict=True)), fit_floor(tr, w),
+                        fit_gap(tr, w, floor)))
     return out
 
 
@@ -206,11 +246,11 @@ def ablation(recs: Sequence[Recorded], *, k: int = 5, floor: float = 0.30, seed:
     return "\n".join(lines)
 
 
-def reranker_for(weights: Mapping[str, float]) -> Any:
+def reranker_for(weights: Mapping[str, float], *, gap: float | None = None) -> Any:
     from bot.rerank import FeatureReranker
 
     names = {f.name for f in fields(FeatureReranker)}
-    return FeatureReranker(**{k: v for k, v in weights.items() if k in names})
+    return FeatureReranker(**{k: v for k, v in weights.items() if k in names}, gap=gap)
 
 
 def describe(weights: Mapping[str, float]) -> str:
@@ -219,28 +259,36 @@ def describe(weights: Mapping[str, float]) -> str:
 
 def cv_report(recs: Sequence[Recorded], folds: Sequence[Fold], held_out_firsts: Sequence[int | None],
               *, floor: float = 0.30, replayed: bool = False) -> str:
-    """Markdown: each fold's weights and floor, the weights fitted on all questions, and the
-    floor's held-out F1 against the current floor's."""
+    """Markdown: each fold's weights, floor and gap, the weights fitted on all questions, and
+    the floor's and the gap's held-out figures against the current ones'."""
     import numpy as np
 
     from bench.metrics import rank_metrics
+    from bot.rerank import FeatureReranker
 
-    cur = current_weights()
-    lines = ["| fold | questions | weights (training folds) | floor |", "|---|---|---|---|"]
+    cur, cur_gap = current_weights(), FeatureReranker().gap
+    lines = ["| fold | questions | weights (training folds) | floor | gap |", "|---|---|---|---|---|"]
     for i, f in enumerate(folds, 1):
-        lines.append(f"| {i} | {len(f.test)} | {describe(f.weights)} | {f.floor:.3f} |")
+        lines.append(f"| {i} | {len(f.test)} | {describe(f.weights)} | {f.floor:.3f} | {f.gap:.2f} |")
     every = fit_weights(recs, floor)
     all_w = dict(zip(WEIGHTS, map(float, every), strict=True))
     f1_new = np.mean([floor_f1([recs[i] for i in f.test], f.floor, as_vector(f.weights))
                       for f in folds])
     f1_cur = np.mean([floor_f1([recs[i] for i in f.test], floor, cur) for f in folds])
+    cuts_new = np.mean([gap_cuts([recs[i] for i in f.test], as_vector(f.weights), floor, f.gap)
+                        for f in folds], axis=0)
+    cuts_cur = gap_cuts(recs, cur, floor, cur_gap) if cur_gap is not None else (0.0, 0.0)
     m = rank_metrics(held_out_firsts)
     how = ("each fold's weights replayed on the candidates the reranker saw" if replayed
            else "asked through `Bot` with each fold's weights")
     lines += ["", f"Weights fitted on all questions (what to ship): {describe(all_w)}; "
-              f"floor {fit_floor(recs, every):.3f}.",
+              f"floor {fit_floor(recs, every):.3f}; gap {fit_gap(recs, every, floor):.2f}.",
               f"Held-out folds, {how}: hit@1 {m['hit@1']:.3f}, "
               f"hit@5 {m['hit@5']:.3f}, MRR@10 {m['MRR@10']:.3f}.",
               f"Floor, held-out F1 of showing the top result only when it is right: "
-              f"{f1_new:.3f} with each fold's floor, {f1_cur:.3f} with the current {floor:.2f}."]
+              f"{f1_new:.3f} with each fold's floor, {f1_cur:.3f} with the current {floor:.2f}.",
+              f"Gap below the first result's score, of the results shown after the first: "
+              f"held out, each fold's gap drops {cuts_new[0]:.1%} of the right ones and "
+              f"{cuts_new[1]:.1%} of the wrong ones; the current {cur_gap} on every "
+              f"question, {cuts_cur[0]:.1%} and {cuts_cur[1]:.1%}."]
     return "\n".join(lines)

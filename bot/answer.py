@@ -13,7 +13,15 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.fmt import human_date, iso, plural
-from bot.rank import RELEVANCE_FLOOR, SENTENCE_PASS, Hit, Ranker, SourceRef, merge_duplicates
+from bot.rank import (
+    RELEVANCE_FLOOR,
+    SENTENCE_PASS,
+    Hit,
+    Ranker,
+    SourceRef,
+    merge_duplicates,
+    near_the_best,
+)
 from bot.retrieve import hybrid_search, query_vector
 from bot.understand import ORDERS, Order, Query
 from bot.when import VOTERS, DateAnswer, date_answer, is_when_question
@@ -106,7 +114,7 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     if not voters and wider is not None:  # soft before hard: nothing relevant in the question's time
         voters = best(wider)
         fell_back = bool(voters)
-    hits = voters[:k]
+    hits = near_the_best(voters[:k], ranker.reranker.gap)
     set_aside = undated_matches(index, qvec, q, pool=pool) if q.dated and not fell_back else 0
     message = None if hits else "no relevant passages" + (
         " in that date range" if q.dated else "") + (" from those sources" if q.sources else "")

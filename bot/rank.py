@@ -209,6 +209,14 @@ def merge_duplicates(index: OpenIndex, scored: Sequence[Scored], k: int) -> list
             for r, i in enumerate(kept, 1)]
 
 
+def near_the_best(hits: Sequence[Hit], gap: float | None) -> list[Hit]:
+    """The hits scoring within ``gap`` of the best one (all of them when None), in order."""
+    if not hits or gap is None:
+        return list(hits)
+    least = max(h.score for h in hits) - gap
+    return [h for h in hits if h.score >= least]
+
+
 def same_story(a: str, b: str, cos: float) -> bool:
     """Near-duplicates: almost the same vector, mostly the same words, or one long shared quote."""
     if cos >= 0.95:

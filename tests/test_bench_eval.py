@@ -226,3 +226,17 @@ def test_timex_suite_scores_the_tagger_beside_dateparser(monkeypatch):
     project, dateparser, heideltime = (c.strip() for c in row.strip("|").split("|")[1:])
     assert 0 <= float(dateparser) <= 100 and 0 < float(project) <= 100
     assert heideltime == "n/a" and "HeidelTime did not run here" in out
+
+
+def test_the_gap_is_fitted_to_lose_few_right_results_after_the_first():
+    import numpy as np
+
+    w = rerank_cv.as_vector({"w_dense": 1, "w_sentence": 0, "w_top2": 0, "w_coverage": 0,
+                             "w_stated_day": 0})
+    # the first result (0.95) is wrong; a right one scores 0.35 below it, a wrong one 0.6 below
+    rec = rerank_cv.Recorded(np.array([[0.95, 0, 0, 0, 0], [0.6, 0, 0, 0, 0], [0.35, 0, 0, 0, 0]]),
+                             np.array([0.95, 0.6, 0.35]), np.array([False, True, False]))
+    assert rerank_cv.replay_first(rec, w, 0.3) == 2
+    assert rerank_cv.replay_first(rec, w, 0.3, gap=0.3) is None  # the gap dropped it
+    assert rerank_cv.gap_cuts([rec], w, 0.3, 0.4) == (0.0, 1.0)
+    assert rerank_cv.fit_gap([rec], w, 0.3) == 0.35  # the narrowest that keeps the right one

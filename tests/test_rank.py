@@ -76,3 +76,47 @@ def test_fusion_order_is_deterministic_on_ties(fake_index: Path):
     once = fuse(index, qvec, dense=[(a, 0.5)], keyword=[(b, 1.0)])
     again = fuse(index, qvec, dense=[(a, 0.5)], keyword=[(b, 1.0)])
     assert once == again and {x.passage_id for x in once} == {a, b}
+
+
+ENVOY = """Zebracorn envoy urges calm after border standoff
+
+The zebracorn envoy, Mira Tallow, said on Monday that both sides should step back from the \
+border and return to talks within the month.
+
+"Nobody gains from a frozen line," Tallow told reporters in Geneva. "We ask for a ceasefire \
+first, and a map second."
+"""
+
+
+@pytest.mark.slow
+def test_noise_far_below_the_answer_is_not_shown_beside_it(tmp_path: Path, seeds: Path,
+                                                             real_embedder):
+    """Issue #18's case: in date order an unrelated passage about Zelenskyy came first and the
+    envoy's words second. Passages far less relevant than the best are no longer shown."""
+    from bot.rerank import FeatureReranker
+
+    (seeds / "zebracorn.txt").write_text("date 2025-03-10\n" + ENVOY, encoding="utf-8")
+    build_index([seeds], tmp_path / "index", embedder=real_embedder)
+    bot_ = Bot(open_index(tmp_path / "index"), real_embedder)
+    question = "What did the zebracorn envoy say?"
+
+    answer = bot_.ask(question, k=8, order="time")
+    assert answer.hits and {h.article.title for h in answer.hits} == {
+        "Zebracorn envoy urges calm after border standoff"}
+    assert "fewer than the 8 asked" in answer.summary()
+    bot_.reranker = FeatureReranker(gap=None)  # the old behaviour: the floor alone
+    noisy = bot_.ask(question, k=8, order="time")
+    assert len(noisy.hits) > len(answer.hits)
+    assert noisy.hits[0].article.title != "Zebracorn envoy urges calm after border standoff"
+
+
+def test_the_gap_keeps_results_near_the_best_in_their_order():
+    from bot.rank import Hit, near_the_best
+    from index.models import Article, Passage
+
+    art = Article("o", "t", "x", "s")
+    hits = [Hit(r, score, Passage(r, "a", r, 0, 1, "x"), art, ())
+            for r, score in enumerate([0.9, 1.0, 0.61, 0.59], 1)]
+    assert [h.rank for h in near_the_best(hits, 0.4)] == [1, 2, 3]  # 0.4 below the best score
+    assert near_the_best(hits, None) == hits
+    assert near_the_best([], 0.4) == []

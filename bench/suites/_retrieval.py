@@ -68,16 +68,18 @@ def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_corr
         from bot.rank import RELEVANCE_FLOOR
 
         now = rerank_cv.current_weights()
-        firsts[REPLAY_NOW] = [rerank_cv.replay_first(recs[i], now, RELEVANCE_FLOOR)
+        firsts[REPLAY_NOW] = [rerank_cv.replay_first(recs[i], now, RELEVANCE_FLOOR,
+                                                        getattr(given, "gap", None))
                               for i in everyone]
         firsts[REPLAY_NEW] = [None] * len(questions)
         for fold in cv:
             w = rerank_cv.as_vector(fold.weights)
             for i in fold.test:
-                firsts[REPLAY_NEW][i] = rerank_cv.replay_first(recs[i], w, RELEVANCE_FLOOR)
+                firsts[REPLAY_NEW][i] = rerank_cv.replay_first(recs[i], w, RELEVANCE_FLOOR,
+                                                               fold.gap)
     else:
         for fold in cv:
-            ask_all(RETUNED, fold.test, rerank_cv.reranker_for(fold.weights))
+            ask_all(RETUNED, fold.test, rerank_cv.reranker_for(fold.weights, gap=fold.gap))
     if with_as_of:
         ask_all(NO_AS_OF, everyone, given, as_of=False)
     bot.reranker = given
