@@ -246,11 +246,12 @@ def ablation(recs: Sequence[Recorded], *, k: int = 5, floor: float = 0.30, seed:
     return "\n".join(lines)
 
 
-def reranker_for(weights: Mapping[str, float], *, gap: float | None = None) -> Any:
+def reranker_for(weights: Mapping[str, float]) -> Any:
+    """A FeatureReranker with these weights (and "gap", if given); the rest as shipped."""
     from bot.rerank import FeatureReranker
 
     names = {f.name for f in fields(FeatureReranker)}
-    return FeatureReranker(**{k: v for k, v in weights.items() if k in names}, gap=gap)
+    return FeatureReranker(**{k: v for k, v in weights.items() if k in names})
 
 
 def describe(weights: Mapping[str, float]) -> str:

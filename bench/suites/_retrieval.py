@@ -79,7 +79,7 @@ def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_corr
                                                                fold.gap)
     else:
         for fold in cv:
-            ask_all(RETUNED, fold.test, rerank_cv.reranker_for(fold.weights, gap=fold.gap))
+            ask_all(RETUNED, fold.test, rerank_cv.reranker_for({**fold.weights, "gap": fold.gap}))
     if with_as_of:
         ask_all(NO_AS_OF, everyone, given, as_of=False)
     bot.reranker = given
