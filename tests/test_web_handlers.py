@@ -11,8 +11,8 @@ import pytest
 
 from bot.answer import Answer
 from bot.engine import Bot
-from bot.rerank import FeatureReranker
 from bot.fmt import human_date
+from bot.rerank import FeatureReranker
 from bot.timeline import Timeline
 from index.build import build_index
 from index.embed import FakeEmbedder

@@ -1,0 +1,252 @@
+"""Which ranking signals earn their place on held-out folds: a study beside the shipped ranker.
+
+    python bench/feature_study.py [--limit N] [--folds 5]
+
+One pass of the project (``Bot.ask``, shipped reranker) over RealTimeQA's dev questions, each
+asked as of its date, records every candidate the reranker saw: its text, title, cosines,
+dates and whether it is right. Linear models over wider sets of features are then fitted
+listwise (softmax cross-entropy over each question's candidates, L2) on the training folds and
+replayed on the held-out one, beside the shipped weights replayed on the same candidates.
+
+The features beyond the shipped five are the text signals issue #18 proposed (phrase, number,
+name and rarest-term matches, the best sentence's coverage, the lead, length, the fused rank)
+and, where the reader gave an "as of" day, closeness to it. "dense + as-of prior" is the
+baseline that tells what closeness alone does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+if TYPE_CHECKING:
+    import numpy as np
+
+SHIPPED = ("dense", "best", "top2", "coverage", "stated_day")
+TEXT = ("best_coverage", "phrase", "numbers", "names", "rarest", "lead", "length", "fused")
+AS_OF = ("near_week", "near_month", "after")
+FEATURES = SHIPPED + TEXT + AS_OF
+L2 = 0.01
+
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d[\d,.]*")
+_CAPITAL = re.compile(r"\b[A-Z][\w'’-]*")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One candidate as the reranker saw it, and its metadata."""
+
+    text: str
+    title: str
+    dense: float
+    fused: float
+    sims: tuple[float, ...]
+    stated_day: bool
+    ordinal: int
+    day: dt.date | None  # timeline day, else publication day
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Asked:
+    question: str
+    as_of: dt.date | None
+    group: str
+    weights: dict[str, float]  # the question terms' idf
+    seen: tuple[Seen, ...]
+
+
+class _Recorder:
+    """Scores like the shipped reranker and keeps what it was shown."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.gap, self.last = inner, inner.gap, None
+
+    def scores(self, question: str, items: Sequence[Any], *, weights: Any) -> list[float]:
+        self.last = (list(items), dict(weights))
+        return self.inner.scores(question, items, weights=weights)
+
+
+def record(limit: int | None) -> list[Asked]:
+    from bench.common import load_corpus, load_model, progress
+    from bench.metrics import time_group
+    from bench.suites.rtqa import select
+    from bot.rerank import FeatureReranker, says_its_day
+
+    questions, articles, tag = select(limit)
+    corpus = load_corpus("rtqa", [articles], load_model(), selection=tag)
+    rec = _Recorder(FeatureReranker())
+    corpus.bot.reranker = rec
+    out = []
+    for q in progress(questions, "recording"):
+        as_of = dt.date.fromisoformat(q["question_date"])
+        corpus.bot.ask(q["question"], k=10, as_of=as_of)
+        items, weights = rec.last or ([], {})
+        rec.last = None
+        seen = []
+        for it in items:
+            rows = corpus.rows_by_text.get(it.text, [])
+            p = corpus.passages[rows[0]] if rows else None
+            day = (p.timeline_date or corpus.published(rows[0])) if p else None
+            seen.append(Seen(it.text, it.title, it.dense, it.fused, it.sentences.sims,
+                             says_its_day(it), p.ordinal if p else -1, day,
+                             any(corpus.record_key(r) in q["gold_ids"] for r in rows)))
+        out.append(Asked(q["question"], as_of, time_group(q["question"]), weights, tuple(seen)))
+    return out
+
+
+def matrix(a: Asked) -> np.ndarray:
+    """(candidates, FEATURES) for one question."""
+    import numpy as np
+
+    from bot.rerank import _stem, content_terms, content_words, coverage
+    from index.chunk import split_sentences
+    from index.store import STOPWORDS
+
+    stems = [_stem(w) for w in content_words(a.question)]
+    phrases = set(zip(stems, stems[1:], strict=False))
+    numbers = {n.strip(".,") for n in _NUMBER.findall(a.question)}
+    names = {_stem(m.group(0).lower().strip("'’")) for m in _CAPITAL.finditer(a.question)
+             if m.start() > 0 and m.group(0).lower() not in STOPWORDS}
+    rarest = max(a.weights, key=a.weights.__getitem__) if a.weights else None
+
+    def share(wanted: set, found: set) -> float:
+        return len(wanted & found) / len(wanted) if wanted else 0.0
+
+    rows = []
+    for s in a.seen:
+        text = f"{s.title}\n{s.text}"
+        spans = split_sentences(s.text) or [(0, len(s.text))]
+        best = max(range(len(s.sims)), key=s.sims.__getitem__) if s.sims else 0
+        lo, hi = spans[min(best, len(spans) - 1)]
+        words = [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
+        terms = content_terms(text)
+        top2 = sorted(s.sims)[-2:] or [0.0]
+        delta = (s.day - a.as_of).days if s.day and a.as_of else None
+        rows.append([
+            s.dense, max(s.sims, default=0.0), sum(top2) / len(top2), coverage(a.weights, text),
+            float(s.stated_day), coverage(a.weights, s.text[lo:hi]),
+            share(phrases, set(zip(words, words[1:], strict=False))),
+            share(numbers, {n.strip(".,") for n in _NUMBER.findall(text)}), share(names, terms),
+            float(rarest in terms) if rarest else 0.0, float(s.ordinal == 0),
+            math.log1p(len(s.text)) / 7, s.fused * 60,
+            math.exp(-abs(delta) / 7) if delta is not None else 0.0,
+            math.exp(-abs(delta) / 30) if delta is not None else 0.0,
+            float(delta is not None and delta > 0)])
+    return np.array(rows, dtype=np.float64).reshape(len(a.seen), len(FEATURES))
+
+
+def fit(data: Sequence[tuple[np.ndarray, np.ndarray]], cols: Sequence[int]) -> np.ndarray:
+    """Listwise: maximise each question's softmax mass on its right candidates."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    qs = [(x[:, cols], y) for x, y in data if y.any() and (~y).any()]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.0, np.zeros(len(cols))
+        for x, y in qs:
+            s = x @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            mass = p[y].sum() + 1e-12
+            total -= math.log(mass)
+            grad -= (x[y] * p[y, None]).sum(0) / mass - (x * p[:, None]).sum(0)
+        n = max(len(qs), 1)
+        return total / n + L2 * w @ w, grad / n + 2 * L2 * w
+
+    w0 = np.zeros(len(cols))
+    w0[0] = 1.0
+    return minimize(loss, w0, jac=True, method="L-BFGS-B").x
+
+
+def first(x: np.ndarray, y: np.ndarray, w: np.ndarray, cols: Sequence[int]) -> int | None:
+    """Rank of the first right candidate among those over the floor (judged, as in
+    ``Bot.ask``, on passage and best-sentence cosine), scored with ``w`` on ``cols``."""
+    import numpy as np
+
+    from bot.rank import RELEVANCE_FLOOR
+
+    keep = np.flatnonzero(np.maximum(x[:, 0], x[:, 1]) >= RELEVANCE_FLOOR)
+    x = x[:, cols]
+    order = keep[np.argsort(-(x[keep] @ w), kind="stable")][:10]
+    return next((r for r, i in enumerate(order, 1) if y[i]), None)
+
+
+def held_out(data, cols: Sequence[int], k: int) -> list[int | None]:
+    from bench.metrics import kfold
+
+    firsts: list[int | None] = [None] * len(data)
+    for train, test in kfold(len(data), k):
+        w = fit([data[i] for i in train], cols)
+        for i in test:
+            x, y = data[i]
+            firsts[i] = first(x, y, w, cols)
+    return firsts
+
+
+def study(asked: Sequence[Asked], k: int = 5) -> str:
+    import numpy as np
+
+    from bench.metrics import GROUPS, rank_metrics
+    from bot.rerank import FeatureReranker
+
+    data = [(matrix(a), np.array([s.correct for s in a.seen], dtype=bool)) for a in asked]
+    col = {f: i for i, f in enumerate(FEATURES)}
+    shipped = FeatureReranker()
+    w_now = np.array([shipped.w_dense, shipped.w_sentence, shipped.w_top2, shipped.w_coverage,
+                      shipped.w_stated_day])
+    firsts = {
+        "dense (the candidates' cosine)": [first(x, y, np.ones(1), [0]) for x, y in data],
+        "shipped weights": [first(x, y, w_now, range(5)) for x, y in data],
+    }
+    sets = {"shipped five, fitted listwise": SHIPPED, "+ text signals": SHIPPED + TEXT,
+            "+ as-of prior": SHIPPED + AS_OF, "+ both": FEATURES,
+            "dense + as-of prior (baseline)": ("dense", *AS_OF)}
+    for name, names in sets.items():
+        firsts[f"{name}, held out"] = held_out(data, [col[f] for f in names], k)
+    groups = [a.group for a in asked]
+    ceiling = np.mean([y.any() for _, y in data])
+    head = "| ranking | all hit@1 / MRR@10 | " + " | ".join(
+        f"{g} ({groups.count(g)})" for g in GROUPS) + " |"
+    lines = [f"{len(asked)} questions; a right passage is among the candidates for "
+             f"{ceiling:.3f} of them (the ceiling of any reranker here). {k}-fold, replayed.", "",
+             head, "|---" * (2 + len(GROUPS)) + "|"]
+    for name, f in firsts.items():
+        cells = [rank_metrics(f)] + [rank_metrics([f[i] for i, g in enumerate(groups) if g == grp])
+                                     for grp in GROUPS]
+        lines.append(f"| {name} | " + " | ".join(f"{m['hit@1']:.3f} / {m['MRR@10']:.3f}"
+                                                  if n else "–" for m, n in zip(
+                                                      cells, [len(groups), *map(groups.count, GROUPS)],
+                                                      strict=True)) + " |")
+    full = [col[f] for f in SHIPPED + TEXT]
+    base = rank_metrics(firsts["+ text signals, held out"])["MRR@10"]
+    lines += ["", "Each text signal dropped from \"+ text signals\" (held-out MRR@10 it adds):", ""]
+    for f in TEXT:
+        m = rank_metrics(held_out(data, [c for c in full if c != col[f]], k))["MRR@10"]
+        lines.append(f"- {f}: {base - m:+.3f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--limit", type=int, default=None, help="only N questions")
+    p.add_argument("--folds", type=int, default=5)
+    args = p.parse_args(argv)
+    print(study(record(args.limit), args.folds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
