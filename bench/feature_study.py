@@ -8,7 +8,7 @@ dates and whether it is right. Linear models over wider sets of features are the
 listwise (softmax cross-entropy over each question's candidates, L2) on the training folds and
 replayed on the held-out one, beside the shipped weights replayed on the same candidates.
 
-The features beyond the shipped five are the text signals issue #18 proposed (phrase, number,
+The features beyond the shipped six are the text signals issue #18 proposed (phrase, number,
 name and rarest-term matches, the best sentence's coverage, the lead, length, the fused rank)
 and, where the reader gave an "as of" day, closeness to it. "dense + as-of prior" is the
 baseline that tells what closeness alone does.
@@ -32,7 +32,7 @@ if __package__ in (None, ""):
 if TYPE_CHECKING:
     import numpy as np
 
-SHIPPED = ("dense", "best", "top2", "coverage", "stated_day")
+SHIPPED = ("dense", "best", "top2", "coverage", "stated_day", "period")
 TEXT = ("best_coverage", "phrase", "numbers", "names", "rarest", "lead", "length", "fused")
 AS_OF = ("near_week", "near_month", "after")
 FEATURES = SHIPPED + TEXT + AS_OF
@@ -53,6 +53,7 @@ class Seen:
     fused: float
     sims: tuple[float, ...]
     stated_day: bool
+    in_period: bool
     ordinal: int
     day: dt.date | None  # timeline day, else publication day
     correct: bool
@@ -100,7 +101,7 @@ def record(limit: int | None) -> list[Asked]:
             p = corpus.passages[rows[0]] if rows else None
             day = (p.timeline_date or corpus.published(rows[0])) if p else None
             seen.append(Seen(it.text, it.title, it.dense, it.fused, it.sentences.sims,
-                             says_its_day(it), p.ordinal if p else -1, day,
+                             says_its_day(it), it.in_period, p.ordinal if p else -1, day,
                              any(corpus.record_key(r) in q["gold_ids"] for r in rows)))
         out.append(Asked(q["question"], as_of, time_group(q["question"]), weights, tuple(seen)))
     return out
@@ -136,7 +137,7 @@ def matrix(a: Asked) -> np.ndarray:
         delta = (s.day - a.as_of).days if s.day and a.as_of else None
         rows.append([
             s.dense, max(s.sims, default=0.0), sum(top2) / len(top2), coverage(a.weights, text),
-            float(s.stated_day), coverage(a.weights, s.text[lo:hi]),
+            float(s.stated_day), float(s.in_period), coverage(a.weights, s.text[lo:hi]),
             share(phrases, set(zip(words, words[1:], strict=False))),
             share(numbers, {n.strip(".,") for n in _NUMBER.findall(text)}), share(names, terms),
             float(rarest in terms) if rarest else 0.0, float(s.ordinal == 0),
@@ -206,12 +207,12 @@ def study(asked: Sequence[Asked], k: int = 5) -> str:
     col = {f: i for i, f in enumerate(FEATURES)}
     shipped = FeatureReranker()
     w_now = np.array([shipped.w_dense, shipped.w_sentence, shipped.w_top2, shipped.w_coverage,
-                      shipped.w_stated_day])
+                      shipped.w_stated_day, shipped.w_period])
     firsts = {
         "dense (the candidates' cosine)": [first(x, y, np.ones(1), [0]) for x, y in data],
-        "shipped weights": [first(x, y, w_now, range(5)) for x, y in data],
+        "shipped weights": [first(x, y, w_now, range(len(SHIPPED))) for x, y in data],
     }
-    sets = {"shipped five, fitted listwise": SHIPPED, "+ text signals": SHIPPED + TEXT,
+    sets = {"shipped six, fitted listwise": SHIPPED, "+ text signals": SHIPPED + TEXT,
             "+ as-of prior": SHIPPED + AS_OF, "+ both": FEATURES,
             "dense + as-of prior (baseline)": ("dense", *AS_OF)}
     for name, names in sets.items():

@@ -22,13 +22,14 @@ if TYPE_CHECKING:
     import numpy as np
 
 # FeatureReranker's weights, in the order of ``features``
-WEIGHTS = ("w_dense", "w_sentence", "w_top2", "w_coverage", "w_stated_day")
+WEIGHTS = ("w_dense", "w_sentence", "w_top2", "w_coverage", "w_stated_day", "w_period")
 GRID = {
     "w_dense": (0.0, 0.2, 0.5, 1.0),
     "w_sentence": (0.35, 0.7, 1.4),
     "w_top2": (0.0, 0.45, 0.9),
     "w_coverage": (0.0, 0.1, 0.2, 0.4, 0.8),
     "w_stated_day": (0.0, 0.06, 0.15),
+    "w_period": (0.0, 0.05, 0.1, 0.2),
 }
 FLOORS = tuple(round(0.1 + 0.025 * i, 3) for i in range(17))  # 0.10 ... 0.50
 GAPS = tuple(round(0.2 + 0.05 * i, 2) for i in range(9))  # 0.20 ... 0.60
@@ -65,7 +66,8 @@ def features(items: Sequence[Any], weights: Mapping[str, float]) -> np.ndarray:
     from bot.rerank import coverage, says_its_day
 
     return np.array([[it.dense, it.sentences.best, it.sentences.top2,
-                      coverage(weights, f"{it.title}\n{it.text}"), float(says_its_day(it))]
+                      coverage(weights, f"{it.title}\n{it.text}"), float(says_its_day(it)),
+                      float(it.in_period)]
                      for it in items], dtype=np.float64).reshape(len(items), len(WEIGHTS))
 
 

@@ -105,7 +105,8 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
 
     def best(flt: Filter) -> list[Hit]:
         cands = hybrid_search(index, qvec, q.text, flt, pool=pool)[:max(30, 3 * k)]
-        scored = ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, k + 4))
+        scored = ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, k + 4),
+                              hints=q.hints)
         return merge_duplicates(index, scored, max(k, VOTERS))  # "when" votes look deeper
 
     voters = best(q.filter())

@@ -100,12 +100,12 @@ class Ranker:
     reranker: Reranker = FeatureReranker()
 
     def score(self, index: OpenIndex, qvec: np.ndarray, text: str, cands: Sequence[Candidate], *,
-              deep: int | None = None) -> list[Scored]:
+              deep: int | None = None, hints: Sequence[Period] = ()) -> list[Scored]:
         """Rerank candidates, best first, dropping those under the relevance floor.
 
         Only the ``deep`` best by a cheap pre-rank (passage cosine and idf coverage, no model)
         get the sentence pass: embedding every sentence of every candidate is what a question
-        costs most.
+        costs most. ``hints``: the question's background time (``Query.hints``).
         """
         if not cands:
             return []
@@ -126,7 +126,7 @@ class Ranker:
                for c, t, title in zip(cands, texts, titles, strict=True)]
         matches = sentence_matches(self.embedder, qvec, texts, own)
         items = [RankInput(p.text, title, c.dense, c.fused, m,
-                           day_spans(p.event_dates, p.timeline_date, p.text))
+                           day_spans(p.event_dates, p.timeline_date, p.text), in_period(p, hints))
                  for p, title, c, m in zip(chosen, titles, cands, matches, strict=True)]
         scores = self.reranker.scores(text, items, weights=weights)
         out = []
@@ -138,6 +138,16 @@ class Ranker:
             out.append(Scored(p, articles[p.article_id], s, relevance, m.highlights(), c.dense))
         out.sort(key=lambda x: -x.score)
         return out
+
+
+Period = tuple[dt.date | None, dt.date | None]  # inclusive; None is open
+
+
+def in_period(p: Passage, periods: Sequence[Period]) -> bool:
+    """Whether the passage is placed in one of the periods, or reports an event in one."""
+    days = [d for d in (p.timeline_date, *(e.date for e in p.event_dates)) if d is not None]
+    return any((lo is None or lo <= d) and (hi is None or d <= hi)
+               for d in days for lo, hi in periods)
 
 
 # -- near-duplicates ------------------------------------------------------------------------------

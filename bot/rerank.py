@@ -111,6 +111,7 @@ class RankInput:
     sentences: SentenceMatch
     # where its text names the day it is placed at (index.dates.day_spans)
     day_spans: tuple[tuple[int, int], ...] = ()
+    in_period: bool = False  # placed in, or reporting, the question's background time
 
 
 class Reranker(Protocol):
@@ -142,6 +143,9 @@ class FeatureReranker:
     # the timeline by its own words: on Timeline17 more top-5 results land on the journalists'
     # day (bench/eval.py t17), while the questions suite is unchanged.
     w_stated_day: float = 0.06
+    # The question's background time relative to the day of asking ("this year's Super Bowl"):
+    # not a filter, but it informs the ranking (bot.understand Query.hints).
+    w_period: float = 0.1
     # Cross-validated like the weights (bench/rerank_cv.py fit_gap): the narrowest gap that
     # drops at most 1% of the right results shown after the first on the training folds.
     # All five folds chose it; on RealTimeQA it drops 13% of the wrong ones.
@@ -152,7 +156,8 @@ class FeatureReranker:
         return [self.w_dense * it.dense + self.w_sentence * it.sentences.best
                 + self.w_top2 * it.sentences.top2
                 + self.w_coverage * coverage(weights, f"{it.title}\n{it.text}")
-                + self.w_stated_day * says_its_day(it) for it in items]
+                + self.w_stated_day * says_its_day(it) + self.w_period * it.in_period
+                for it in items]
 
 
 def says_its_day(item: RankInput) -> bool:

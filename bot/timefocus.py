@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_background"]
+__all__ = ["is_background", "is_deictic"]
 
 _F = re.IGNORECASE
 
@@ -60,6 +60,12 @@ def _in_context_sentence(question: str, start: int, end: int) -> bool:
     if stop is None or question[stop.start()] == "?" or "?" not in question:
         return False
     return not _DEICTIC.search(question, start, end)
+
+
+def is_deictic(words: str) -> bool:
+    """Whether a time expression is relative to the day of asking ("this week's", "on
+    Tuesday"), unlike a date ("on February 24") that names its day whenever it is read."""
+    return bool(_DEICTIC.search(words))
 
 
 _DEICTIC = re.compile(r"\b(?:today|yesterday|tomorrow|this|last|next|coming|past|earlier|later|"

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.timefocus import is_background
+from bot.timefocus import is_background, is_deictic
 from index.tense import tense_near
 from index.timecalc import (
     add_months,
@@ -40,6 +40,8 @@ class TimeQuery:
     # Expressions that only describe the background ("since the invasion began on February 24",
     # "this year's Super Bowl"): read, shown, but no filter; their words stay in ``text``.
     background: tuple[str, ...] = ()
+    # the ranges of those relative to the day of asking ("this year's", "on Tuesday")
+    background_periods: tuple[tuple[dt.date | None, dt.date | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -332,11 +334,14 @@ def parse_time(question: str, *, as_of: dt.date | None) -> TimeQuery:
             continue
         date_from, date_to = lo, hi
         taken.append(f)
-    aside = tuple(f.understood for f in sorted(background, key=lambda f: f.start))
+    background.sort(key=lambda f: f.start)
+    aside = tuple(f.understood for f in background)
+    periods = tuple((f.date_from, f.date_to) for f in background
+                    if is_deictic(question[f.start:f.end]))
     if not taken:
-        return TimeQuery(question, None, None, None, aside)
+        return TimeQuery(question, None, None, None, aside, periods)
     return TimeQuery(_strip(question, taken), date_from, date_to,
-                     "; ".join(f.understood for f in taken), aside)
+                     "; ".join(f.understood for f in taken), aside, periods)
 
 
 _SPACES = re.compile(r"\s{2,}")

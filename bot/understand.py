@@ -65,6 +65,10 @@ class Query:
     # announced of it from ``reports_from`` on.
     reports_to: dt.date | None = None
     reports_from: dt.date | None = None
+    # Background time relative to "as of" ("this year's Super Bowl", "this week's summit"):
+    # not a filter, but a passage of that time ranks higher (soft before hard). Each range
+    # is widened by the reports of REPORT_DAYS, as a filter's would be.
+    hints: tuple[tuple[dt.date | None, dt.date | None], ...] = ()
 
     @property
     def no_overlap(self) -> bool:
@@ -162,10 +166,13 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
         when, origin = default_as_of(corpus_last, today or dt.date.today())
     tq = parse_time(text, as_of=when)
     relative = False
+    hints: tuple[tuple[dt.date | None, dt.date | None], ...] = ()
     if tq.understood is not None or tq.background:
         other = parse_time(text, as_of=when - _PROBE)
         relative = ((other.date_from, other.date_to, other.background)
                     != (tq.date_from, tq.date_to, tq.background))
+        if origin != "corpus":  # against a guessed "as of" the reading is too uncertain
+            hints = tuple(_with_reports(lo, hi, when) for lo, hi in tq.background_periods)
     unapplied = relative and origin == "corpus" and tq.understood is not None
     lo, hi = ((date_from, date_to) if unapplied
               else combine_ranges(tq.date_from, tq.date_to, date_from, date_to))
@@ -184,7 +191,20 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
                  sources=tuple(sources), as_of=when, as_of_from=origin,  # type: ignore[arg-type]
                  understood=understood, relative=relative, background=tq.background,
                  given_from=date_from, given_to=date_to, unapplied=unapplied,
-                 reports_to=reports_to, reports_from=reports_from)
+                 reports_to=reports_to, reports_from=reports_from, hints=hints)
+
+
+def _with_reports(lo: dt.date | None, hi: dt.date | None,
+                  when: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """A relative period and its reports: a past one's of the days after it, up to ``when``;
+    a coming one's (from ``when`` on: "this year's final", asked in January) announcements of
+    the days before ``when``."""
+    week = dt.timedelta(days=REPORT_DAYS)
+    if hi is not None and hi < when:
+        return lo, min(when, hi + week)
+    if lo is not None and lo >= when:
+        return when - week, hi
+    return lo, hi
 
 
 def parse_day(value: str | None, flag: str) -> dt.date | None:

@@ -10,7 +10,7 @@ from bench import feature_study as fs
 
 
 def _seen(text: str, day: dt.date | None, correct: bool, dense: float = 0.5) -> fs.Seen:
-    return fs.Seen(text, "", dense, 1 / 61, (dense,), False, 0, day, correct)
+    return fs.Seen(text, "", dense, 1 / 61, (dense,), False, False, 0, day, correct)
 
 
 def test_the_study_reads_numbers_names_and_closeness_to_as_of():

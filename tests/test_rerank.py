@@ -88,3 +88,47 @@ def test_a_cross_encoder_plugs_in(real_index: Path, real_embedder):
     answer = bot.ask("What was agreed in Saudi Arabia?", k=3)
     assert len(answer.hits) == 3
     assert [h.score for h in answer.hits] == sorted((h.score for h in answer.hits), reverse=True)
+
+
+SUPER_BOWL = [
+    {"id": "2020", "title": "Chiefs and 49ers set for the Super Bowl", "source": "Wire A",
+     "date": "2020-01-20",
+     "text": "The Chiefs and the 49ers won their conference title games on Sunday and will meet in "
+             "Miami."},
+    {"id": "2021", "title": "Buccaneers to face Chiefs in Super Bowl", "source": "Wire B",
+     "date": "2021-01-25",
+     "text": "Tom Brady's Buccaneers beat Green Bay on Sunday and will face the Chiefs in Tampa."},
+]
+
+
+@pytest.mark.slow
+def test_real_model_ranks_passages_of_the_questions_background_time_higher(tmp_path: Path,
+                                                                          real_embedder):
+    """'this year's Super Bowl' is background (no filter: last year's game stays) but it
+    informs the ranking: this year's report gains w_period, last year's nothing."""
+    import dataclasses
+    import datetime as dt
+
+    from bot.engine import Bot
+    from index.build import build_index
+    from index.indexdir import open_index
+
+    src = tmp_path / "corpus.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in SUPER_BOWL) + "\n", encoding="utf-8")
+    build_index([src], tmp_path / "index", embedder=real_embedder)
+    index = open_index(tmp_path / "index")
+    question, as_of = "Which two teams will play in this year's Super Bowl?", dt.date(2021, 1, 27)
+
+    def scores(reranker: FeatureReranker) -> dict[str, float]:
+        answer = Bot(index, real_embedder, reranker=reranker).ask(question, k=2, as_of=as_of)
+        assert "background, not a filter: this year" in (answer.read_as or "")
+        return {h.article.source: h.score for h in answer.hits}
+
+    shipped = FeatureReranker()
+    with_hint, without = scores(shipped), scores(dataclasses.replace(shipped, w_period=0.0))
+    assert set(with_hint) == {"Wire A", "Wire B"}  # no filter: both years are shown
+    assert shipped.w_period > 0
+    assert with_hint["Wire B"] - without["Wire B"] == pytest.approx(shipped.w_period)
+    assert with_hint["Wire A"] == pytest.approx(without["Wire A"])
+    heavier = scores(dataclasses.replace(shipped, w_period=0.5))
+    assert max(heavier, key=heavier.get) == "Wire B"

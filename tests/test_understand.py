@@ -96,3 +96,20 @@ def test_limits_are_checked_where_the_work_starts(call, message: str):
 
 def test_long_stories_have_room():
     assert check_dates(500) == 500  # issue 19: a war or a trial has hundreds of dated turns
+
+
+def test_background_time_relative_to_as_of_becomes_a_ranking_hint():
+    as_of = dt.date(2021, 11, 5)  # a Friday
+    summit = understand("Which countries signed the pledge at this week's COP26 summit?", as_of=as_of)
+    assert (summit.date_from, summit.date_to) == (None, None)  # background: no filter
+    assert summit.hints == ((dt.date(2021, 11, 1), as_of),)
+    # a date names its day whenever it is read: it sets no hint
+    since = understand("How many have fled since the invasion began on February 24?", as_of=as_of)
+    assert since.hints == () and "background" in (since.understood or "")
+    # a past period's hint takes in the reports of the week after it, up to "as of"
+    last = understand("Who won the game that was played last week?", as_of=as_of)
+    assert last.hints == ((dt.date(2021, 10, 25), as_of),)
+    # against a guessed "as of" (the corpus' last date) the reading is too uncertain to use
+    guessed = understand("Which countries signed the pledge at this week's COP26 summit?",
+                         corpus_last=dt.date(2021, 11, 5), today=dt.date(2026, 1, 1))
+    assert guessed.as_of_from == "corpus" and guessed.hints == ()
