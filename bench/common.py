@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from collections import defaultdict
@@ -233,21 +234,25 @@ def load_corpus(suite: str, paths: Sequence[Path], embedder, *, selection: str =
                 reranker=None) -> Corpus:
     """Build (once) and load a suite's project index under bench/.cache/<suite>/.
 
-    The folder is named by ``code_key``: the index/ sources, the model and route, and
-    ``selection`` (which records a --limit run took). Indexes of older code are removed."""
+    The folder is named by the selection (which records a --limit run took; "all") and by
+    ``code_key``: the index/ sources, the model and route, and the selection. Indexes of the
+    same selection and older code are removed; a --limit run leaves the full run's alone."""
     from bot.engine import Bot
     from index.build import build_index
     from index.indexdir import open_index
 
     root = cache_dir(suite)
-    ix = root / f"index-{code_key(model_tag(embedder), selection, *map(str, paths))}"
+    tag = re.sub(r"[^\w=.-]", "_", selection) or "all"
+    ix = root / f"index-{tag}-{code_key(model_tag(embedder), selection, *map(str, paths))}"
     done = ix / "bench-complete"
     t0 = time.perf_counter()
     if not done.exists():
         import shutil
 
         for old in root.glob("index-*"):
-            if old != ix and old.is_dir():
+            # this selection's, or named before selections were (a bare hash)
+            if old != ix and old.is_dir() and (old.name.startswith(f"index-{tag}-")
+                                               or re.fullmatch(r"index-[0-9a-f]{12}", old.name)):
                 shutil.rmtree(old)
         print(f"[{suite}] building the index in {ix} ...", file=sys.stderr)
         build_index(list(paths), ix, embedder=embedder)

@@ -5,6 +5,7 @@ the measures it rests on are right."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 import pytest
@@ -242,3 +243,18 @@ def test_the_gap_is_fitted_to_lose_few_right_results_after_the_first():
     assert rerank_cv.replay_first(rec, w, 0.3, gap=0.3) is None  # the gap dropped it
     assert rerank_cv.gap_cuts([rec], w, 0.3, 0.4) == (0.0, 1.0)
     assert rerank_cv.fit_gap([rec], w, 0.3) == 0.35  # the narrowest that keeps the right one
+
+
+def test_a_limited_run_keeps_the_full_runs_cached_index(tmp_path):
+    """A --limit run once deleted the full run's index: the next full run rebuilt it."""
+    from index.embed import FakeEmbedder
+
+    src = tmp_path / "c.jsonl"
+    src.write_text(json.dumps({"id": "1", "title": "T", "date": "2025-01-02",
+                               "text": "Talks resumed in Geneva on Monday."}) + "\n")
+    stale = common.cache_dir("s", "index-0123456789ab")  # named before selections were
+    stale.mkdir(parents=True)
+    common.load_corpus("s", [src], FakeEmbedder(16))
+    common.load_corpus("s", [src], FakeEmbedder(16), selection="limit=1")
+    names = sorted(p.name.rsplit("-", 1)[0] for p in common.cache_dir("s").glob("index-*"))
+    assert names == ["index-all", "index-limit=1"]
