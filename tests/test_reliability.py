@@ -198,7 +198,9 @@ def test_article_text_never_runs_script_in_the_page(private_bot, tmp_path: Path)
     lines = [f"The zorblat envoy quoted the note {p} in the harbour on Monday, officials said."
              for p in payloads]
     f = tmp_path / "zorblat.txt"
-    f.write_text("Zorblat envoy note\n\n" + "\n\n".join(lines) + "\n", encoding="utf-8")
+    # dated, so its own passages are the timeline's dots (their tooltips quote the text)
+    f.write_text("date 2025-03-10\nZorblat envoy note\n\n" + "\n\n".join(lines) + "\n",
+                 encoding="utf-8")
     with running_app(private_bot) as url, sync_playwright() as pw:
         from gradio_client import Client, handle_file
 
