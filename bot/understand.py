@@ -185,7 +185,8 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
             reports_from = max(when - week, date_from or when - week)
     understood = tq.understood
     if tq.background:  # said, so the reader sees why "since ... February 24" set no range
-        aside = f"background, not a filter: {', '.join(tq.background)}"
+        aside = f"background, not a filter: {', '.join(tq.background)}" + (
+            "; passages of that time rank higher" if hints else "")
         understood = f"{understood}; {aside}" if understood else aside
     return Query(question=text, text=tq.text.strip() or text, date_from=lo, date_to=hi,
                  sources=tuple(sources), as_of=when, as_of_from=origin,  # type: ignore[arg-type]

@@ -122,6 +122,7 @@ def test_real_model_ranks_passages_of_the_questions_background_time_higher(tmp_p
     def scores(reranker: FeatureReranker) -> dict[str, float]:
         answer = Bot(index, real_embedder, reranker=reranker).ask(question, k=2, as_of=as_of)
         assert "background, not a filter: this year" in (answer.read_as or "")
+        assert "passages of that time rank higher" in (answer.read_as or "")
         return {h.article.source: h.score for h in answer.hits}
 
     shipped = FeatureReranker()

@@ -106,6 +106,7 @@ def test_background_time_relative_to_as_of_becomes_a_ranking_hint():
     # a date names its day whenever it is read: it sets no hint
     since = understand("How many have fled since the invasion began on February 24?", as_of=as_of)
     assert since.hints == () and "background" in (since.understood or "")
+    assert "rank higher" in (summit.understood or "") and "rank higher" not in (since.understood or "")
     # a past period's hint takes in the reports of the week after it, up to "as of"
     last = understand("Who won the game that was played last week?", as_of=as_of)
     assert last.hints == ((dt.date(2021, 10, 25), as_of),)
