@@ -29,7 +29,7 @@ GRID = {
     "w_top2": (0.0, 0.45, 0.9),
     "w_coverage": (0.0, 0.1, 0.2, 0.4, 0.8),
     "w_stated_day": (0.0, 0.06, 0.15),
-    "w_period": (0.0, 0.05, 0.1, 0.2),
+    "w_period": (0.0, 0.1, 0.2, 0.3, 0.5),
 }
 FLOORS = tuple(round(0.1 + 0.025 * i, 3) for i in range(17))  # 0.10 ... 0.50
 GAPS = tuple(round(0.2 + 0.05 * i, 2) for i in range(9))  # 0.20 ... 0.60
