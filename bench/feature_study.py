@@ -173,16 +173,15 @@ def fit(data: Sequence[tuple[np.ndarray, np.ndarray]], cols: Sequence[int]) -> n
 
 
 def first(x: np.ndarray, y: np.ndarray, w: np.ndarray, cols: Sequence[int]) -> int | None:
-    """Rank of the first right candidate among those over the floor (judged, as in
-    ``Bot.ask``, on passage and best-sentence cosine), scored with ``w`` on ``cols``."""
+    """Rank of the first right candidate, scored with ``w`` on ``cols``, replayed as the
+    harness replays (floor on passage and best-sentence cosine; no gap: ranks only)."""
     import numpy as np
 
+    from bench.rerank_cv import Recorded, replay_first
     from bot.rank import RELEVANCE_FLOOR
 
-    keep = np.flatnonzero(np.maximum(x[:, 0], x[:, 1]) >= RELEVANCE_FLOOR)
-    x = x[:, cols]
-    order = keep[np.argsort(-(x[keep] @ w), kind="stable")][:10]
-    return next((r for r, i in enumerate(order, 1) if y[i]), None)
+    rec = Recorded(x[:, list(cols)], np.maximum(x[:, 0], x[:, 1]), y)
+    return replay_first(rec, w, RELEVANCE_FLOOR)
 
 
 def held_out(data, cols: Sequence[int], k: int) -> list[int | None]:

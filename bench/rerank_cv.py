@@ -181,18 +181,15 @@ def fit_floor(recs: Sequence[Recorded], w: np.ndarray) -> float:
 def gap_cuts(recs: Sequence[Recorded], w: np.ndarray, floor: float, gap: float) -> tuple[float, float]:
     """Of the results shown after the first without a gap: the share of right ones and of wrong
     ones that ``gap`` drops."""
+    import numpy as np
 
     right = [0, 0]
     wrong = [0, 0]
     for r in recs:
-        order = shown(r, w, floor)
-        if len(order) < 2:
-            continue
-        scores = r.feats @ w
-        dropped = scores[order[1:]] < scores[order[0]] - gap
-        order = order[1:]
-        for tally, mask in ((right, r.correct[order]), (wrong, ~r.correct[order])):
-            tally[0] += int((dropped & mask).sum())
+        before, after = shown(r, w, floor)[1:], set(shown(r, w, floor, gap).tolist())
+        dropped = np.array([i not in after for i in before], dtype=bool)
+        for tally, mask in ((right, r.correct[before]), (wrong, ~r.correct[before])):
+            tally[0] += int((mask & dropped).sum())
             tally[1] += int(mask.sum())
     return right[0] / max(right[1], 1), wrong[0] / max(wrong[1], 1)
 

@@ -21,6 +21,7 @@ from bot.rerank import (
     sentence_matches,
     term_weights,
 )
+from bot.timeparse import Span
 from index.dates import day_spans
 from index.embed import embed_text
 from index.models import Article, Passage
@@ -100,7 +101,7 @@ class Ranker:
     reranker: Reranker = FeatureReranker()
 
     def score(self, index: OpenIndex, qvec: np.ndarray, text: str, cands: Sequence[Candidate], *,
-              deep: int | None = None, hints: Sequence[Period] = ()) -> list[Scored]:
+              deep: int | None = None, hints: Sequence[Span] = ()) -> list[Scored]:
         """Rerank candidates, best first, dropping those under the relevance floor.
 
         Only the ``deep`` best by a cheap pre-rank (passage cosine and idf coverage, no model)
@@ -140,10 +141,7 @@ class Ranker:
         return out
 
 
-Period = tuple[dt.date | None, dt.date | None]  # inclusive; None is open
-
-
-def in_period(p: Passage, periods: Sequence[Period]) -> bool:
+def in_period(p: Passage, periods: Sequence[Span]) -> bool:
     """Whether the passage is placed in one of the periods, or reports an event in one."""
     days = [d for d in (p.timeline_date, *(e.date for e in p.event_dates)) if d is not None]
     return any((lo is None or lo <= d) and (hi is None or d <= hi)

@@ -31,6 +31,10 @@ from index.timevocab import MAX_YEAR, MIN_YEAR, MONTH, WEEKDAY, month_of, number
 __all__ = ["TimeQuery", "combine_ranges", "parse_time"]
 
 
+# An inclusive range of days; None is open.
+Span = tuple[dt.date | None, dt.date | None]
+
+
 @dataclass(frozen=True)
 class TimeQuery:
     text: str  # the question with the time words taken out; "" when nothing else was asked
@@ -41,7 +45,7 @@ class TimeQuery:
     # "this year's Super Bowl"): read, shown, but no filter; their words stay in ``text``.
     background: tuple[str, ...] = ()
     # the ranges of those relative to the day of asking ("this year's", "on Tuesday")
-    background_periods: tuple[tuple[dt.date | None, dt.date | None], ...] = ()
+    background_periods: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)

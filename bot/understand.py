@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.fmt import human_date
-from bot.timeparse import combine_ranges, parse_time
+from bot.timeparse import Span, combine_ranges, parse_time
 from index.errors import BadQuery
 from index.filters import Filter
 
@@ -68,7 +68,7 @@ class Query:
     # Background time relative to "as of" ("this year's Super Bowl", "this week's summit"):
     # not a filter, but a passage of that time ranks higher (soft before hard). Each range
     # is widened by the reports of REPORT_DAYS, as a filter's would be.
-    hints: tuple[tuple[dt.date | None, dt.date | None], ...] = ()
+    hints: tuple[Span, ...] = ()
 
     @property
     def no_overlap(self) -> bool:
@@ -166,7 +166,7 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
         when, origin = default_as_of(corpus_last, today or dt.date.today())
     tq = parse_time(text, as_of=when)
     relative = False
-    hints: tuple[tuple[dt.date | None, dt.date | None], ...] = ()
+    hints: tuple[Span, ...] = ()
     if tq.understood is not None or tq.background:
         other = parse_time(text, as_of=when - _PROBE)
         relative = ((other.date_from, other.date_to, other.background)
@@ -195,8 +195,7 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
                  reports_to=reports_to, reports_from=reports_from, hints=hints)
 
 
-def _with_reports(lo: dt.date | None, hi: dt.date | None,
-                  when: dt.date) -> tuple[dt.date | None, dt.date | None]:
+def _with_reports(lo: dt.date | None, hi: dt.date | None, when: dt.date) -> Span:
     """A relative period and its reports: a past one's of the days after it, up to ``when``;
     a coming one's (from ``when`` on: "this year's final", asked in January) announcements of
     the days before ``when``."""
