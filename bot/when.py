@@ -1,10 +1,15 @@
 """"When did the Arab League suspend Syria?": the date the best passages agree on.
 
-Each of the best passages votes for the days it reports: its timeline day (the day it is
-placed at: a reported "on Saturday", else publication) and every single day it names in a past
-tense clause. Votes weigh by rank, and a passage carried by other outlets too counts once per
-outlet. A day that two passages support is answered as a day; else a month that two support,
-as a month; else the best passage's own day, supported by one.
+Two rules, chosen between by leave-one-topic-out cross-validation on Timeline17 (bench/suites/t17.py):
+* "first" (the default): an event is no later than its first report, so the answer is the
+  earliest timeline day (the day a passage is placed at: a reported "on Saturday", else
+  publication) among the passages scored within ``FIRST_GAP`` of the best. Later reports of the
+  same event, as relevant, no longer pull the day forward.
+* "support" / "score": each of the best passages votes for the days it reports: its timeline day
+  and every single day it names in a past tense clause. Votes weigh by rank, and a passage
+  carried by other outlets too counts once per outlet. A day that two passages support is
+  answered as a day; else a month that two support, as a month; else the best passage's own day.
+Either way the support is how many of the best passages (each outlet counted) report the day.
 """
 
 from __future__ import annotations
@@ -25,10 +30,13 @@ if TYPE_CHECKING:
 
 # How many of the best passages vote (not only the k shown).
 VOTERS = 10
-# Which day wins: the one most passages report ("support", then rank-weighted score), or the
-# best rank-weighted score ("score": each passage weighs 1/rank).
-Rule = Literal["support", "score"]
-RULE: Rule = "support"
+# Which day wins: the earliest among the near-best ("first"), the one most passages report
+# ("support", then rank-weighted score), or the best rank-weighted score ("score": 1/rank each).
+Rule = Literal["first", "support", "score"]
+RULE: Rule = "first"
+# "first": how far below the best score (the reranker's units) a passage still counts as a report
+# of the same event. Chosen with RULE by leave-one-topic-out on Timeline17 (bench/README.md).
+FIRST_GAP = 0.1
 
 _WHEN = re.compile(
     r"^\s*(?:when\b|(?:on|in|since)\s+what\s+(?:day|date|month|year)\b"
@@ -70,11 +78,21 @@ def reported_days(hit: Hit) -> set[dt.date]:
     return days
 
 
-def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS, rule: Rule = RULE
-                ) -> DateAnswer | None:
-    """The date the best ``voters`` hits agree on, or None when none of them reports a day."""
+def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS, rule: Rule = RULE,
+                gap: float = FIRST_GAP) -> DateAnswer | None:
+    """The date the best ``voters`` hits give by ``rule``, or None when none of them reports a day."""
     best = [h for h in sorted(hits, key=lambda h: h.rank)[:voters]]
     by_day = [(h, reported_days(h)) for h in best]
+    if rule == "first":
+        near = [h.timeline_date for h in best if h.timeline_date is not None
+                and h.score >= best[0].score - gap]
+        if near:
+            day = min(near)
+            reporting = [h for h, days in by_day if day in days]
+            return DateAnswer(day, "day", sum(1 + len(h.also_in) for h in reporting),
+                              tuple(h.passage.passage_id for h in reporting))
+    if rule == "first":  # no near-best passage is dated: the dated ones vote
+        rule = "support"
     found = _vote(((h, days) for h, days in by_day), "day", rule)
     if found is not None and found.support >= 2:
         return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -83,23 +84,49 @@ def _hit(rank: int, pid: int, day: dt.date | None, text: str = "It happened.",
     return Hit(rank, 1.0 / rank, p, Article("o", "t", text, "s", published=day), ())
 
 
-def test_date_answer_is_the_day_most_passages_report() -> None:
+def test_date_answer_by_vote_is_the_day_most_passages_report() -> None:
     sat = EventDate("on Saturday", 25, 36, D(2011, 11, 12), "day", D(2011, 11, 13))
     hits = [_hit(1, 1, D(2011, 11, 13), "The Arab League voted on Saturday to suspend Syria.",
                  (sat,)),
             _hit(2, 2, D(2011, 11, 12)), _hit(3, 3, D(2011, 11, 20))]
-    got = date_answer(hits)
+    got = date_answer(hits, rule="support")
     assert got == DateAnswer(D(2011, 11, 12), "day", 2, (1, 2))
     assert got.label == "12 Nov 2011, reported by 2 passages"
 
 
-def test_date_answer_widens_to_a_month_then_a_single_passage() -> None:
+def test_date_answer_by_vote_widens_to_a_month_then_a_single_passage() -> None:
     month = date_answer([_hit(1, 1, D(2020, 3, 2)), _hit(2, 2, D(2020, 3, 9)),
-                         _hit(3, 3, D(2021, 1, 1))])
+                         _hit(3, 3, D(2021, 1, 1))], rule="support")
     assert (month.date, month.precision, month.support) == (D(2020, 3, 1), "month", 2)
-    one = date_answer([_hit(1, 1, D(2020, 3, 2)), _hit(2, 2, None)])
+    one = date_answer([_hit(1, 1, D(2020, 3, 2)), _hit(2, 2, None)], rule="support")
     assert (one.date, one.precision, one.support) == (D(2020, 3, 2), "day", 1)
-    assert date_answer([_hit(1, 1, None)]) is None and date_answer([]) is None
+    for rule in ("first", "support"):
+        assert date_answer([_hit(1, 1, None)], rule=rule) is None
+        assert date_answer([], rule=rule) is None
+
+
+def _scored(score: float, rank: int, day: dt.date | None, text: str = "It happened.",
+            events: tuple[EventDate, ...] = ()) -> Hit:
+    return replace(_hit(rank, rank, day, text, events), score=score)
+
+
+def test_date_answer_first_is_the_earliest_report_among_the_near_best() -> None:
+    sat = EventDate("on Saturday", 25, 36, D(2011, 11, 12), "day", D(2011, 11, 13))
+    hits = [_scored(0.90, 1, D(2011, 11, 16)),  # a later report, ranked first
+            _scored(0.85, 2, D(2011, 11, 13), "The Arab League voted on Saturday to suspend "
+                    "Syria.", (sat,)),
+            _scored(0.84, 3, D(2011, 11, 12)),  # the first report: within the gap of the best
+            _scored(0.50, 4, D(2011, 11, 1))]  # far below the best: not a report of it
+    got = date_answer(hits, rule="first", gap=0.1)
+    # the day, and every one of the best that reports it (the Saturday passage too)
+    assert got == DateAnswer(D(2011, 11, 12), "day", 2, (2, 3))
+    assert date_answer(hits, rule="first", gap=0.01).date == D(2011, 11, 16)
+    assert date_answer(hits, rule="first", gap=0.5).date == D(2011, 11, 1)
+    # nothing near the best is dated: the dated ones vote
+    undated_best = [_scored(0.9, 1, None), _scored(0.5, 2, D(2020, 3, 2)),
+                    _scored(0.4, 3, D(2020, 3, 2))]
+    assert date_answer(undated_best, rule="first", gap=0.1) == DateAnswer(
+        D(2020, 3, 2), "day", 2, (2, 3))
 
 
 @pytest.mark.parametrize(("question", "when"), [

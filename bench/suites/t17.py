@@ -137,8 +137,17 @@ def run_topic(folder: Path, embedder, limit: int | None, reranker=None) -> dict:
             "voters": voters}
 
 
+# The day rules bot/when.py offers, each scored on the same voters: (rule, voters, gap).
+DAY_RULES = ([(r, n, None) for r in ("support", "score") for n in (1, 5, 10)]
+             + [("first", 10, g) for g in (0.05, 0.1, 0.2, 0.4)])
+
+
+def rule_name(rule: str, voters: int, gap: float | None) -> str:
+    return f"{rule}/{voters}" + (f" gap {gap}" if gap is not None else "")
+
+
 def _vote_outcomes(bot, sentence: str, day: dt.date) -> dict[str, bool]:
-    """Whether each candidate rule of bot/when.py answers the gold day, on the same 10 voters."""
+    """Whether each of ``DAY_RULES`` answers the gold day, on the same voters."""
     from bot.answer import answer
     from bot.when import VOTERS, date_answer
 
@@ -146,10 +155,10 @@ def _vote_outcomes(bot, sentence: str, day: dt.date) -> dict[str, bool]:
     with bot.snapshot() as index:
         hits = answer(index, bot.ranker, q, k=VOTERS, when=False).hits
     out = {}
-    for rule in ("support", "score"):
-        for n in (1, 5, 10):
-            da = date_answer(hits, voters=n, rule=rule)  # type: ignore[arg-type]
-            out[f"{rule}/{n}"] = da is not None and da.precision == "day" and da.date == day
+    for rule, n, gap in DAY_RULES:
+        extra = {} if gap is None else {"gap": gap}
+        da = date_answer(hits, voters=n, rule=rule, **extra)  # type: ignore[arg-type]
+        out[rule_name(rule, n, gap)] = da is not None and da.precision == "day" and da.date == day
     return out
 
 
@@ -198,7 +207,7 @@ def run(limit: int | None = None, *, model: str | None = None, reranker=None, da
         parts += ["", f"`date_answer` (bot/when.py) is the gold day, to the day: "
                       f"{sum(answers) / len(answers):.3f} of {len(answers)} gold sentences "
                       f"(the project's date-hit@1 above is the same without the vote)."]
-    votes = [v for r in results for v in r["voters"]]
+    votes = {r["topic"]: r["voters"] for r in results if r["voters"]}
     if votes:
         parts += ["", _vote_cv(votes)]
     times = [t for r in results for t in r["times"]]
@@ -214,18 +223,23 @@ def _mean(xs: Sequence[float]) -> float:
     return sum(xs) / len(xs) if xs else float("nan")
 
 
-def _vote_cv(votes: Sequence[dict[str, bool]]) -> str:
-    """The vote's rule and number of voters chosen by 5-fold cross-validation: each fold's
-    choice (best on the other folds) scored on its own sentences."""
-    from bench.metrics import kfold
+def _vote_cv(votes: dict[str, Sequence[dict[str, bool]]]) -> str:
+    """The day rule chosen by leave-one-topic-out: each topic scored with the rule that is
+    best on the other topics' sentences (ties go to the shipped rule)."""
+    from bot.when import FIRST_GAP, RULE, VOTERS
 
-    rules = list(votes[0])
-    held = 0
-    chosen = []
-    for train, test in kfold(len(votes), 5):
-        best = max(rules, key=lambda r: (sum(votes[i][r] for i in train), r == "support/10"))
-        chosen.append(best)
-        held += sum(votes[i][best] for i in test)
-    each = ", ".join(f"{r} {sum(v[r] for v in votes) / len(votes):.3f}" for r in rules)
-    return (f"Vote rule / voters, each over all {len(votes)} sentences: {each}. Chosen by 5-fold "
-            f"CV: {', '.join(chosen)}; held-out folds: {held / len(votes):.3f}.")
+    shipped = rule_name(RULE, VOTERS, FIRST_GAP if RULE == "first" else None)
+    every = [v for vs in votes.values() for v in vs]
+    rules = list(every[0])
+    each = ", ".join(f"{r} {sum(v[r] for v in every) / len(every):.3f}" for r in rules)
+    out = f"Day rules, each over all {len(every)} sentences: {each}."
+    if len(votes) < 2:
+        return out + " Leave-one-topic-out needs two topics."
+    held, chosen = 0, []
+    for topic, test in votes.items():
+        train = [v for t, vs in votes.items() if t != topic for v in vs]
+        best = max(rules, key=lambda r: (sum(v[r] for v in train), r == shipped))
+        chosen.append(f"{topic}: {best}")
+        held += sum(v[best] for v in test)
+    return (out + f" Chosen leaving each topic out: {'; '.join(chosen)}. Held-out topics: "
+            f"{held / len(every):.3f} (shipped: {shipped}).")
