@@ -100,7 +100,7 @@ class Query:
         return f"{who}; {when}" if who and when else who or when
 
     def _time_read_as(self) -> str | None:
-        if self.understood is None or not self.relative or self.as_of is None:
+        if self.understood is None or self.as_of is None or not (self.relative or self.reports_from):
             return self.understood
         if self.as_of_from == "corpus":
             return (f"{self.understood}, as of {human_date(self.as_of)}, the corpus' latest date; "
@@ -177,12 +177,14 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
     lo, hi = ((date_from, date_to) if unapplied
               else combine_ranges(tq.date_from, tq.date_to, date_from, date_to))
     reports_to = reports_from = None
-    if relative and not unapplied:
-        week = dt.timedelta(days=REPORT_DAYS)
-        if tq.date_to is not None and hi == tq.date_to and hi < when:
-            reports_to = min(when, hi + week, date_to or when)
-        elif tq.date_from is not None and lo == tq.date_from and lo > when:
-            reports_from = max(when - week, date_from or when - week)
+    week = dt.timedelta(days=REPORT_DAYS)
+    if relative and not unapplied and tq.date_to is not None and hi == tq.date_to and hi < when:
+        reports_to = min(when, hi + week, date_to or when)
+    elif (tq.date_from is not None and lo == tq.date_from and lo > when
+          and origin != "corpus" and not unapplied):
+        # a coming period, relative ("next month") or named ("in 2024", asked in 2022): nothing
+        # is published in it yet, so what was announced of it lately is searched too
+        reports_from = max(when - week, date_from or when - week)
     understood = tq.understood
     if tq.background:  # said, so the reader sees why "since ... February 24" set no range
         aside = f"background, not a filter: {', '.join(tq.background)}" + (

@@ -39,6 +39,12 @@ RECORDS = [
      "title": "Chipmaker merger approved",
      "text": "Shareholders of the chipmaker Orbitel approved the merger with Zentra last Friday, "
              "the company said in a filing, clearing the way for the deal."},
+    {"id": "grocer", "date": "2022-10-14", "source": "Business Desk", "title": "Grocers to combine",
+     "text": "Kroger and Albertsons agreed to merge, the two supermarket chains said on Friday, "
+             "in a deal that regulators are expected to scrutinise."},
+    {"id": "stores", "date": "2021-05-03", "source": "Business Desk", "title": "Supermarket plans",
+     "text": "A supermarket chain said it plans to open 50 new stores in 2024 as it expands into "
+             "new regions."},
     {"id": "al-1", "date": "2011-11-13", "source": "Wire", "title": "Arab League suspends Syria",
      "text": "The Arab League voted on Saturday to suspend Syria's membership over its bloody "
              "crackdown on protesters, in a surprise move."},
@@ -176,6 +182,15 @@ def test_during_november_asked_in_august_is_the_coming_november(news_bot: Bot) -
     assert (a.date_from, a.date_to) == (D(2022, 11, 1), D(2022, 11, 30))
     # published in August, it reports the November cuts: in range by its event
     assert _ids(a)[:1] == ["air"] and not a.fell_back
+
+
+@pytest.mark.slow
+def test_a_named_coming_year_finds_what_was_announced_of_it(news_bot: Bot) -> None:
+    a = news_bot.ask("Which two supermarkets plan to merge in 2024?", as_of=D(2022, 10, 20))
+    assert (a.date_from, a.date_to) == (D(2024, 1, 1), D(2024, 12, 31))
+    assert a.read_as == "2024, as of 20 Oct 2022; with reports from 13 Oct 2022"
+    # the announcement names no year; the passage that names 2024 is about something else
+    assert _ids(a)[0] == "grocer" and not a.fell_back
 
 
 @pytest.mark.slow

@@ -58,7 +58,19 @@ def test_a_given_as_of_moves_the_reading():
     assert (ahead.filter().date_from, ahead.filter().date_to) == (D(2025, 2, 26), D(2025, 3, 16))
     assert ahead.read_as.endswith("as of 5 Mar 2025; with reports from 26 Feb 2025")
     explicit = understand("What did Kallas say in February 2025?", as_of=D(2025, 3, 5), today=TODAY)
-    assert explicit.reports_to is None
+    assert explicit.reports_to is None and explicit.reports_from is None
+    # a named coming year is searched with what was announced of it lately, as "next week" is:
+    # nothing is published in 2024 when the question is asked in October 2022
+    named = understand("Which two supermarkets plan to merge in 2024?", as_of=D(2022, 10, 20),
+                       today=TODAY)
+    assert (named.date_from, named.date_to, named.reports_from) == (
+        D(2024, 1, 1), D(2024, 12, 31), D(2022, 10, 13))
+    assert named.filter().date_from == D(2022, 10, 13)
+    assert named.read_as == "2024, as of 20 Oct 2022; with reports from 13 Oct 2022"
+    # against a guessed as-of (the corpus' last day) it stays the year alone
+    guessed = understand("Which two supermarkets plan to merge in 2024?",
+                         corpus_last=D(2022, 10, 20), today=TODAY)
+    assert guessed.as_of_from == "corpus" and guessed.reports_from is None
     current = understand("What happened this week?", corpus_last=TODAY, today=TODAY)
     assert current.as_of == TODAY and current.read_as.endswith("as of today")
 
