@@ -200,6 +200,8 @@ def extract_quotes(text: str) -> tuple[Quote, ...]:
     direct = _direct(text, paras)
     reported = _reported_speech(text, direct)
     allf = sorted(direct + reported, key=lambda f: f.start)
+    if not allf:  # most passages quote no one: the speaker resolver is the costly part
+        return ()
     skip = [(f.start, f.end) for f in reported] + [(s.start, s.end) for s in quoted_spans(text)]
     resolver = Resolver(text, skip)
     speakers: list[tuple[int, str]] = []
