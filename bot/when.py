@@ -91,8 +91,7 @@ def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS, rule: Rule = RULE,
             reporting = [h for h, days in by_day if day in days]
             return DateAnswer(day, "day", sum(1 + len(h.also_in) for h in reporting),
                               tuple(h.passage.passage_id for h in reporting))
-    if rule == "first":  # no near-best passage is dated: the dated ones vote
-        rule = "support"
+        rule = "support"  # no near-best passage is dated: the dated ones vote
     found = _vote(((h, days) for h, days in by_day), "day", rule)
     if found is not None and found.support >= 2:
         return found
