@@ -89,7 +89,7 @@ def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS, rule: Rule = RULE,
         if near:
             day = min(near)
             reporting = [h for h, days in by_day if day in days]
-            return DateAnswer(day, "day", sum(1 + len(h.also_in) for h in reporting),
+            return DateAnswer(day, "day", sum(map(_outlets, reporting)),
                               tuple(h.passage.passage_id for h in reporting))
         rule = "support"  # no near-best passage is dated: the dated ones vote
     found = _vote(((h, days) for h, days in by_day), "day", rule)
@@ -104,7 +104,12 @@ def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS, rule: Rule = RULE,
         return None
     h, days = top
     day = h.passage.timeline_date if h.passage.timeline_date in days else min(days)
-    return DateAnswer(day, "day", 1 + len(h.also_in), (h.passage.passage_id,))
+    return DateAnswer(day, "day", _outlets(h), (h.passage.passage_id,))
+
+
+def _outlets(h: Hit) -> int:
+    """A passage counts once for each outlet that carried it."""
+    return 1 + len(h.also_in)
 
 
 def _vote(items: Iterable[tuple[Hit, set[dt.date]]], precision: DatePrecision, rule: Rule
@@ -113,7 +118,7 @@ def _vote(items: Iterable[tuple[Hit, set[dt.date]]], precision: DatePrecision, r
     support: dict[dt.date, int] = defaultdict(int)
     ids: dict[dt.date, list[int]] = defaultdict(list)
     for h, days in items:
-        copies = 1 + len(h.also_in)
+        copies = _outlets(h)
         for d in days:
             score[d] += copies / h.rank
             support[d] += copies
