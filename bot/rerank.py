@@ -97,7 +97,8 @@ def coverage(weights: Mapping[str, float], text: str) -> float:
     total = sum(weights.values())
     if not total:
         return 0.0
-    return sum(w for t, w in weights.items() if t in content_terms(text)) / total
+    terms = content_terms(text)
+    return sum(w for t, w in weights.items() if t in terms) / total
 
 
 @dataclass(frozen=True)
