@@ -9,7 +9,7 @@ matches the name against the speakers ``index.quotes`` found in the passages.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -59,9 +59,10 @@ protests ban tariffs pressure progress focus latest timeline chronology history 
 find any all some more most""".split())
 
 
-def read_speaker(question: str, *, known: Collection[str] | None = None) -> SpeakerQuery | None:
-    """The speaker a question asks about, or None. With ``known`` (names of the corpus's speakers),
-    the bare "X on Y" form fires only when X is one of them (by full name or surname)."""
+def read_speaker(question: str, *, known: Callable[[str], bool] | None = None
+                 ) -> SpeakerQuery | None:
+    """The speaker a question asks about, or None. With ``known`` (whether a name is one of the
+    corpus's speakers, by full name or surname), the bare "X on Y" form fires only for those."""
     q = " ".join((question or "").split()).strip()
     q = q.rstrip("?.! ")
     timeline = False
@@ -88,8 +89,5 @@ def _is_name(name: str) -> bool:
     return name.split()[0].lower() not in _NOT_NAMES
 
 
-def _known(name: str, known: Collection[str] | None) -> bool:
-    if known is None:
-        return len(name.split()) <= 3
-    last = name.split()[-1].lower()
-    return any(k.lower() == name.lower() or k.split()[-1].lower() == last for k in known if k)
+def _known(name: str, known: Callable[[str], bool] | None) -> bool:
+    return len(name.split()) <= 3 if known is None else known(name)

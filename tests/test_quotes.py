@@ -220,8 +220,11 @@ def test_read_speaker_leaves_other_questions_alone(question: str) -> None:
 
 
 def test_read_speaker_bare_form_checks_known_speakers() -> None:
-    assert read_speaker("Kallas on Russia", known=["Kaja Kallas"]) == SpeakerQuery("Kallas", "Russia")
-    assert read_speaker("Brussels on Russia", known=["Kaja Kallas"]) is None
+    def kallas(name: str) -> bool:
+        return name.split()[-1] == "Kallas"
+
+    assert read_speaker("Kallas on Russia", known=kallas) == SpeakerQuery("Kallas", "Russia")
+    assert read_speaker("Brussels on Russia", known=kallas) is None
 
 
 def test_quotes_suite_scores_a_handful_of_polnear_articles() -> None:
@@ -248,5 +251,5 @@ def test_occasion_is_read_from_the_attribution_clause_only():
     assert by_cue["said"].occasion is None
     # "on Wednesday" is when, not what about: news about Biden, not his views
     assert read_speaker("President Biden on Wednesday announced new student loan relief",
-                        known=["Joe Biden"]) is None
-    assert read_speaker("Biden on 3 March", known=["Joe Biden"]) is None
+                        known=lambda name: name.endswith("Biden")) is None
+    assert read_speaker("Biden on 3 March", known=lambda name: name.endswith("Biden")) is None
