@@ -222,6 +222,9 @@ class VectorIndex:
 
         k = max(1, min(k, len(self))) if len(self) else 1
         q = np.ascontiguousarray(queries, dtype=np.float32)
+        if self._ivf is not None:
+            # One query: both cores scan its lists (12 vs 17 ms at 1.15M); a batch: a query each.
+            self._ivf.parallel_mode = 1 if len(q) == 1 else 0
         if allowed is None:
             if self._ivf is None:
                 return self._index.search(q, k)
