@@ -74,6 +74,13 @@ def test_t17_suite_scores_dates_and_timelines():
     for system in ("project (`Bot.ask` / `Bot.timeline`)", *SYSTEMS):
         assert len(_row(hits, system)) == 4 and len(_row(timelines, system)) == 4
     assert "egypt" in out and "finan" in out and "h1n1" in out
+    # the mean over topics, as issue figures were given: each topic's date-hit@5 weighs the same
+    per_topic = [float(line.split(" | ")[4].split(" / ")[0]) for line in out.splitlines()
+                 if line.startswith(("| egypt |", "| finan |", "| h1n1 |"))]
+    by_topic = _section(out, "The same, per topic, then the mean over the 3 topics")
+    project = _row(by_topic, "project (`Bot.ask` / `Bot.timeline`)")
+    assert len(per_topic) == 3
+    assert _figure(project[2]) == pytest.approx(sum(per_topic) / 3, abs=0.002)
 
 
 def test_a_given_weight_vector_is_what_the_suite_asks_with():
