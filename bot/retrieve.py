@@ -6,6 +6,7 @@ that was cut to size before it. ``rank.fuse`` merges the two lists.
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -45,13 +46,14 @@ def search_lists(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *,
     # The two searches overlap: FAISS releases the GIL, and so does SQLite while FTS5 ranks. At
     # a million passages each takes tens of milliseconds. The keyword search stays on this
     # thread, inside the caller's read snapshot.
-    dense = _dense_worker().submit(index.vectors.top, qvec, pool, allowed=allowed)
+    dense = _dense_worker(os.getpid()).submit(index.vectors.top, qvec, pool, allowed=allowed)
     keyword = index.store.keyword_search(text, pool, flt) if text.strip() else []
     return Lists(dense.result(), keyword)
 
 
 @cache
-def _dense_worker() -> ThreadPoolExecutor:
+def _dense_worker(pid: int) -> ThreadPoolExecutor:
+    """Per process: a forked child inherits the pool but not its threads."""
     return ThreadPoolExecutor(max_workers=2, thread_name_prefix="dense-search")
 
 

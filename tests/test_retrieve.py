@@ -55,3 +55,35 @@ def test_keyword_search_finds_what_the_dense_one_cannot(tmp_path: Path):
     assert zorblax and zorblax[0].keyword_rank == 1
     answer = Bot(index, SameVector(8)).ask("zorblax tariff", k=3)
     assert "zorblax" in answer.hits[0].passage.text
+
+
+def test_a_forked_child_still_searches_after_its_parent_did(fake_index: Path):
+    """The dense search runs on a worker thread. A child forked after the parent searched (a
+    pre-forking server, say) inherits the pool but not its threads: it must not wait forever."""
+    import os
+    import select
+    import signal
+
+    index = open_index(fake_index)
+    qvec = query_vector(FakeEmbedder(64), "Kallas Russia")
+    expected = search_lists(index, qvec, "Kallas Russia", Filter())
+    assert expected.dense and expected.keyword
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report what it found, then leave without pytest's teardown
+        os.close(read)
+        try:
+            found = search_lists(open_index(fake_index), qvec, "Kallas Russia", Filter())
+            os.write(write, json.dumps([pid for pid, _ in found.dense]).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    ready, _, _ = select.select([read], [], [], 60)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+    with os.fdopen(read) as fh:
+        got = fh.read() if ready else ""
+    _, status = os.waitpid(pid, 0)
+    assert ready, "the forked child's search never finished"
+    assert status == 0
+    assert json.loads(got) == [p for p, _ in expected.dense]
