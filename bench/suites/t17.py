@@ -189,8 +189,8 @@ def run(limit: int | None = None, *, model: str | None = None, reranker=None, da
               table(hit_rows, HIT_METRICS, baselines=BASELINES), ""]
     # finan's 451 sentences outweigh the other topics pooled; the retired bench/timeline.py (and
     # the figures of the issues filed from it) averaged per topic, then over topics.
-    topic_rows = {n: {m: _mean([hit_figures(r["hits"][n], r["golds"])[m] for r in results])
-                      for m in HIT_METRICS} for n in names}
+    by_topic = [{n: hit_figures(r["hits"][n], r["golds"]) for n in names} for r in results]
+    topic_rows = {n: {m: _mean([t[n][m] for t in by_topic]) for m in HIT_METRICS} for n in names}
     parts += [f"The same, per topic, then the mean over the {len(results)} topics:", "",
               table(topic_rows, HIT_METRICS, baselines=BASELINES), ""]
     tl_rows = {n: {m: _mean([_mean([s[m] for s in r["tl"][n]]) for r in results]) for m in TL_METRICS}
@@ -201,9 +201,8 @@ def run(limit: int | None = None, *, model: str | None = None, reranker=None, da
     parts += ["Per topic (project / dense only):", "",
               "| topic | query | passages | questions | date-hit@5 | timelines | Date-F1 | ROUGE-2 F |",
               "|---|---|---|---|---|---|---|---|"]
-    for r in results:
-        hp = hit_figures(r["hits"][PROJECT], r["golds"])["date-hit@5"]
-        hb = hit_figures(r["hits"]["dense only"], r["golds"])["date-hit@5"]
+    for r, t in zip(results, by_topic, strict=True):
+        hp, hb = t[PROJECT]["date-hit@5"], t["dense only"]["date-hit@5"]
         fp, fb = (_mean([s["Date-F1"] for s in r["tl"][n]]) for n in (PROJECT, "dense only"))
         rp, rb = (_mean([s["ROUGE-2 F"] for s in r["tl"][n]]) for n in (PROJECT, "dense only"))
         parts.append(f"| {r['topic']} | {r['query']} | {r['passages']} | {r['questions']} | "
