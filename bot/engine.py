@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.answer import Answer
 from bot.attribution import answer_spoken, facet, timeline_spoken
+from bot.memo import MemoEmbedder
 from bot.rank import Ranker
 from bot.rerank import FeatureReranker, Reranker
 from bot.timeline import Evidence, Timeline, gather_evidence
@@ -54,6 +55,7 @@ class Bot:
             raise IndexMismatch(f"{index.path} holds {index.manifest.dim}-dimensional vectors, "
                                 f"the model gives {embedder.dim}")
         self.embedder = embedder
+        self._memo = MemoEmbedder(embedder)  # the sentence pass re-ranks the same passages often
         self.reranker: Reranker = reranker or FeatureReranker()
         self._index = index
         self._span = index.store.date_span()
@@ -116,7 +118,7 @@ class Bot:
 
     @property
     def ranker(self) -> Ranker:
-        return Ranker(self.embedder, self.reranker)
+        return Ranker(self._memo, self.reranker)
 
     def understand(self, question: str, *, date_from: dt.date | None = None,
                    date_to: dt.date | None = None, sources: Sequence[str] = (),
