@@ -72,7 +72,7 @@ class _Recorder:
     """Scores like the shipped reranker and keeps what it was shown."""
 
     def __init__(self, inner: Any) -> None:
-        self.inner, self.gap, self.last = inner, inner.gap, None
+        self.inner, self.gap, self.first_gap, self.last = inner, inner.gap, inner.first_gap, None
 
     def scores(self, question: str, items: Sequence[Any], *, weights: Any) -> list[float]:
         self.last = (list(items), dict(weights))

@@ -53,6 +53,7 @@ class RecordingReranker:
     def __init__(self, inner: Any) -> None:
         self.inner = inner
         self.gap = getattr(inner, "gap", None)
+        self.first_gap = getattr(inner, "first_gap", None)
         self.last: tuple[Any, list[str]] | None = None
 
     def scores(self, question: str, items: Sequence[Any], *, weights: Mapping[str, float]) -> list[float]:

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 
     from index.indexdir import OpenIndex
 
+# Each list's depth, and how many of their fusion the reranker scores.
+POOL = 60
+CANDIDATES = 30
+
 __all__ = ["ORDERS", "Answer", "Hit", "Order", "SourceRef", "answer", "ordered", "reordered"]
 
 
@@ -101,10 +105,10 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
         return Answer(**base, hits=(), message=(
             f"the time in the question ({q.understood}) and the date filter do not overlap"))
     qvec = query_vector(ranker.embedder, q.text)
-    pool = max(60, 6 * k)
+    pool = max(POOL, 6 * k)
 
     def best(flt: Filter) -> list[Hit]:
-        cands = hybrid_search(index, qvec, q.text, flt, pool=pool)[:max(30, 3 * k)]
+        cands = hybrid_search(index, qvec, q.text, flt, pool=pool)[:max(CANDIDATES, 3 * k)]
         scored = ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, k + 4),
                               hints=q.hints)
         return merge_duplicates(index, scored, max(k, VOTERS))  # "when" votes look deeper
@@ -123,9 +127,9 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
         message = (f"nothing relevant in {q.understood or 'that date range'}: "
                    "showing the best passages from any date")
     dated = is_when_question(q.question) if when is None else when
+    day = date_answer(voters, gap=ranker.reranker.first_gap) if dated else None
     return Answer(**base, hits=ordered(hits, order), undated_set_aside=set_aside, message=message,
-                  date_answer=date_answer(voters) if dated else None, fell_back=fell_back,
-                  asked=k)
+                  date_answer=day, fell_back=fell_back, asked=k)
 
 
 def undated_matches(index: OpenIndex, qvec: np.ndarray, q: Query, *, pool: int) -> int:

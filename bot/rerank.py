@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from bot.when import FIRST_GAP
 from index.chunk import split_sentences
 from index.store import STOPWORDS
 
@@ -119,6 +120,9 @@ class Reranker(Protocol):
     # Results scoring this far below the best are not shown (None: all above the floor are):
     # laid out in date order, noise would stand level with the answer. In the scores' units.
     gap: float | None
+    # A "when" question's near-best reports (bot/when.py "first"), in the same units; None: the
+    # scale-free vote by rank answers instead.
+    first_gap: float | None
 
     def scores(self, question: str, items: Sequence[RankInput], *,
                weights: Mapping[str, float]) -> list[float]:
@@ -154,6 +158,7 @@ class FeatureReranker:
     # Three rtqa folds of five chose 0.40 (the others 0.35 and 0.60), as did all questions
     # together; it drops 14% of the wrong results shown after the first, 0.9% of the right.
     gap: float | None = 0.40
+    first_gap: float | None = FIRST_GAP
 
     def scores(self, question: str, items: Sequence[RankInput], *,
                weights: Mapping[str, float]) -> list[float]:
@@ -178,7 +183,9 @@ def says_its_day(item: RankInput) -> bool:
 class CrossEncoderReranker:
     """A sentence-transformers cross-encoder given by name or local path, where one is at hand."""
 
-    gap: float | None = None  # its scores' scale is the model's own: no gap was fitted to it
+    # its scores' scale is the model's own: no gap was fitted to it
+    gap: float | None = None
+    first_gap: float | None = None
 
     def __init__(self, name_or_path: str) -> None:
         # index/offline.py has switched the hub off already: importing index did it

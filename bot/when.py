@@ -79,11 +79,14 @@ def reported_days(hit: Hit) -> set[dt.date]:
 
 
 def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS, rule: Rule = RULE,
-                gap: float = FIRST_GAP) -> DateAnswer | None:
-    """The date the best ``voters`` hits give by ``rule``, or None when none of them reports a day."""
+                gap: float | None = FIRST_GAP) -> DateAnswer | None:
+    """The date the best ``voters`` hits give by ``rule``, or None when none of them reports a day.
+
+    ``gap`` None: the scores' scale is unknown (a cross-encoder's), so "first" cannot tell the
+    near-best reports and the vote by rank answers."""
     best = [h for h in sorted(hits, key=lambda h: h.rank)[:voters]]
     by_day = [(h, reported_days(h)) for h in best]
-    if rule == "first":
+    if rule == "first" and gap is not None:
         near = [h.timeline_date for h in best if h.timeline_date is not None
                 and h.score >= best[0].score - gap]
         if near:
@@ -91,7 +94,8 @@ def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS, rule: Rule = RULE,
             reporting = [h for h, days in by_day if day in days]
             return DateAnswer(day, "day", sum(map(_outlets, reporting)),
                               tuple(h.passage.passage_id for h in reporting))
-        rule = "support"  # no near-best passage is dated: the dated ones vote
+    if rule == "first":  # no near-best passage is dated, or no gap: the dated ones vote
+        rule = "support"
     found = _vote(((h, days) for h, days in by_day), "day", rule)
     if found is not None and found.support >= 2:
         return found

@@ -88,6 +88,13 @@ def test_a_cross_encoder_plugs_in(real_index: Path, real_embedder):
     answer = bot.ask("What was agreed in Saudi Arabia?", k=3)
     assert len(answer.hits) == 3
     assert [h.score for h in answer.hits] == sorted((h.score for h in answer.hits), reverse=True)
+    # its scores have their own scale: a "when" answer is the vote by rank, not a score gap
+    when = bot.ask("When did the talks in Saudi Arabia take place?", k=10)  # k = the voters
+    from bot.when import date_answer
+
+    voted = date_answer(when.hits, rule="support")
+    assert when.date_answer is not None and voted is not None
+    assert when.date_answer.date == voted.date
 
 
 SUPER_BOWL = [

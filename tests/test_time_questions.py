@@ -238,3 +238,16 @@ def test_page_and_cli_lead_with_the_date_then_the_fallback_note() -> None:
     text = render_text(a.to_json())
     assert "When: 12 Nov 2011, reported by 2 passages" in text
     assert "(nothing relevant in this week: showing the best passages from any date)" in text
+
+
+def test_date_answer_without_a_gap_is_the_vote_by_rank() -> None:
+    # A cross-encoder's scores have no known scale: "first" cannot tell the near-best reports.
+    hits = [_scored(9.0, 1, D(2011, 11, 16)), _scored(8.5, 2, D(2011, 11, 16)),
+            _scored(8.4, 3, D(2011, 11, 12))]
+    assert date_answer(hits, rule="first", gap=1.0).date == D(2011, 11, 12)  # in these units
+    assert date_answer(hits, rule="first", gap=None) == date_answer(hits, rule="support") == DateAnswer(
+        D(2011, 11, 16), "day", 2, (1, 2))
+    from bot.rerank import CrossEncoderReranker, FeatureReranker
+    from bot.when import FIRST_GAP
+
+    assert FeatureReranker().first_gap == FIRST_GAP and CrossEncoderReranker.first_gap is None
