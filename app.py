@@ -13,6 +13,7 @@ import argparse
 import logging
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -133,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TimelineError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    _warm_in_background(bot.index.path)
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         print(f"warning: listening on {args.host} without --auth: anyone who can reach this "
               "machine can search and upload", file=sys.stderr)
@@ -161,6 +163,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handlers is not None:
             handlers.close()  # the temporary export folder goes with the app
     return 0
+
+
+def _warm_in_background(index_dir: Path) -> threading.Thread:
+    from index.indexdir import warm
+
+    thread = threading.Thread(target=warm, args=(index_dir,), name="warm-index", daemon=True)
+    thread.start()
+    return thread
 
 
 # -- the page -------------------------------------------------------------------------------------

@@ -115,15 +115,14 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
 
     from bot.engine import Bot
     from index.filters import Filter
-    from index.indexdir import open_index
+    from index.indexdir import open_index, warm
     from index.vectors import VectorIndex
 
     r: dict = {}
     # Latencies are a server's that has answered for a while: its index files in the OS page
     # cache (1.6 GB at 1.15M). Rows read from disk instead cost ~40 ms more per question (seen
     # here on a file evicted since its build), which says more about the disk than the index.
-    for f in sorted(ix.iterdir()):
-        page_in(f)
+    warm(ix)
     idx = open_index(ix)
     n = len(idx.vectors)
     vec_path = ix / idx.manifest.vectors_file
@@ -224,12 +223,6 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
             r[f"cold_{kind}_detail"] = json.loads(out.stdout.strip().splitlines()[-1])
         r[f"cold_{kind}_s"] = min(runs)
     return r
-
-
-def page_in(path: Path, chunk: int = 1 << 24) -> None:
-    with open(path, "rb") as fh:
-        while fh.read(chunk):
-            pass
 
 
 def filter_sweep(proj, flat, qvecs, allowed_sets) -> dict:  # noqa: ANN001

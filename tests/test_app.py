@@ -96,3 +96,12 @@ def test_a_stop_while_the_server_starts_still_ends_the_app(tmp_path: Path, fake_
             proc.kill()
     assert not list(tmp.glob("timeline-bot-export-*"))
 
+
+
+def test_the_app_warms_its_index_in_the_background(fake_index: Path):
+    import app
+
+    thread = app._warm_in_background(fake_index)
+    assert thread.daemon  # never holds up a stop
+    thread.join(timeout=30)
+    assert not thread.is_alive()

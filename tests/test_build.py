@@ -345,3 +345,17 @@ def test_a_real_model_build_times_its_stages_and_finds_its_passages(tmp_path: Pa
             assert idx.vectors.top(vec, 1)[0][0] == pid
     finally:
         idx.close()
+
+
+def test_warm_reads_the_store_and_the_vectors_and_skips_a_replaced_file(fake_index: Path):
+    from index.indexdir import STORE_FILE, UPLOADS_DIR, read_manifest, warm
+
+    manifest = read_manifest(fake_index)
+    assert manifest is not None
+    (fake_index / UPLOADS_DIR).mkdir(exist_ok=True)
+    (fake_index / UPLOADS_DIR / "big.txt").write_bytes(b"x" * 100_000)  # not what a question reads
+    served = [fake_index / STORE_FILE, fake_index / f"{STORE_FILE}-wal",
+              fake_index / manifest.vectors_file]
+    assert warm(fake_index, chunk=4096) == sum(p.stat().st_size for p in served if p.exists())
+    (fake_index / manifest.vectors_file).rename(fake_index / "moved.faiss")  # a build replaced it
+    assert warm(fake_index) == sum(p.stat().st_size for p in served if p.exists())
