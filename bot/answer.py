@@ -58,12 +58,14 @@ class Answer:
     asked: int = 0  # k: fewer hits than this means the rest fell below the relevance floor
     reports_to: dt.date | None = None  # the period's reports searched up to this day
     reports_from: dt.date | None = None  # a coming period's announcements searched from this day
+    reports_before: bool = False  # a period spoken of as ahead: any earlier report searched too
 
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "filters": {"from": iso(self.date_from), "to": iso(self.date_to),
                         "reports_from": iso(self.reports_from), "reports_to": iso(self.reports_to),
+                        "reports_before": self.reports_before,
                         "sources": list(self.sources)},
             "understood": self.understood, "read_as": self.read_as, "as_of": iso(self.as_of),
             "order": self.order, "summary": self.summary(),
@@ -100,7 +102,8 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     ``when``: whether to answer with a date; None: when the question asks "when"."""
     base = dict(query=q.question, search_text=q.text, date_from=q.date_from, date_to=q.date_to,
                 sources=q.sources, order=order, understood=q.understood, as_of=q.as_of,
-                read_as=q.read_as, reports_to=q.reports_to, reports_from=q.reports_from)
+                read_as=q.read_as, reports_to=q.reports_to, reports_from=q.reports_from,
+                reports_before=q.reports_before)
     if q.no_overlap:
         return Answer(**base, hits=(), message=(
             f"the time in the question ({q.understood}) and the date filter do not overlap"))

@@ -46,6 +46,9 @@ class TimeQuery:
     background: tuple[str, ...] = ()
     # the ranges of those relative to the day of asking ("this year's", "on Tuesday")
     background_periods: tuple[Span, ...] = ()
+    # every constraint is spoken of as ahead ("plan to merge in 2024", "will be featured in
+    # 2023"): the question was asked before its period
+    ahead: bool = False
 
 
 @dataclass(frozen=True)
@@ -344,8 +347,9 @@ def parse_time(question: str, *, as_of: dt.date | None) -> TimeQuery:
                     if is_deictic(question[f.start:f.end]))
     if not taken:
         return TimeQuery(question, None, None, None, aside, periods)
+    ahead = all(_mode(question, f.start, f.end) == "future" for f in taken)
     return TimeQuery(_strip(question, taken), date_from, date_to,
-                     "; ".join(f.understood for f in taken), aside, periods)
+                     "; ".join(f.understood for f in taken), aside, periods, ahead)
 
 
 _SPACES = re.compile(r"\s{2,}")

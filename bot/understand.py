@@ -65,6 +65,10 @@ class Query:
     # announced of it from ``reports_from`` on.
     reports_to: dt.date | None = None
     reports_from: dt.date | None = None
+    # A named period the question speaks of as ahead ("which supermarkets plan to merge in
+    # 2024?") while "as of" is a guess: the question was asked before the period, so what was
+    # announced of it on any earlier day is searched too.
+    reports_before: bool = False
     # Background time relative to "as of" ("this year's Super Bowl", "this week's summit"):
     # not a filter, but a passage of that time ranks higher (soft before hard). Each range
     # is widened by the reports of REPORT_DAYS, as a filter's would be.
@@ -80,7 +84,8 @@ class Query:
         return bool(self.date_from or self.date_to)
 
     def filter(self) -> Filter:
-        return Filter(self.reports_from or self.date_from, self.reports_to or self.date_to,
+        start = self.given_from if self.reports_before else self.reports_from or self.date_from
+        return Filter(start, self.reports_to or self.date_to,
                       self.sources, speakers=self.speakers, events=True)
 
     def fallback_filter(self) -> Filter | None:
@@ -100,6 +105,9 @@ class Query:
         return f"{who}; {when}" if who and when else who or when
 
     def _time_read_as(self) -> str | None:
+        if self.reports_before:
+            return (f"{self.understood}, spoken of as ahead, so reports from before it are "
+                    "searched too; set 'as of' to say when it was asked")
         if self.understood is None or self.as_of is None or not (self.relative or self.reports_from):
             return self.understood
         if self.as_of_from == "corpus":
@@ -185,6 +193,8 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
         # a coming period, relative ("next month") or named ("in 2024", asked in 2022): nothing
         # is published in it yet, so what was announced of it lately is searched too
         reports_from = max(when - week, date_from or when - week)
+    reports_before = (origin != "given" and not relative and tq.ahead and reports_from is None
+                      and tq.date_from is not None and lo == tq.date_from)
     understood = tq.understood
     if tq.background:  # said, so the reader sees why "since ... February 24" set no range
         aside = f"background, not a filter: {', '.join(tq.background)}" + (
@@ -194,7 +204,8 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
                  sources=tuple(sources), as_of=when, as_of_from=origin,  # type: ignore[arg-type]
                  understood=understood, relative=relative, background=tq.background,
                  given_from=date_from, given_to=date_to, unapplied=unapplied,
-                 reports_to=reports_to, reports_from=reports_from, hints=hints)
+                 reports_to=reports_to, reports_from=reports_from,
+                 reports_before=reports_before, hints=hints)
 
 
 def _with_reports(lo: dt.date | None, hi: dt.date | None, when: dt.date) -> Span:

@@ -29,7 +29,7 @@ def test_ask_json_contract(fake_index: Path):
     assert [d["query"] for d in lines] == ["What did Kallas say about Putin?", "Saudi Arabia talks"]
     for d in lines:
         assert d["filters"] == {"from": None, "to": None, "reports_from": None, "reports_to": None,
-                                "sources": []}
+                                "reports_before": False, "sources": []}
         assert 1 <= len(d["results"]) <= 3
         assert [r["rank"] for r in d["results"]] == sorted(r["rank"] for r in d["results"])
         for r in d["results"]:
@@ -65,14 +65,14 @@ def test_stdin_json_lines_carry_their_own_as_of_dates_and_sources(fake_index: Pa
     assert given["as_of"] == "2025-08-20"
     # last week, and what was reported of it up to the day of asking
     assert given["filters"] == {"from": "2025-08-11", "to": "2025-08-17", "reports_from": None,
-                                "reports_to": "2025-08-20", "sources": []}
+                                "reports_to": "2025-08-20", "reports_before": False, "sources": []}
     assert given["read_as"].endswith("as of 20 Aug 2025; with reports up to 20 Aug 2025")
     # no as_of: this corpus ends long before today, so its own last date is "now"
     assert default["as_of"] == Bot(open_index(fake_index), FakeEmbedder(64)).date_span[1].isoformat()
     assert "the corpus' latest date; not applied as a filter" in default["read_as"]
     assert default["filters"]["from"] is None
     assert filtered["filters"] == {"from": "2025-08-01", "to": "2025-08-31", "reports_from": None,
-                                   "reports_to": None,
+                                   "reports_to": None, "reports_before": False,
                                    "sources": ["Fox News Digital"]}
     assert all(r["source"] == "Fox News Digital" for r in filtered["results"])
 

@@ -67,10 +67,26 @@ def test_a_given_as_of_moves_the_reading():
         D(2024, 1, 1), D(2024, 12, 31), D(2022, 10, 13))
     assert named.filter().date_from == D(2022, 10, 13)
     assert named.read_as == "2024, as of 20 Oct 2022; with reports from 13 Oct 2022"
-    # against a guessed as-of (the corpus' last day) it stays the year alone
+    # against a guessed as-of (the corpus' last day) the question's tense says it was asked
+    # before 2024: what was reported of it on any earlier day is searched too
     guessed = understand("Which two supermarkets plan to merge in 2024?",
                          corpus_last=D(2022, 10, 20), today=TODAY)
     assert guessed.as_of_from == "corpus" and guessed.reports_from is None
+    assert guessed.reports_before and (guessed.date_from, guessed.date_to) == (
+        D(2024, 1, 1), D(2024, 12, 31))
+    assert (guessed.filter().date_from, guessed.filter().date_to) == (None, D(2024, 12, 31))
+    assert guessed.read_as == ("2024, spoken of as ahead, so reports from before it are searched "
+                               "too; set 'as of' to say when it was asked")
+    # the same when the past year is read against today, and a given date filter still holds
+    stamp = understand("Which justice will be featured on a stamp in 2023?",
+                       date_from=D(2022, 1, 1), today=TODAY)
+    assert stamp.as_of_from == "today" and stamp.reports_before
+    assert (stamp.filter().date_from, stamp.filter().date_to) == (D(2022, 1, 1), D(2023, 12, 31))
+    # spoken of as past, or read against a given as-of: the year is the period searched
+    past = understand("Which supermarkets merged in 2024?", corpus_last=D(2025, 3, 1), today=TODAY)
+    assert not past.reports_before and past.filter().date_from == D(2024, 1, 1)
+    given = understand("Which supermarkets plan to merge in 2024?", as_of=D(2025, 3, 1), today=TODAY)
+    assert not given.reports_before and given.filter().date_from == D(2024, 1, 1)
     current = understand("What happened this week?", corpus_last=TODAY, today=TODAY)
     assert current.as_of == TODAY and current.read_as.endswith("as of today")
 
