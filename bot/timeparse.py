@@ -26,6 +26,7 @@ from index.timecalc import (
     weekday,
     weekend,
 )
+from index.timepatterns import HOLIDAY_BEFORE
 from index.timevocab import MAX_YEAR, MIN_YEAR, MONTH, WEEKDAY, month_of, number_of, weekday_of
 
 __all__ = ["TimeQuery", "combine_ranges", "parse_time"]
@@ -98,7 +99,12 @@ _RE_IN = re.compile(
     _F)
 _RE_WEEKDAY = re.compile(
     rf"\b(?:on\s+(?:(?P<mod1>last|next|this|coming|past)\s+)?|(?P<mod2>last|next|this|coming"
-    rf"|past)\s+)(?P<wd>{WEEKDAY})\b(?!['’]s)", _F)
+    rf"|past)\s+)?(?P<wd>{WEEKDAY})\b(?!['’]s)", _F)
+# A bare weekday, news style ("a shooting Wednesday", "signed an order Wednesday"), is a day
+# unless a name goes on ("Sunday Times", "Wednesday Addams") or it names no day ("every
+# Friday", "who stars in Wednesday").
+_NAME_AFTER = re.compile(r"\s+[A-Z]")
+_RECURS_BEFORE = re.compile(r"\b(?:every|each|a|the|of|in)\s+$", _F)
 _RE_REL = re.compile(
     r"\b(?:(?:in|during|over|from|by)\s+)?(?P<rel>yesterday|today|tomorrow|(?:(?:earlier|later)"
     r"\s+)?(?:last|this|next|coming)\s+(?:week(?:end)?|month|year))"
@@ -255,6 +261,10 @@ def _read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> _F
 
 def _read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> _Found | None:
     if as_of is None or not m.group("wd")[:1].isupper():
+        return None
+    if m.start() == m.start("wd") and (  # bare: the passage tagger's guards, and names
+            HOLIDAY_BEFORE.search(question, 0, m.start()) or _NAME_AFTER.match(question, m.end())
+            or _RECURS_BEFORE.search(question, 0, m.start())):
         return None
     mod = (m.group("mod1") or m.group("mod2") or "").lower()
     mode = {"last": "last", "past": "last", "next": "next", "coming": "next"}.get(mod) or (

@@ -207,6 +207,15 @@ def test_last_week_includes_a_later_report_of_last_friday(news_bot: Bot) -> None
 
 
 @pytest.mark.slow
+def test_a_bare_weekday_is_read_as_news_writes_it(news_bot: Bot) -> None:
+    # "approved ... Friday", asked on Wednesday 27 April: the Friday before, with its reports
+    a = news_bot.ask("Shareholders approved which chipmaker merger Friday?", as_of=D(2022, 4, 27))
+    assert (a.date_from, a.date_to) == (D(2022, 4, 22), D(2022, 4, 22))
+    assert a.read_as == "22 Apr 2022, as of 27 Apr 2022; with reports up to 27 Apr 2022"
+    assert _ids(a)[:1] == ["merger"] and not a.fell_back
+
+
+@pytest.mark.slow
 def test_a_filter_that_leaves_nothing_falls_back_and_says_so(news_bot: Bot) -> None:
     a = news_bot.ask("Which airline is slashing flights this week?", as_of=D(2023, 6, 14))
     assert a.fell_back and _ids(a)[0] == "air"

@@ -150,6 +150,10 @@ def test_a_year_less_month_follows_the_question_tense() -> None:
     ("Who will speak on Friday?", D(2025, 8, 15)),
     ("What happened last Tuesday?", D(2025, 8, 5)),
     ("Who plays next Sunday?", D(2025, 8, 17)),
+    # bare, news style: "a shooting Wednesday", "signed an executive order Monday"
+    ("Multiple people were killed in a shooting Sunday in which city?", D(2025, 8, 10)),
+    ("Biden signed an executive order Monday calling for what?", D(2025, 8, 11)),
+    ("Dozens were missing early Thursday after floods in which state?", D(2025, 8, 7)),
 ])
 def test_weekdays_are_read(question: str, day: dt.date) -> None:
     q = parse_time(question, as_of=AS_OF)
@@ -160,6 +164,10 @@ def test_weekdays_are_read(question: str, day: dt.date) -> None:
 def test_weekday_words_that_are_not_days() -> None:
     assert parse_time("What is Black Friday?", as_of=AS_OF).date_from is None
     assert parse_time("Who won on Tuesday?", as_of=None).date_from is None
+    for question in ("What did the Sunday Times report?", "Who plays Wednesday Addams?",
+                     "Which shops open every Sunday?", "Who stars in Wednesday?",
+                     "What happened on Good Friday?", "Which stores close the Sunday before?"):
+        assert parse_time(question, as_of=AS_OF).date_from is None, question
 
 
 
