@@ -140,3 +140,40 @@ def test_real_model_ranks_passages_of_the_questions_background_time_higher(tmp_p
     assert with_hint["Wire A"] == pytest.approx(without["Wire A"])
     heavier = scores(dataclasses.replace(shipped, w_period=0.5))
     assert max(heavier, key=heavier.get) == "Wire B"
+
+
+BACON = [
+    {"id": "old", "title": "Fast food chain puts bacon in a bag", "source": "Wire A",
+     "date": "2019-03-04",
+     "text": "A fast food chain debuted a bag of bacon as a snack in a test market in Ohio."},
+    {"id": "new", "title": "Bacon by the bag", "source": "Wire B", "date": "2021-07-12",
+     "text": "Wendy's began selling a bag of bacon strips nationwide this month."},
+]
+
+
+@pytest.mark.slow
+def test_real_model_reads_recently_as_a_hint_not_a_filter(tmp_path: Path, real_embedder):
+    """'recently' keeps every year (no filter) but ranks the month before "as of" higher."""
+    import dataclasses
+    import datetime as dt
+
+    from bot.engine import Bot
+    from index.build import build_index
+    from index.indexdir import open_index
+
+    src = tmp_path / "corpus.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in BACON) + "\n", encoding="utf-8")
+    build_index([src], tmp_path / "index", embedder=real_embedder)
+    index = open_index(tmp_path / "index")
+    question, as_of = "Which fast food chain recently debuted a bag of bacon?", dt.date(2021, 7, 16)
+
+    def ask(reranker: FeatureReranker):
+        return Bot(index, real_embedder, reranker=reranker).ask(question, k=2, as_of=as_of)
+
+    shipped = FeatureReranker()
+    a, flat = ask(shipped), ask(dataclasses.replace(shipped, w_period=0.0))
+    assert (a.date_from, a.date_to) == (None, None)
+    assert "recently (16 Jun 2021 – 16 Jul 2021); passages of that time rank higher" in a.read_as
+    assert {h.article.source for h in a.hits} == {"Wire A", "Wire B"}
+    assert flat.hits[0].article.source == "Wire A"  # the older words match better
+    assert a.hits[0].article.source == "Wire B"

@@ -253,3 +253,14 @@ def test_wh_words_ask_or_open_a_clause(question: str, focus: bool) -> None:
 def test_dates_in_a_scene_setting_sentence_are_background(question: str, focus: str | None
                                                           ) -> None:
     assert parse_time(question, as_of=AS_OF).understood == focus
+
+
+def test_recently_is_background_that_ranks_never_a_filter() -> None:
+    q = parse_time("Which chain recently debuted a bag of bacon?", as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (None, None)
+    assert q.background_periods == ((D(2025, 7, 13), AS_OF),)
+    assert q.text == "Which chain recently debuted a bag of bacon?"
+    days = parse_time("Which nation plunged into chaos in recent days?", as_of=AS_OF)
+    assert days.background_periods == ((D(2025, 8, 5), AS_OF),)
+    assert parse_time("Which chain recently debuted bacon?", as_of=None).background_periods == ()
+
