@@ -11,7 +11,8 @@ replayed on the held-out one, beside the shipped weights replayed on the same ca
 The features beyond the shipped six are the text signals issue #18 proposed (phrase, number,
 name and rarest-term matches, the best sentence's coverage, the lead, length, the fused rank)
 and, where the reader gave an "as of" day, closeness to it. "dense + as-of prior" is the
-baseline that tells what closeness alone does.
+baseline that tells what closeness alone does. "Answer type" asks whether the best sentence
+holds what the question's form wants: a number for "how many", a name for "who".
 """
 
 from __future__ import annotations
@@ -35,12 +36,22 @@ if TYPE_CHECKING:
 SHIPPED = ("dense", "best", "top2", "coverage", "stated_day", "period")
 TEXT = ("best_coverage", "phrase", "numbers", "names", "rarest", "lead", "length", "fused")
 AS_OF = ("near_week", "near_month", "after")
-FEATURES = SHIPPED + TEXT + AS_OF
+# Answer type: a quantity question rewards a number it does not hold in the best sentence; a
+# "who" question, a name it does not hold.
+ANSWER = ("quantity", "who_name")
+FEATURES = SHIPPED + TEXT + AS_OF + ANSWER
 L2 = 0.01
 
 _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d[\d,.]*")
 _CAPITAL = re.compile(r"\b[A-Z][\w'’-]*")
+_ASKS_QUANTITY = re.compile(r"\b(?:how\s+(?:many|much|long|old|far|often|big|large|tall|high)"
+                            r"|what\s+(?:percentage|percent|share|proportion|number|amount"
+                            r"|fraction|price))\b", re.IGNORECASE)
+_ASKS_WHO = re.compile(r"(?:^|[.?!]\s+)(?:who|whom|whose)\b", re.IGNORECASE)
+_QUANTITY = re.compile(r"\d[\d,.]*%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten"
+                       r"|dozens?|hundreds?|thousands?|millions?|billions?|half|third|quarter"
+                       r"|percent)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,9 @@ def matrix(a: Asked) -> np.ndarray:
     names = {_stem(m.group(0).lower().strip("'’")) for m in _CAPITAL.finditer(a.question)
              if m.start() > 0 and m.group(0).lower() not in STOPWORDS}
     rarest = max(a.weights, key=a.weights.__getitem__) if a.weights else None
+    asks_quantity, asks_who = bool(_ASKS_QUANTITY.search(a.question)), bool(_ASKS_WHO.search(a.question))
+    q_quantities = {n.group(0).lower().strip(".,") for n in _QUANTITY.finditer(a.question)}
+    q_names = {m.group(0).lower() for m in _CAPITAL.finditer(a.question)}
 
     def share(wanted: set, found: set) -> float:
         return len(wanted & found) / len(wanted) if wanted else 0.0
@@ -135,6 +149,11 @@ def matrix(a: Asked) -> np.ndarray:
         terms = content_terms(text)
         top2 = sorted(s.sims)[-2:] or [0.0]
         delta = (s.day - a.as_of).days if s.day and a.as_of else None
+        best_sentence = s.text[lo:hi]
+        new_quantity = bool({n.group(0).lower().strip(".,") for n in _QUANTITY.finditer(best_sentence)}
+                            - q_quantities)
+        new_name = bool({m.group(0).lower() for m in _CAPITAL.finditer(best_sentence)
+                         if m.start() > 0} - q_names)
         rows.append([
             s.dense, max(s.sims, default=0.0), sum(top2) / len(top2), coverage(a.weights, text),
             float(s.stated_day), float(s.in_period), coverage(a.weights, s.text[lo:hi]),
@@ -144,7 +163,8 @@ def matrix(a: Asked) -> np.ndarray:
             math.log1p(len(s.text)) / 7, s.fused * 60,
             math.exp(-abs(delta) / 7) if delta is not None else 0.0,
             math.exp(-abs(delta) / 30) if delta is not None else 0.0,
-            float(delta is not None and delta > 0)])
+            float(delta is not None and delta > 0),
+            float(asks_quantity and new_quantity), float(asks_who and new_name)])
     return np.array(rows, dtype=np.float64).reshape(len(a.seen), len(FEATURES))
 
 
@@ -212,7 +232,8 @@ def study(asked: Sequence[Asked], k: int = 5) -> str:
         "shipped weights": [first(x, y, w_now, range(len(SHIPPED))) for x, y in data],
     }
     sets = {"shipped six, fitted listwise": SHIPPED, "+ text signals": SHIPPED + TEXT,
-            "+ as-of prior": SHIPPED + AS_OF, "+ both": FEATURES,
+            "+ as-of prior": SHIPPED + AS_OF, "+ both": SHIPPED + TEXT + AS_OF,
+            "+ answer type": SHIPPED + ANSWER,
             "dense + as-of prior (baseline)": ("dense", *AS_OF)}
     for name, names in sets.items():
         firsts[f"{name}, held out"] = held_out(data, [col[f] for f in names], k)

@@ -28,6 +28,17 @@ def test_the_study_reads_numbers_names_and_closeness_to_as_of():
     assert x[1, col["after"]] == 1.0 and x[0, col["after"]] == 0.0
     undated = fs.matrix(fs.Asked(asked.question, None, asked.group, asked.weights, asked.seen))
     assert not undated[:, [col[f] for f in fs.AS_OF]].any()  # no as-of, no prior
+    # "how many": the first candidate's sentence holds a number the question does not ("many"
+    # is no number); "who" is not asked, so no candidate gains a name
+    assert x[0, col["quantity"]] == 0.0  # "2022" is in the question
+    counted = fs.matrix(fs.Asked("How many votes did Macron get?", day, asked.group, asked.weights,
+                                 (_seen("Macron got 18 million votes.", day, True),
+                                  _seen("Le Pen lost.", day, False))))
+    assert counted[:, col["quantity"]].tolist() == [1.0, 0.0]
+    assert not counted[:, col["who_name"]].any()
+    who = fs.matrix(fs.Asked("Who beat Le Pen?", day, asked.group, asked.weights,
+                             (_seen("It was Macron who won.", day, True), _seen("Le Pen lost.", day, False))))
+    assert who[:, col["who_name"]].tolist() == [1.0, 0.0]
 
 
 def test_held_out_fit_finds_the_feature_that_marks_the_right_candidate():
