@@ -107,8 +107,10 @@ _NAME_AFTER = re.compile(r"\s+[A-Z]")
 _RECURS_BEFORE = re.compile(r"\b(?:every|each|a|the|of|in)\s+$", _F)
 # "Recently", "in recent weeks": vague by nature, so never a filter, but the question says its
 # news is from the days before "as of" (soft before hard). Days each reaches back, set a priori.
-_RE_RECENT = re.compile(r"\b(?:recently|lately|(?:in|over)\s+(?:the\s+)?recent\s+"
-                        r"(?P<unit>days|weeks|months))\b", _F)
+_RE_RECENT = re.compile(r"\b(?:recently|lately|newly|latest|(?:in|over)\s+(?:the\s+)?recent\s+"
+                        r"(?P<unit>days|weeks|months)|just(?=\s+(?:[a-z]+ed|won|made|became|hit|set"
+                        r"|broke|took|gave|got|began|unveiled|announced)\b)|(?<=\b(?:a|A)\s)new\s+"
+                        r"(?:report|study|survey|poll|analysis|research|data|figures))\b", _F)
 _RECENT_DAYS = {"days": 7, "weeks": 30, "months": 90, None: 30}
 _RE_REL = re.compile(
     r"\b(?:(?:in|during|over|from|by)\s+)?(?P<rel>yesterday|today|tomorrow|(?:(?:earlier|later)"
@@ -356,16 +358,16 @@ def parse_time(question: str, *, as_of: dt.date | None) -> TimeQuery:
             continue
         date_from, date_to = lo, hi
         taken.append(f)
+    recent = []
     if as_of is not None:
         for m in _RE_RECENT.finditer(question):
             lo = as_of - dt.timedelta(days=_RECENT_DAYS[m.group("unit") and m.group("unit").lower()])
-            background.append(_Found(m.start(), m.end(), lo, as_of,
-                                     f"{m.group(0)} ({_fmt_day(lo)} – {_fmt_day(as_of)})"))
-    background.sort(key=lambda f: f.start)
+            recent.append(_Found(m.start(), m.end(), lo, as_of,
+                                 f"{m.group(0)} ({_fmt_day(lo)} – {_fmt_day(as_of)})"))
+    background = sorted(background + recent, key=lambda f: f.start)
     aside = tuple(f.understood for f in background)
     periods = tuple((f.date_from, f.date_to) for f in background
-                    if is_deictic(question[f.start:f.end]) or _RE_RECENT.fullmatch(
-                        question[f.start:f.end]))
+                    if f in recent or is_deictic(question[f.start:f.end]))
     if not taken:
         return TimeQuery(question, None, None, None, aside, periods)
     ahead = all(_mode(question, f.start, f.end) == "future" for f in taken)

@@ -173,27 +173,29 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
     else:
         when, origin = default_as_of(corpus_last, today or dt.date.today())
     tq = parse_time(text, as_of=when)
-    relative = False
+    relative = focus_relative = False
     hints: tuple[Span, ...] = ()
     if tq.understood is not None or tq.background:
         other = parse_time(text, as_of=when - _PROBE)
-        relative = ((other.date_from, other.date_to, other.background)
-                    != (tq.date_from, tq.date_to, tq.background))
+        # the range itself depends on "as of" ("last week"), or only the background does ("a
+        # new study found what in 2020?"): only the first makes the range a guess
+        focus_relative = (other.date_from, other.date_to) != (tq.date_from, tq.date_to)
+        relative = focus_relative or other.background != tq.background
         if origin != "corpus":  # against a guessed "as of" the reading is too uncertain
             hints = tuple(_with_reports(lo, hi, when) for lo, hi in tq.background_periods)
-    unapplied = relative and origin == "corpus" and tq.understood is not None
+    unapplied = focus_relative and origin == "corpus" and tq.understood is not None
     lo, hi = ((date_from, date_to) if unapplied
               else combine_ranges(tq.date_from, tq.date_to, date_from, date_to))
     reports_to = reports_from = None
     week = dt.timedelta(days=REPORT_DAYS)
-    if relative and not unapplied and tq.date_to is not None and hi == tq.date_to and hi < when:
+    if focus_relative and not unapplied and tq.date_to is not None and hi == tq.date_to and hi < when:
         reports_to = min(when, hi + week, date_to or when)
     elif (tq.date_from is not None and lo == tq.date_from and lo > when
           and origin != "corpus" and not unapplied):
         # a coming period, relative ("next month") or named ("in 2024", asked in 2022): nothing
         # is published in it yet, so what was announced of it lately is searched too
         reports_from = max(when - week, date_from or when - week)
-    reports_before = (origin != "given" and not relative and tq.ahead and reports_from is None
+    reports_before = (origin != "given" and not focus_relative and tq.ahead and reports_from is None
                       and tq.date_from is not None and lo == tq.date_from)
     understood = tq.understood
     if tq.background:  # said, so the reader sees why "since ... February 24" set no range

@@ -263,4 +263,14 @@ def test_recently_is_background_that_ranks_never_a_filter() -> None:
     days = parse_time("Which nation plunged into chaos in recent days?", as_of=AS_OF)
     assert days.background_periods == ((D(2025, 8, 5), AS_OF),)
     assert parse_time("Which chain recently debuted bacon?", as_of=None).background_periods == ()
+    # the same cue in other words: "just" before a past verb, "newly", "latest", "a new study"
+    for question in ("Which pop star just netted the most nominations?",
+                     "According to newly released data, what sales rose?",
+                     "Which company is one of the latest to drop Parler?",
+                     "According to a new study, which activity is most dangerous?"):
+        q = parse_time(question, as_of=AS_OF)
+        assert q.background_periods == ((D(2025, 7, 13), AS_OF),), question
+        assert (q.date_from, q.date_to) == (None, None)
+    for question in ("What did he just say?", "Which new products were shown?"):
+        assert parse_time(question, as_of=AS_OF).background_periods == (), question
 

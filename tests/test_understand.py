@@ -91,6 +91,18 @@ def test_a_given_as_of_moves_the_reading():
     assert current.as_of == TODAY and current.read_as.endswith("as of today")
 
 
+def test_relative_background_leaves_a_named_range_applied():
+    # "a new study" is relative to the day of asking, 2020 is not: with a guessed as-of the
+    # year still filters, and is not widened by the reports of the week after it
+    q = understand("According to a new study, how many people died in 2020?",
+                   corpus_last=D(2022, 1, 1), today=TODAY)
+    assert not q.unapplied and (q.filter().date_from, q.filter().date_to) == (
+        D(2020, 1, 1), D(2020, 12, 31))
+    given = understand("According to a new study, how many people died in 2020?",
+                       as_of=D(2022, 1, 1), today=TODAY)
+    assert given.reports_to is None and given.hints == ((D(2021, 12, 2), D(2022, 1, 1)),)
+
+
 def test_absolute_time_needs_no_as_of_note():
     q = understand("What did Kallas say in August 2025?", corpus_last=D(2025, 8, 13), today=TODAY)
     assert not q.relative and q.read_as == q.understood == "August 2025"
