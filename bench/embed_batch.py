@@ -1,10 +1,11 @@
 """The OpenVINO route's batch size on this CPU: embedding throughput at each size, one process.
 
-    python bench/embed_batch.py [--limit 1500] [--sizes 16,8,32,64,16]
+    python bench/embed_batch.py [--data reuters|headlines] [--limit 1500] [--sizes 16,8,32,64,16]
 
-The passages a build of the first ``limit`` Reuters-21578 articles embeds, embedded whole at
-each batch size in turn (a size may repeat, to see the machine's drift), after a warm-up. The
-baseline is the first size given. Only the OpenVINO routes have a batch size to choose.
+The passages a build of the first ``limit`` records embeds (Reuters-21578 articles, or the
+Reuters headlines, whose texts are a tenth as long), embedded whole at each batch size in turn
+(a size may repeat, to see the machine's drift), after a warm-up. The baseline is the first
+size given. Only the OpenVINO routes have a batch size to choose.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ if __package__ in (None, ""):
 
 def main(argv: list[str] | None = None) -> int:
     from bench.common import data_path, passage_texts
+    from bench.ingest import FILES
     from index.embed import load_embedder
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", choices=sorted(FILES), default="reuters")
     p.add_argument("--limit", type=int, default=1500)
     p.add_argument("--sizes", default="16,8,32,64,16")
     p.add_argument("--route", default=None, help="e.g. openvino-fp32; default: this CPU's best")
     args = p.parse_args(argv)
-    texts = passage_texts([data_path("reuters21578.jsonl.gz")], args.limit)
+    texts = passage_texts([data_path(FILES[args.data])], args.limit)
     embedder = load_embedder(None, route=args.route)
     if not hasattr(embedder, "batch_size") or not embedder.route.startswith("openvino"):
         print(f"route {embedder.route} has no OpenVINO batch size to choose", file=sys.stderr)
