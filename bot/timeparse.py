@@ -18,6 +18,7 @@ from bot.timefocus import is_background, is_deictic
 from index.tense import tense_near
 from index.timecalc import (
     add_months,
+    ago_offset,
     day_without_year,
     month_end,
     month_without_year,
@@ -112,9 +113,14 @@ _RE_RECENT = re.compile(r"\b(?:recently|lately|newly|latest|(?:in|over)\s+(?:the
                         r"|broke|took|gave|got|began|unveiled|announced)\b)|(?<=\b(?:a|A)\s)new\s+"
                         r"(?:report|study|survey|poll|analysis|research|data|figures))\b", _F)
 _RECENT_DAYS = {"days": 7, "weeks": 30, "months": 90, None: 30}
+# "two days ago", "a week ago": the day, week, month or year that many units before as-of, by
+# the passage tagger's reading of the count (``ago_offset``)
+_RE_AGO = re.compile(r"\b(?P<qty>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten"
+                     r"|eleven|twelve)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b", _F)
 _RE_REL = re.compile(
-    r"\b(?:(?:in|during|over|from|by)\s+)?(?P<rel>yesterday|today|tomorrow|(?:(?:earlier|later)"
-    r"\s+)?(?:last|this|next|coming)\s+(?:week(?:end)?|month|year))"
+    r"\b(?:(?P<prep>in|during|over|from|by|at)\s+)?(?P<rel>the\s+day\s+before\s+yesterday|yesterday"
+    r"|(?:(?:earlier|later)\s+)?today|tonight|tomorrow|last\s+night|this\s+(?:morning|afternoon|evening)|the\s+weekend"
+    r"|(?:(?:earlier|later)\s+)?(?:last|this|next|coming)\s+(?:week(?:end)?|month|year))"
     r"(?P<poss>['’]s)?\b"
     r"|\b(?:in|over|during|within|for)\s+the\s+(?:past|last)\s+"
     r"(?:(?P<n>\d{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?"
@@ -253,6 +259,8 @@ def _read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> _F
         return None
     if m.group("rel"):
         rel = " ".join(m.group("rel").lower().split())
+        if rel == "the weekend" and (m.group("prep") or "").lower() not in ("over", "during", "at"):
+            return None  # "the weekend before the vote" names no weekend of its own
         start, end = _relative_period(rel, as_of, _mode(question, m.start(), m.end()))
         words = rel
     else:
@@ -264,6 +272,26 @@ def _read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> _F
         words = " ".join(m.group(0).split())
     shown = _fmt_day(start) if start == end else f"{_fmt_day(start)} – {_fmt_day(end)}"
     return _Found(m.start(), m.end(), start, end, f"{words} ({shown})")
+
+
+def _read_ago(m: re.Match[str], question: str, as_of: dt.date | None) -> _Found | None:
+    off = ago_offset(m.group("qty"), m.group("unit")) if as_of is not None else None
+    if as_of is None or off is None:
+        return None
+    unit, n = off
+    if unit == "day":
+        start = end = as_of - dt.timedelta(days=n)
+    elif unit == "week":
+        day = as_of - dt.timedelta(days=7 * n)
+        start = day - dt.timedelta(days=day.weekday())
+        end = start + dt.timedelta(days=6)
+    elif unit == "month":
+        y, mo = add_months(as_of.year, as_of.month, -n)
+        start, end = dt.date(y, mo, 1), month_end(y, mo)
+    else:
+        start, end = dt.date(as_of.year - n, 1, 1), dt.date(as_of.year - n, 12, 31)
+    shown = _fmt_day(start) if start == end else f"{_fmt_day(start)} – {_fmt_day(end)}"
+    return _Found(m.start(), m.end(), start, end, f"{' '.join(m.group(0).lower().split())} ({shown})")
 
 
 def _read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> _Found | None:
@@ -282,15 +310,21 @@ def _read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> _Fo
     return _Found(m.start(), m.end(), d, d, _fmt_day(d))
 
 
+_DAY_OFFSET = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+               "yesterday": -1, "last night": -1, "the day before yesterday": -2, "tomorrow": 1}
+
+
 def _relative_period(rel: str, as_of: dt.date, mode: str = "past") -> tuple[dt.date, dt.date]:
     """The days of "last week", "this weekend", "earlier this month", "next year"...; a
     weekend's Saturday comes from the calendar engine that dates passages."""
     part = ""  # "earlier this month": its days up to as_of; "later this week": from as_of on
     if rel.startswith(("earlier ", "later ")):
         part, rel = rel.split(" ", 1)
-    if rel in ("today", "yesterday", "tomorrow"):
-        d = as_of + dt.timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[rel])
+    if rel in _DAY_OFFSET:
+        d = as_of + dt.timedelta(days=_DAY_OFFSET[rel])
         return d, d
+    if rel == "the weekend":  # "over the weekend": the one the clause's tense points to
+        rel = "this weekend"
     which, unit = rel.split()
     step = {"last": -1, "this": 0, "next": 1, "coming": 1}[which]
     if unit == "weekend":
@@ -318,7 +352,8 @@ def _relative_period(rel: str, as_of: dt.date, mode: str = "past") -> tuple[dt.d
 
 # Ranges first, so "from February to March 2025" is not read as "from February".
 _READERS = ((_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range), (_RE_OPEN, _read_open),
-            (_RE_IN, _read_in), (_RE_WEEKDAY, _read_weekday), (_RE_REL, _read_relative))
+            (_RE_IN, _read_in), (_RE_WEEKDAY, _read_weekday), (_RE_AGO, _read_ago),
+            (_RE_REL, _read_relative))
 
 
 # --------------------------------------------------------------------------- public

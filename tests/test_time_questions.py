@@ -216,6 +216,17 @@ def test_a_bare_weekday_is_read_as_news_writes_it(news_bot: Bot) -> None:
 
 
 @pytest.mark.slow
+def test_days_ago_is_read_as_the_passages_are(news_bot: Bot) -> None:
+    # asked on Monday 14 November 2011: "two days ago" is Saturday the 12th, and the reports
+    # of it published up to the day of asking count
+    a = news_bot.ask("Which country did the Arab League suspend two days ago?",
+                     as_of=D(2011, 11, 14))
+    assert (a.date_from, a.date_to) == (D(2011, 11, 12), D(2011, 11, 12))
+    assert a.read_as == "two days ago (12 Nov 2011), as of 14 Nov 2011; with reports up to 14 Nov 2011"
+    assert set(_ids(a)[:2]) == {"al-1", "al-2"} and not a.fell_back
+
+
+@pytest.mark.slow
 def test_a_filter_that_leaves_nothing_falls_back_and_says_so(news_bot: Bot) -> None:
     a = news_bot.ask("Which airline is slashing flights this week?", as_of=D(2023, 6, 14))
     assert a.fell_back and _ids(a)[0] == "air"

@@ -274,3 +274,27 @@ def test_recently_is_background_that_ranks_never_a_filter() -> None:
     for question in ("What did he just say?", "Which new products were shown?"):
         assert parse_time(question, as_of=AS_OF).background_periods == (), question
 
+
+
+@pytest.mark.parametrize(("question", "date_from", "date_to"), [
+    # the passage tagger's relative words, read the same way in questions (as of Tue 12 Aug)
+    ("What did Biden say last night?", D(2025, 8, 11), D(2025, 8, 11)),
+    ("Who speaks tonight?", AS_OF, AS_OF),
+    ("What happened this morning?", AS_OF, AS_OF),
+    ("What did Trump say earlier today?", AS_OF, AS_OF),
+    ("What did he say the day before yesterday?", D(2025, 8, 10), D(2025, 8, 10)),
+    ("What happened two days ago?", D(2025, 8, 10), D(2025, 8, 10)),
+    ("What did Kallas say a week ago?", D(2025, 8, 4), D(2025, 8, 10)),
+    ("Which talks collapsed 3 months ago?", D(2025, 5, 1), D(2025, 5, 31)),
+    ("What happened over the weekend?", D(2025, 8, 9), D(2025, 8, 10)),
+    ("What will happen over the weekend?", D(2025, 8, 16), D(2025, 8, 17)),
+])
+def test_night_morning_ago_and_the_weekend(question: str, date_from: dt.date, date_to: dt.date) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (date_from, date_to)
+    assert not any(w in q.text.lower() for w in ("night", "morning", "ago", "weekend", "today"))
+
+
+def test_the_weekend_without_over_names_no_weekend() -> None:
+    q = parse_time("What did they plan for the weekend before the vote?", as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (None, None)
