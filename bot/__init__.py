@@ -12,7 +12,8 @@ The flow, one module per step, data moving one way:
 
 ``engine.Bot`` holds the loaded model and index (load, reload, snapshot) and runs the steps;
 ``render.py`` is the CLI's text form, ``__main__.py`` the CLI, ``remote.py`` the client of a
-running app. ``timeparse.py`` reads time words for ``understand``, ``timefocus.py`` judges
+running app. ``timeparse.py`` reads time words for ``understand`` (``timerelative.py`` the
+ones read against the day of asking, ``timewords.py`` what both share), ``timefocus.py`` judges
 whether each places what is asked or only the background; ``when.py`` answers "when" questions
 with the date the best passages agree on.
 """

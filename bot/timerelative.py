@@ -1,0 +1,155 @@
+"""Time words read against the day of asking: weekdays ("on Tuesday", "a shooting Wednesday"),
+"last night", "this week", "two days ago", and the recency words ("recently", "a new study")
+that rank but never filter. Days come from the calendar engine that dates passages
+(index/timecalc.py); the clause's tense says which side of ``as_of`` they lie on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.timewords import Found, clause_mode, fmt_day
+from index.timecalc import add_months, ago_offset, month_end, relative, weekday, weekend
+from index.timepatterns import HOLIDAY_BEFORE
+from index.timevocab import WEEKDAY, number_of, weekday_of
+
+__all__ = ["RE_AGO", "RE_REL", "RE_WEEKDAY", "read_ago", "read_relative", "read_weekday",
+           "recent_periods"]
+
+_F = re.IGNORECASE
+RE_WEEKDAY = re.compile(
+    rf"\b(?:on\s+(?:(?P<mod1>last|next|this|coming|past)\s+)?|(?P<mod2>last|next|this|coming"
+    rf"|past)\s+)?(?P<wd>{WEEKDAY})\b(?!['’]s)", _F)
+# A bare weekday, news style ("a shooting Wednesday", "signed an order Wednesday"), is a day
+# unless a name goes on ("Sunday Times", "Wednesday Addams") or it names no day ("every
+# Friday", "who stars in Wednesday").
+_NAME_AFTER = re.compile(r"\s+[A-Z]")
+_RECURS_BEFORE = re.compile(r"\b(?:every|each|a|the|of|in)\s+$", _F)
+# "Recently", "in recent weeks": vague by nature, so never a filter, but the question says its
+# news is from the days before "as of" (soft before hard). Days each reaches back, set a priori.
+_RE_RECENT = re.compile(r"\b(?:recently|lately|newly|latest|(?:in|over)\s+(?:the\s+)?recent\s+"
+                        r"(?P<unit>days|weeks|months)|just(?=\s+(?:[a-z]+ed|won|made|became|hit|set"
+                        r"|broke|took|gave|got|began|unveiled|announced)\b)|(?<=\b(?:a|A)\s)new\s+"
+                        r"(?:report|study|survey|poll|analysis|research|data|figures))\b", _F)
+_RECENT_DAYS = {"days": 7, "weeks": 30, "months": 90, None: 30}
+# "two days ago", "a week ago": the day, week, month or year that many units before as-of, by
+# the passage tagger's reading of the count (``ago_offset``)
+RE_AGO = re.compile(r"\b(?P<qty>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten"
+                    r"|eleven|twelve)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b", _F)
+RE_REL = re.compile(
+    r"\b(?:(?P<prep>in|during|over|from|by|at)\s+)?(?P<rel>the\s+day\s+before\s+yesterday"
+    r"|yesterday|(?:(?:earlier|later)\s+)?today|tonight|tomorrow|last\s+night"
+    r"|this\s+(?:morning|afternoon|evening)|the\s+weekend"
+    r"|(?:(?:earlier|later)\s+)?(?:last|this|next|coming)\s+(?:week(?:end)?|month|year))"
+    r"(?P<poss>['’]s)?\b"
+    r"|\b(?:in|over|during|within|for)\s+the\s+(?:past|last)\s+"
+    r"(?:(?P<n>\d{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?"
+    r"(?P<unit>days?|weeks?|months?|years?)\b", _F)
+
+
+def read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
+    if as_of is None:
+        return None
+    if m.group("rel"):
+        rel = " ".join(m.group("rel").lower().split())
+        if rel == "the weekend" and (m.group("prep") or "").lower() not in ("over", "during", "at"):
+            return None  # "the weekend before the vote" names no weekend of its own
+        start, end = _relative_period(rel, as_of, clause_mode(question, m.start(), m.end()))
+        words = rel
+    else:
+        n_word = (m.group("n") or "1").lower()
+        n = number_of(n_word) or 1
+        unit = m.group("unit").lower().rstrip("s")
+        days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
+        start, end = as_of - dt.timedelta(days=days - 1), as_of
+        words = " ".join(m.group(0).split())
+    shown = fmt_day(start) if start == end else f"{fmt_day(start)} – {fmt_day(end)}"
+    return Found(m.start(), m.end(), start, end, f"{words} ({shown})")
+
+
+def read_ago(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
+    off = ago_offset(m.group("qty"), m.group("unit")) if as_of is not None else None
+    if as_of is None or off is None:
+        return None
+    unit, n = off
+    if unit == "day":
+        start = end = as_of - dt.timedelta(days=n)
+    elif unit == "week":
+        day = as_of - dt.timedelta(days=7 * n)
+        start = day - dt.timedelta(days=day.weekday())
+        end = start + dt.timedelta(days=6)
+    elif unit == "month":
+        y, mo = add_months(as_of.year, as_of.month, -n)
+        start, end = dt.date(y, mo, 1), month_end(y, mo)
+    else:
+        start, end = dt.date(as_of.year - n, 1, 1), dt.date(as_of.year - n, 12, 31)
+    shown = fmt_day(start) if start == end else f"{fmt_day(start)} – {fmt_day(end)}"
+    return Found(m.start(), m.end(), start, end, f"{' '.join(m.group(0).lower().split())} ({shown})")
+
+
+def read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
+    if as_of is None or not m.group("wd")[:1].isupper():
+        return None
+    if m.start() == m.start("wd") and (  # bare: the passage tagger's guards, and names
+            HOLIDAY_BEFORE.search(question, 0, m.start()) or _NAME_AFTER.match(question, m.end())
+            or _RECURS_BEFORE.search(question, 0, m.start())):
+        return None
+    mod = (m.group("mod1") or m.group("mod2") or "").lower()
+    mode = {"last": "last", "past": "last", "next": "next", "coming": "next"}.get(mod) or (
+        clause_mode(question, m.start(), m.end()))
+    d = weekday(weekday_of(m.group("wd")), as_of, mode)
+    if d is None:
+        return None
+    return Found(m.start(), m.end(), d, d, fmt_day(d))
+
+
+_DAY_OFFSET = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+               "yesterday": -1, "last night": -1, "the day before yesterday": -2, "tomorrow": 1}
+
+
+def _relative_period(rel: str, as_of: dt.date, mode: str = "past") -> tuple[dt.date, dt.date]:
+    """The days of "last week", "this weekend", "earlier this month", "next year"...; a
+    weekend's Saturday comes from the calendar engine that dates passages."""
+    part = ""  # "earlier this month": its days up to as_of; "later this week": from as_of on
+    if rel.startswith(("earlier ", "later ")):
+        part, rel = rel.split(" ", 1)
+    if rel in _DAY_OFFSET:
+        d = as_of + dt.timedelta(days=_DAY_OFFSET[rel])
+        return d, d
+    if rel == "the weekend":  # "over the weekend": the one the clause's tense points to
+        rel = "this weekend"
+    which, unit = rel.split()
+    step = {"last": -1, "this": 0, "next": 1, "coming": 1}[which]
+    if unit == "weekend":
+        sat = (weekend(as_of, "next" if step > 0 else mode) if which in ("this", "coming")
+               else relative(rel, as_of)[0])
+        if sat is None:
+            raise ValueError(rel)
+        start, end = sat, sat + dt.timedelta(days=1)
+    elif unit == "week":
+        monday = as_of - dt.timedelta(days=as_of.weekday()) + dt.timedelta(days=7 * step)
+        start, end = monday, monday + dt.timedelta(days=6)
+    elif unit == "month":
+        y, mo = add_months(as_of.year, as_of.month, step)
+        start, end = dt.date(y, mo, 1), month_end(y, mo)
+    else:
+        start, end = dt.date(as_of.year + step, 1, 1), dt.date(as_of.year + step, 12, 31)
+    if part == "earlier" or (which == "this" and mode == "past"):
+        # what happened "this week" has happened by the day of asking: the rest of the week is
+        # another reader's news (asked on a Thursday, Friday's passages do not answer)
+        return start, min(end, as_of)
+    if part == "later" or (which == "this" and mode == "future"):
+        return max(start, as_of), end
+    return start, end
+
+
+def recent_periods(question: str, as_of: dt.date | None) -> list[Found]:
+    """The recency words of ``question`` ("recently", "newly", "a new study"), each with the
+    days before ``as_of`` it reaches back: background that ranks, never a filter."""
+    if as_of is None:
+        return []
+    out = []
+    for m in _RE_RECENT.finditer(question):
+        lo = as_of - dt.timedelta(days=_RECENT_DAYS[m.group("unit") and m.group("unit").lower()])
+        out.append(Found(m.start(), m.end(), lo, as_of, f"{m.group(0)} ({fmt_day(lo)} – {fmt_day(as_of)})"))
+    return out
