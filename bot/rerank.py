@@ -150,8 +150,8 @@ class FeatureReranker:
     w_stated_day: float = 0.06
     # The question's background time relative to the day of asking ("this year's Super Bowl",
     # "recently"): not a filter, but it informs the ranking (bot.understand Query.hints). On
-    # rtqa's 5-fold grid, once "recently" was read, four folds chose 0.5 and one 0.3, and all
-    # questions together 0.5 (0.3 before; bench/README.md).
+    # rtqa's 5-fold grid, once "recently" and its kin were read, all five folds and all
+    # questions together chose 0.5 (0.3 before; bench/README.md).
     w_period: float = 0.5
     # Cross-validated like the weights (bench/rerank_cv.py fit_gap): the narrowest gap that
     # drops at most 1% of the right results shown after the first on the training folds.

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot.fmt import human_date
 from bot.timefocus import is_background, is_deictic
 from bot.timerelative import (
     RE_AGO,
@@ -24,7 +25,7 @@ from bot.timerelative import (
     read_weekday,
     recent_periods,
 )
-from bot.timewords import Found, clause_mode, fmt_day
+from bot.timewords import Found, clause_mode
 from index.timecalc import (
     day_without_year,
     month_without_year,
@@ -121,7 +122,7 @@ def _period(mod: str | None, year: int, month: int | None, day: int | None) -> _
         raise ValueError(year)
     if day is not None:
         d = dt.date(year, month or 1, day)
-        return _Period(d, d, fmt_day(d))
+        return _Period(d, d, human_date(d))
     start, end = part_span(mod, year, month)  # early / mid / late: days or months of it
     label = f"{start:%B %Y}" if month is not None else str(year)
     return _Period(start, end, f"{mod} {label}" if mod else label)
@@ -170,7 +171,7 @@ def _read_range(m: re.Match[str], question: str, as_of: dt.date | None) -> Found
     a, b = _period(amod, ay, am, ad), _period(bmod, by, bm, bd)
     if b.start < a.start:
         a, b = b, a
-    return Found(m.start(), m.end(), a.start, b.end, f"{fmt_day(a.start)} – {fmt_day(b.end)}")
+    return Found(m.start(), m.end(), a.start, b.end, f"{human_date(a.start)} – {human_date(b.end)}")
 
 
 def _read_open(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
@@ -181,7 +182,7 @@ def _read_open(m: re.Match[str], question: str, as_of: dt.date | None) -> Found 
         return None
     kw = " ".join(m.group("kw").lower().split())
     if kw == "since":
-        return Found(m.start(), m.end(), per.start, None, f"since {fmt_day(per.start)}")
+        return Found(m.start(), m.end(), per.start, None, f"since {human_date(per.start)}")
     if kw == "after":
         return Found(m.start(), m.end(), per.end + dt.timedelta(days=1), None,
                       f"after {per.label}")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.timewords import Found, clause_mode, fmt_day
+from bot.fmt import human_date
+from bot.timewords import Found, clause_mode, days_words
 from index.timecalc import add_months, ago_offset, month_end, relative, weekday, weekend
 from index.timepatterns import HOLIDAY_BEFORE
 from index.timevocab import WEEKDAY, number_of, weekday_of
@@ -63,8 +64,7 @@ def read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> Fou
         days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
         start, end = as_of - dt.timedelta(days=days - 1), as_of
         words = " ".join(m.group(0).split())
-    shown = fmt_day(start) if start == end else f"{fmt_day(start)} – {fmt_day(end)}"
-    return Found(m.start(), m.end(), start, end, f"{words} ({shown})")
+    return Found(m.start(), m.end(), start, end, f"{words} ({days_words(start, end)})")
 
 
 def read_ago(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
@@ -83,8 +83,8 @@ def read_ago(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | 
         start, end = dt.date(y, mo, 1), month_end(y, mo)
     else:
         start, end = dt.date(as_of.year - n, 1, 1), dt.date(as_of.year - n, 12, 31)
-    shown = fmt_day(start) if start == end else f"{fmt_day(start)} – {fmt_day(end)}"
-    return Found(m.start(), m.end(), start, end, f"{' '.join(m.group(0).lower().split())} ({shown})")
+    words = " ".join(m.group(0).lower().split())
+    return Found(m.start(), m.end(), start, end, f"{words} ({days_words(start, end)})")
 
 
 def read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
@@ -100,7 +100,7 @@ def read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> Foun
     d = weekday(weekday_of(m.group("wd")), as_of, mode)
     if d is None:
         return None
-    return Found(m.start(), m.end(), d, d, fmt_day(d))
+    return Found(m.start(), m.end(), d, d, human_date(d))
 
 
 _DAY_OFFSET = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
@@ -151,5 +151,5 @@ def recent_periods(question: str, as_of: dt.date | None) -> list[Found]:
     out = []
     for m in _RE_RECENT.finditer(question):
         lo = as_of - dt.timedelta(days=_RECENT_DAYS[m.group("unit") and m.group("unit").lower()])
-        out.append(Found(m.start(), m.end(), lo, as_of, f"{m.group(0)} ({fmt_day(lo)} – {fmt_day(as_of)})"))
+        out.append(Found(m.start(), m.end(), lo, as_of, f"{m.group(0)} ({days_words(lo, as_of)})"))
     return out

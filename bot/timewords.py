@@ -1,4 +1,4 @@
-"""What the question's time readers share: an expression found in a question, how a day is
+"""What the question's time readers share: an expression found in a question, how its days are
 shown, and the tense that places a year-less or relative expression."""
 
 from __future__ import annotations
@@ -7,9 +7,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot.fmt import human_date
 from index.tense import tense_near
 
-__all__ = ["Found", "clause_mode", "fmt_day"]
+__all__ = ["Found", "clause_mode", "days_words"]
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,9 @@ class Found:
     understood: str
 
 
-def fmt_day(d: dt.date) -> str:
-    return f"{d.day} {d:%b %Y}"
+def days_words(start: dt.date, end: dt.date) -> str:
+    """"12 Aug 2025", or "4 Aug 2025 – 10 Aug 2025"."""
+    return human_date(start) if start == end else f"{human_date(start)} – {human_date(end)}"
 
 
 _PROGRESSIVE = re.compile(r"\b(?:is|are|am)\s+(?:\w+\s+)?\w+ing\b", re.IGNORECASE)
