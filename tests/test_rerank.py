@@ -14,6 +14,17 @@ DAY = (TEXT.index("Tuesday"), TEXT.index("Tuesday") + len("Tuesday"))
 SPANS = ((0, 36), (37, 51), (52, len(TEXT)))
 
 
+def _real_index(tmp_path: Path, records: list[dict], embedder):  # noqa: ANN202 - OpenIndex
+    """An index of ``records`` built with the real model."""
+    from index.build import build_index
+    from index.indexdir import open_index
+
+    src = tmp_path / "corpus.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    build_index([src], tmp_path / "index", embedder=embedder)
+    return open_index(tmp_path / "index")
+
+
 def item(sims: tuple[float, ...], day_spans: tuple[tuple[int, int], ...]) -> RankInput:
     sims = sims + (0.1,) * (len(SPANS) - len(sims))
     return RankInput(TEXT, "title", 0.5, 0.0, SentenceMatch(SPANS, sims), day_spans)
@@ -59,13 +70,8 @@ def test_real_model_prefers_the_excerpt_that_reports_its_day(tmp_path: Path, rea
     import datetime as dt
 
     from bot.engine import Bot
-    from index.build import build_index
-    from index.indexdir import open_index
 
-    src = tmp_path / "corpus.jsonl"
-    src.write_text("\n".join(json.dumps(r) for r in CORPUS) + "\n", encoding="utf-8")
-    build_index([src], tmp_path / "index", embedder=real_embedder)
-    index = open_index(tmp_path / "index")
+    index = _real_index(tmp_path, CORPUS, real_embedder)
 
     without = Bot(index, real_embedder, reranker=FeatureReranker(w_stated_day=0.0))
     assert without.ask(QUESTION, k=2).hits[0].article.source == "Outlet B"
@@ -117,13 +123,8 @@ def test_real_model_ranks_passages_of_the_questions_background_time_higher(tmp_p
     import datetime as dt
 
     from bot.engine import Bot
-    from index.build import build_index
-    from index.indexdir import open_index
 
-    src = tmp_path / "corpus.jsonl"
-    src.write_text("\n".join(json.dumps(r) for r in SUPER_BOWL) + "\n", encoding="utf-8")
-    build_index([src], tmp_path / "index", embedder=real_embedder)
-    index = open_index(tmp_path / "index")
+    index = _real_index(tmp_path, SUPER_BOWL, real_embedder)
     question, as_of = "Which two teams will play in this year's Super Bowl?", dt.date(2021, 1, 27)
 
     def scores(reranker: FeatureReranker) -> dict[str, float]:
@@ -158,13 +159,8 @@ def test_real_model_reads_recently_as_a_hint_not_a_filter(tmp_path: Path, real_e
     import datetime as dt
 
     from bot.engine import Bot
-    from index.build import build_index
-    from index.indexdir import open_index
 
-    src = tmp_path / "corpus.jsonl"
-    src.write_text("\n".join(json.dumps(r) for r in BACON) + "\n", encoding="utf-8")
-    build_index([src], tmp_path / "index", embedder=real_embedder)
-    index = open_index(tmp_path / "index")
+    index = _real_index(tmp_path, BACON, real_embedder)
     question, as_of = "Which fast food chain recently debuted a bag of bacon?", dt.date(2021, 7, 16)
 
     def ask(reranker: FeatureReranker):
