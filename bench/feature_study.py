@@ -84,6 +84,7 @@ class _Recorder:
 
     def __init__(self, inner: Any) -> None:
         self.inner, self.gap, self.first_gap, self.last = inner, inner.gap, inner.first_gap, None
+        self.spread = inner.spread
 
     def scores(self, question: str, items: Sequence[Any], *, weights: Any) -> list[float]:
         self.last = (list(items), dict(weights))

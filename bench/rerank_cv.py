@@ -54,6 +54,7 @@ class RecordingReranker:
         self.inner = inner
         self.gap = getattr(inner, "gap", None)
         self.first_gap = getattr(inner, "first_gap", None)
+        self.spread = getattr(inner, "spread", None)
         self.last: tuple[Any, list[str]] | None = None
 
     def scores(self, question: str, items: Sequence[Any], *, weights: Mapping[str, float]) -> list[float]:

@@ -24,7 +24,7 @@ from bot.rank import (
 )
 from bot.retrieve import hybrid_search, query_vector
 from bot.understand import ORDERS, Order, Query
-from bot.when import VOTERS, DateAnswer, date_answer, is_when_question
+from bot.when import VOTERS, DateAnswer, date_answer, is_when_question, spread_days
 from index.filters import Filter
 
 if TYPE_CHECKING:
@@ -122,15 +122,16 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     if not voters and wider is not None:  # soft before hard: nothing relevant in the question's time
         voters = best(wider)
         fell_back = bool(voters)
-    hits = near_the_best(voters[:k], ranker.reranker.gap)
+    asks_when = is_when_question(q.question) if when is None else when
+    day = date_answer(voters, gap=ranker.reranker.first_gap) if asks_when else None
+    near = near_the_best(voters, ranker.reranker.gap)
+    hits = (spread_days(near, day, ranker.reranker.spread) if asks_when else near)[:k]
     set_aside = undated_matches(index, qvec, q, pool=pool) if q.dated and not fell_back else 0
     message = None if hits else "no relevant passages" + (
         " in that date range" if q.dated else "") + (" from those sources" if q.sources else "")
     if fell_back:
         message = (f"nothing relevant in {q.understood or 'that date range'}: "
                    "showing the best passages from any date")
-    dated = is_when_question(q.question) if when is None else when
-    day = date_answer(voters, gap=ranker.reranker.first_gap) if dated else None
     return Answer(**base, hits=ordered(hits, order), undated_set_aside=set_aside, message=message,
                   date_answer=day, fell_back=fell_back, asked=k)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from bot.when import FIRST_GAP
+from bot.when import FIRST_GAP, SPREAD
 from index.chunk import split_sentences
 from index.store import STOPWORDS
 
@@ -123,6 +123,9 @@ class Reranker(Protocol):
     # A "when" question's near-best reports (bot/when.py "first"), in the same units; None: the
     # scale-free vote by rank answers instead.
     first_gap: float | None
+    # Among a "when" answer's excerpts, how much less a passage of a day already shown counts
+    # (bot/when.py spread_days), in the same units; None: rank order.
+    spread: float | None
 
     def scores(self, question: str, items: Sequence[RankInput], *,
                weights: Mapping[str, float]) -> list[float]:
@@ -159,6 +162,7 @@ class FeatureReranker:
     # together; it drops 14% of the wrong results shown after the first, 0.9% of the right.
     gap: float | None = 0.40
     first_gap: float | None = FIRST_GAP
+    spread: float | None = SPREAD
 
     def scores(self, question: str, items: Sequence[RankInput], *,
                weights: Mapping[str, float]) -> list[float]:
@@ -186,6 +190,7 @@ class CrossEncoderReranker:
     # its scores' scale is the model's own: no gap was fitted to it
     gap: float | None = None
     first_gap: float | None = None
+    spread: float | None = None
 
     def __init__(self, name_or_path: str) -> None:
         # index/offline.py has switched the hub off already: importing index did it

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.fmt import human_date, plural
@@ -37,6 +37,9 @@ RULE: Rule = "first"
 # "first": how far below the best score (the reranker's units) a passage still counts as a report
 # of the same event. Chosen with RULE by leave-one-topic-out on Timeline17 (bench/README.md).
 FIRST_GAP = 0.1
+# How much less a passage counts among a "when" answer's excerpts when its day is already shown
+# (the reranker's units). Chosen by leave-one-topic-out on Timeline17 (bench/README.md).
+SPREAD = 0.15
 
 _WHEN = re.compile(
     r"^\s*(?:when\b|(?:on|in|since)\s+what\s+(?:day|date|month|year)\b"
@@ -109,6 +112,31 @@ def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS, rule: Rule = RULE,
     h, days = top
     day = h.passage.timeline_date if h.passage.timeline_date in days else min(days)
     return DateAnswer(day, "day", _outlets(h), (h.passage.passage_id,))
+
+
+def spread_days(hits: Sequence[Hit], answer: DateAnswer | None, penalty: float | None
+                ) -> list[Hit]:
+    """A "when" answer's excerpts, ranked afresh: the answered day's best passage first, then by
+    score, where a passage whose day is already shown counts ``penalty`` less (None: rank order).
+    A second report of a day adds less to a date's answer than a day not yet shown, which may be
+    the one the reader is looking for; a much better second report still comes first."""
+    left = sorted(hits, key=lambda h: h.rank)
+    lead = [h for h in left if answer is not None and h.passage.passage_id in answer.passages
+            and h.timeline_date == answer.date][:1]
+    out, seen = [], set()
+
+    def take(h: Hit) -> None:
+        out.append(h)
+        left.remove(h)
+        if h.timeline_date is not None:
+            seen.add(h.timeline_date)
+
+    for h in lead:
+        take(h)
+    while left:
+        take(left[0] if penalty is None else max(
+            left, key=lambda h: h.score - (penalty if h.timeline_date in seen else 0.0)))
+    return [replace(h, rank=i) for i, h in enumerate(out, 1)]
 
 
 def _outlets(h: Hit) -> int:

@@ -268,14 +268,16 @@ def test_a_limited_run_keeps_the_full_runs_cached_index(tmp_path):
 
 
 def test_the_day_rule_is_chosen_leaving_each_topic_out():
-    from bench.suites.t17 import _vote_cv
+    from bench.suites.t17 import _loto
 
     # "a" is right on the big topic only, "b" on the two small ones: the big topic, left out,
     # is scored with "b" (the others' choice), and each small one with "a" (2 of 3 left in)
     big = [{"a": True, "b": False}] * 4
     small = [{"a": False, "b": True}]
-    line = _vote_cv({"big": big, "s1": small, "s2": small})
+    line = _loto({"big": big, "s1": small, "s2": small}, ["a", "b"], "a")
     assert "big: b; s1: a; s2: a" in line
-    assert "Held-out topics: 0.000" in line
+    assert "Held-out topics: 0.000, 0.000 per topic" in line
     assert "a 0.667, b 0.333" in line
-    assert _vote_cv({"big": big}).endswith("Leave-one-topic-out needs two topics.")
+    assert _loto({"big": big}, ["a", "b"], "a").endswith("Leave-one-topic-out needs two topics.")
+    # a tie on the training topics goes to the shipped option
+    assert "s1: b" in _loto({"s1": small, "s2": [{"a": True, "b": True}]}, ["a", "b"], "b")

@@ -13,7 +13,7 @@ import pytest
 
 from bot.engine import Bot
 from bot.rank import Hit
-from bot.when import DateAnswer, date_answer, is_when_question
+from bot.when import DateAnswer, date_answer, is_when_question, spread_days
 from index.build import build_index
 from index.embed import FakeEmbedder
 from index.filters import Filter
@@ -135,6 +135,27 @@ def test_date_answer_first_is_the_earliest_report_among_the_near_best() -> None:
         D(2020, 3, 2), "day", 2, (2, 3))
 
 
+def test_when_excerpts_lead_with_the_answered_day_then_spread_over_days() -> None:
+    hits = [_scored(0.90, 1, D(2011, 11, 16)),
+            _scored(0.88, 2, D(2011, 11, 16)),  # a second report of a day already shown
+            _scored(0.85, 3, D(2011, 11, 12)),
+            _scored(0.80, 4, None),
+            _scored(0.60, 5, D(2011, 11, 12))]
+    answer = DateAnswer(D(2011, 11, 12), "day", 2, (3, 5))
+    got = spread_days(hits, answer, 0.15)
+    # the answered day's best passage, then 0.90 and the undated 0.80 (above 0.88 - 0.15), then
+    # the repeats by score; ranks follow the new order and nothing is dropped
+    assert [h.passage.passage_id for h in got] == [3, 1, 4, 2, 5]
+    assert [h.rank for h in got] == [1, 2, 3, 4, 5]
+    # a repeat far better than the next new day keeps its place
+    assert [h.passage.passage_id for h in spread_days(hits, answer, 0.01)] == [3, 1, 2, 4, 5]
+    # no penalty (a cross-encoder's unknown scale): rank order after the lead
+    assert [h.passage.passage_id for h in spread_days(hits, answer, None)] == [3, 1, 2, 4, 5]
+    # no answer, or an answer whose passages are not among the hits: nothing leads
+    assert [h.passage.passage_id for h in spread_days(hits, None, 0.15)] == [1, 3, 4, 2, 5]
+    assert spread_days([], None, 0.15) == []
+
+
 @pytest.mark.parametrize(("question", "when"), [
     ("When did the Arab League suspend Syria?", True),
     ("In what year did the war end?", True),
@@ -245,7 +266,25 @@ def test_when_question_leads_with_the_agreed_date(news_bot: Bot) -> None:
     assert a.date_answer.support >= 2
     js = a.to_json()["date_answer"]
     assert js["date"] == "2011-11-12" and js["label"].startswith("12 Nov 2011, reported by")
+    # the first excerpt is placed on the answered day; the excerpts are those of the same question
+    # asked without a date, reordered, none dropped
+    assert a.hits[0].timeline_date == D(2011, 11, 12) and a.hits[0].rank == 1
+    plain = news_bot.ask("When did the Arab League suspend Syria?", when=False)
+    assert sorted(h.passage.passage_id for h in a.hits) == sorted(
+        h.passage.passage_id for h in plain.hits)
+    assert [h.rank for h in a.hits] == list(range(1, len(a.hits) + 1))
     assert news_bot.ask("Who performed the Super Bowl halftime show?").date_answer is None
+
+
+@pytest.mark.slow
+def test_when_excerpts_show_another_day_before_a_second_report(news_bot: Bot) -> None:
+    """Two reports of 12 Nov and a later one: the later day is shown second, above the other
+    12 Nov report that ranks above it by relevance alone."""
+    question = "When was Syria suspended from the Arab League?"
+    plain = [h.timeline_date for h in news_bot.ask(question, when=False).hits]
+    assert plain == [D(2011, 11, 12), D(2011, 11, 12), D(2011, 11, 16)]
+    a = news_bot.ask(question)
+    assert [h.timeline_date for h in a.hits] == [D(2011, 11, 12), D(2011, 11, 16), D(2011, 11, 12)]
 
 
 def test_page_and_cli_lead_with_the_date_then_the_fallback_note() -> None:

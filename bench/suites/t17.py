@@ -142,14 +142,24 @@ DAY_RULES = ([(r, n, None) for r in ("support", "score") for n in (1, 5, 10)]
              + [("first", 10, g) for g in (0.05, 0.1, 0.2, 0.4)])
 
 
+# The penalties bot/when.py spread_days may take (None: rank order, the answered day's passage
+# first), each scored by date-hit@5 on the same voters.
+SPREADS = (None, 0.0, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
+
+
 def rule_name(rule: str, voters: int, gap: float | None) -> str:
     return f"{rule}/{voters}" + (f" gap {gap}" if gap is not None else "")
 
 
+def spread_name(penalty: float | None) -> str:
+    return f"spread {penalty}"
+
+
 def _vote_outcomes(bot, sentence: str, day: dt.date) -> dict[str, bool]:
-    """Whether each of ``DAY_RULES`` answers the gold day, on the same voters."""
+    """Whether each of ``DAY_RULES`` answers the gold day, and whether each of ``SPREADS`` shows
+    it among the first K excerpts, on the same voters."""
     from bot.answer import answer
-    from bot.when import VOTERS, date_answer
+    from bot.when import VOTERS, date_answer, spread_days
 
     q = bot.understand(sentence)
     with bot.snapshot() as index:
@@ -159,6 +169,10 @@ def _vote_outcomes(bot, sentence: str, day: dt.date) -> dict[str, bool]:
         extra = {} if gap is None else {"gap": gap}
         da = date_answer(hits, voters=n, rule=rule, **extra)  # type: ignore[arg-type]
         out[rule_name(rule, n, gap)] = da is not None and da.precision == "day" and da.date == day
+    shipped = date_answer(hits, gap=bot.ranker.reranker.first_gap)
+    for penalty in SPREADS:
+        shown = spread_days(hits, shipped, penalty)[:K]
+        out[spread_name(penalty)] = day in {h.timeline_date for h in shown}
     return out
 
 
@@ -212,11 +226,18 @@ def run(limit: int | None = None, *, model: str | None = None, reranker=None, da
         per_topic = _mean([_mean(r["date_answers"]) for r in results if r["date_answers"]])
         parts += ["", f"`date_answer` (bot/when.py) is the gold day, to the day: "
                       f"{sum(answers) / len(answers):.3f} of {len(answers)} gold sentences, "
-                      f"{per_topic:.3f} per topic then over topics (the project's date-hit@1 "
-                      f"above is the same without the vote)."]
+                      f"{per_topic:.3f} per topic then over topics (the project's first excerpt "
+                      f"is a passage of the answered day, when one is placed there)."]
     votes = {r["topic"]: r["voters"] for r in results if r["voters"]}
     if votes:
-        parts += ["", _vote_cv(votes)]
+        from bot.when import FIRST_GAP, RULE, SPREAD, VOTERS
+
+        rules = [rule_name(*r) for r in DAY_RULES]
+        parts += ["", "Day rules: " + _loto(votes, rules, rule_name(
+            RULE, VOTERS, FIRST_GAP if RULE == "first" else None))]
+        parts += ["", f"A \"when\" answer's excerpts (bot/when.py spread_days), date-hit@{K} for "
+                      f"each penalty on a day already shown: " + _loto(
+                          votes, [spread_name(p) for p in SPREADS], spread_name(SPREAD))]
     times = [t for r in results for t in r["times"]]
     tl_times = [t for r in results for t in r["tl_times"]]
     parts += ["", f"Latency, model loaded: `ask` {latency_ms(times)}; `timeline` "
@@ -230,23 +251,21 @@ def _mean(xs: Sequence[float]) -> float:
     return sum(xs) / len(xs) if xs else float("nan")
 
 
-def _vote_cv(votes: dict[str, Sequence[dict[str, bool]]]) -> str:
-    """The day rule chosen by leave-one-topic-out: each topic scored with the rule that is
-    best on the other topics' sentences (ties go to the shipped rule)."""
-    from bot.when import FIRST_GAP, RULE, VOTERS
-
-    shipped = rule_name(RULE, VOTERS, FIRST_GAP if RULE == "first" else None)
+def _loto(votes: dict[str, Sequence[dict[str, bool]]], names: Sequence[str], shipped: str) -> str:
+    """Each option over all sentences, then the one chosen by leave-one-topic-out: each topic
+    scored with the option best on the other topics' sentences (ties go to the shipped one),
+    pooled over sentences and per topic."""
     every = [v for vs in votes.values() for v in vs]
-    rules = list(every[0])
-    each = ", ".join(f"{r} {sum(v[r] for v in every) / len(every):.3f}" for r in rules)
-    out = f"Day rules, each over all {len(every)} sentences: {each}."
+    each = ", ".join(f"{r} {sum(v[r] for v in every) / len(every):.3f}" for r in names)
+    out = f"each over all {len(every)} sentences: {each}."
     if len(votes) < 2:
         return out + " Leave-one-topic-out needs two topics."
-    held, chosen = 0, []
+    held, per_topic, chosen = 0, [], []
     for topic, test in votes.items():
         train = [v for t, vs in votes.items() if t != topic for v in vs]
-        best = max(rules, key=lambda r: (sum(v[r] for v in train), r == shipped))
+        best = max(names, key=lambda r: (sum(v[r] for v in train), r == shipped))
         chosen.append(f"{topic}: {best}")
         held += sum(v[best] for v in test)
+        per_topic.append(sum(v[best] for v in test) / len(test))
     return (out + f" Chosen leaving each topic out: {'; '.join(chosen)}. Held-out topics: "
-            f"{held / len(every):.3f} (shipped: {shipped}).")
+            f"{held / len(every):.3f}, {_mean(per_topic):.3f} per topic (shipped: {shipped}).")
