@@ -11,7 +11,8 @@ import pytest
 
 from tests.conftest import ROOT, SEEDS
 
-TORCH_SIDE = ("torch", "transformers", "sentence_transformers")
+# what converting or quantizing the model imports, on a first start only
+TORCH_SIDE = ("torch", "transformers", "sentence_transformers", "nncf")
 HEAVY = (*TORCH_SIDE, "openvino", "tokenizers", "gradio", "faiss", "numpy", "ray")
 
 
@@ -31,11 +32,12 @@ def test_help_imports_no_heavy_library(module):
 
 
 @pytest.mark.slow
-def test_asking_on_the_openvino_route_needs_no_torch(tmp_path):
+@pytest.mark.parametrize("route", ["openvino-bf16", "openvino-int8"])
+def test_asking_on_the_openvino_route_needs_no_torch(tmp_path, route):
     """Once the model is converted (the build did it), a question loads the tokenizer with
-    tokenizers and the model with OpenVINO: torch, transformers and sentence-transformers stay
-    out of the process."""
-    env = {"TIMELINE_CACHE_DIR": str(tmp_path / "cache"), "TIMELINE_EMBED_ROUTE": "openvino-bf16"}
+    tokenizers and the model with OpenVINO: torch, transformers, sentence-transformers and nncf
+    stay out of the process."""
+    env = {"TIMELINE_CACHE_DIR": str(tmp_path / "cache"), "TIMELINE_EMBED_ROUTE": route}
     ix = tmp_path / "index"
     built = subprocess.run([sys.executable, "-m", "index", "build", str(SEEDS), "--index-dir", str(ix)],
                            cwd=ROOT, capture_output=True, text=True, timeout=600,
