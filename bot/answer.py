@@ -24,7 +24,7 @@ from bot.rank import (
 )
 from bot.retrieve import hybrid_search, query_vector
 from bot.understand import ORDERS, Order, Query
-from bot.when import VOTERS, DateAnswer, date_answer, is_when_question, spread_days
+from bot.when import VOTERS, DateAnswer, asks_ahead, date_answer, is_when_question, spread_days
 from index.filters import Filter
 
 if TYPE_CHECKING:
@@ -123,7 +123,8 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
         voters = best(wider)
         fell_back = bool(voters)
     asks_when = is_when_question(q.question) if when is None else when
-    day = date_answer(voters, gap=ranker.reranker.first_gap) if asks_when else None
+    day = date_answer(voters, gap=ranker.reranker.first_gap,
+                      ahead=asks_ahead(q.question)) if asks_when else None
     near = near_the_best(voters, ranker.reranker.gap)
     hits = (spread_days(near, day, ranker.reranker.spread) if asks_when else near)[:k]
     set_aside = undated_matches(index, qvec, q, pool=pool) if q.dated and not fell_back else 0

@@ -41,6 +41,11 @@ FIRST_GAP = 0.1
 # (the reranker's units). Chosen by leave-one-topic-out on Timeline17 (bench/README.md).
 SPREAD = 0.15
 
+# "When is the meeting?", "What date will NASA launch?": a "when" question about what is coming
+_AHEAD = re.compile(r"^\s*(?:when|(?:on|in)\s+what\s+(?:day|date|month|year)|(?:what|which)\s+"
+                    r"(?:day|date|month|year))\s+(?:is|are|will|shall|does|do)\b|^\s*when['’]s\b"
+                    r"|\b(?:will|going\s+to|scheduled|expected\s+to|due\s+to|set\s+to)\b",
+                    re.IGNORECASE)
 _WHEN = re.compile(
     r"^\s*(?:when\b|(?:on|in|since)\s+what\s+(?:day|date|month|year)\b"
     r"|(?:what|which)\s+(?:day|date|month|year)\b|what\s+time\s+of\s+year\b)", re.IGNORECASE)
@@ -71,6 +76,21 @@ def is_when_question(question: str) -> bool:
     return bool(_WHEN.match(question))
 
 
+def asks_ahead(question: str) -> bool:
+    """A "when" question in its own words ("When is the vote?") about something coming; a
+    statement asked as "when did this happen?" (``ask(when=True)``) is not one."""
+    return is_when_question(question) and bool(_AHEAD.search(question))
+
+
+def coming_days(hit: Hit) -> set[dt.date]:
+    """The single days a passage names after its own publication: what it reports as coming."""
+    published = hit.article.published
+    if published is None:
+        return set()
+    return {e.date for e in hit.passage.event_dates
+            if is_single_day(e) and e.date is not None and e.date > published}
+
+
 def reported_days(hit: Hit) -> set[dt.date]:
     """The days a passage reports: where the timeline places it, and each past single day."""
     p = hit.passage
@@ -82,12 +102,19 @@ def reported_days(hit: Hit) -> set[dt.date]:
 
 
 def date_answer(hits: Sequence[Hit], *, voters: int = VOTERS, rule: Rule = RULE,
-                gap: float | None = FIRST_GAP) -> DateAnswer | None:
+                gap: float | None = FIRST_GAP, ahead: bool = False) -> DateAnswer | None:
     """The date the best ``voters`` hits give by ``rule``, or None when none of them reports a day.
 
     ``gap`` None: the scores' scale is unknown (a cross-encoder's), so "first" cannot tell the
-    near-best reports and the vote by rank answers."""
+    near-best reports and the vote by rank answers. ``ahead``: the question asks when something
+    coming happens ("When is the meeting in Alaska?"); its reports are dated before it, so the
+    days the near-best passages name as coming vote first."""
     best = [h for h in sorted(hits, key=lambda h: h.rank)[:voters]]
+    if ahead and best:
+        near = [h for h in best if gap is None or h.score >= best[0].score - gap]
+        coming = _vote(((h, coming_days(h)) for h in near), "day", "support")
+        if coming is not None:
+            return coming
     by_day = [(h, reported_days(h)) for h in best]
     if rule == "first" and gap is not None:
         near = [h.timeline_date for h in best if h.timeline_date is not None
@@ -121,8 +148,10 @@ def spread_days(hits: Sequence[Hit], answer: DateAnswer | None, penalty: float |
     A second report of a day adds less to a date's answer than a day not yet shown, which may be
     the one the reader is looking for; a much better second report still comes first."""
     left = sorted(hits, key=lambda h: h.rank)
-    lead = [h for h in left if answer is not None and h.passage.passage_id in answer.passages
-            and h.timeline_date == answer.date][:1]
+    named = [h for h in left if answer is not None and h.passage.passage_id in answer.passages]
+    # placed on the answered day, else (a coming day) the best passage that names it
+    lead = ([h for h in named if answer is not None and h.timeline_date == answer.date]
+            or named)[:1]
     out, seen = [], set()
 
     def take(h: Hit) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from bot.engine import Bot
 from bot.rank import Hit
-from bot.when import DateAnswer, date_answer, is_when_question, spread_days
+from bot.when import DateAnswer, asks_ahead, date_answer, is_when_question, spread_days
 from index.build import build_index
 from index.embed import FakeEmbedder
 from index.filters import Filter
@@ -156,6 +156,36 @@ def test_when_excerpts_lead_with_the_answered_day_then_spread_over_days() -> Non
     assert spread_days([], None, 0.15) == []
 
 
+@pytest.mark.parametrize(("question", "ahead"), [
+    ("When is the meeting in Alaska?", True),
+    ("When will NASA next attempt to launch Artemis I?", True),
+    ("When does the new law take effect?", True),
+    ("When's the vote?", True),
+    ("When did the Arab League suspend Syria?", False),
+    ("When was Syria suspended?", False),
+    ("What date is the vote?", True),
+    ("Mubarak says he will not run again.", False),  # a statement, not a "when" question
+])
+def test_asks_ahead(question: str, ahead: bool) -> None:
+    assert asks_ahead(question) is ahead
+
+
+def test_a_coming_event_is_answered_with_the_day_its_reports_name() -> None:
+    """Reports of a coming meeting are dated before it: "first" would answer their own day."""
+    aug15 = EventDate("on August 15", 22, 34, D(2025, 8, 15), "day", D(2025, 8, 12))
+    hits = [_scored(0.78, 1, D(2025, 8, 12)),  # about the meeting, names no day
+            _scored(0.77, 2, D(2025, 8, 12), "During a meeting in Alaska on August 15, Putin "
+                    "wants a picture.", (aug15,)),
+            _scored(0.40, 3, D(2025, 8, 20), "The meeting on August 15 ended.", (aug15,))]
+    assert date_answer(hits, gap=0.1).date == D(2025, 8, 12)
+    got = date_answer(hits, gap=0.1, ahead=True)
+    assert got == DateAnswer(D(2025, 8, 15), "day", 1, (2,))  # the later report is no longer near
+    # its excerpts lead with the passage that names the day, though it is placed on its own
+    assert [h.passage.passage_id for h in spread_days(hits, got, 0.15)][:1] == [2]
+    # nothing near the best names a coming day: the usual rule
+    assert date_answer(hits[:1], gap=0.1, ahead=True).date == D(2025, 8, 12)
+
+
 @pytest.mark.parametrize(("question", "when"), [
     ("When did the Arab League suspend Syria?", True),
     ("In what year did the war end?", True),
@@ -285,6 +315,17 @@ def test_when_excerpts_show_another_day_before_a_second_report(news_bot: Bot) ->
     assert plain == [D(2011, 11, 12), D(2011, 11, 12), D(2011, 11, 16)]
     a = news_bot.ask(question)
     assert [h.timeline_date for h in a.hits] == [D(2011, 11, 12), D(2011, 11, 16), D(2011, 11, 12)]
+
+
+@pytest.mark.slow
+def test_when_is_a_coming_meeting_answers_its_day(real_bot: Bot) -> None:
+    """The seed articles of 12 Aug 2025 report the Alaska meeting "on August 15"."""
+    a = real_bot.ask("When is the meeting in Alaska?")
+    assert a.date_answer is not None
+    assert (a.date_answer.date, a.date_answer.precision) == (D(2025, 8, 15), "day")
+    assert "on August 15" in a.hits[0].passage.text
+    # asked of the past, the same words keep the usual reading: the day of the reports
+    assert real_bot.ask("When was the meeting in Alaska announced?").date_answer.date != D(2025, 8, 15)
 
 
 def test_page_and_cli_lead_with_the_date_then_the_fallback_note() -> None:
