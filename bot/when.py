@@ -10,6 +10,10 @@ Two rules, chosen between by leave-one-topic-out cross-validation on Timeline17 
   carried by other outlets too counts once per outlet. A day that two passages support is
   answered as a day; else a month that two support, as a month; else the best passage's own day.
 Either way the support is how many of the best passages (each outlet counted) report the day.
+A "when" question about what is coming ("When is the meeting in Alaska?") is answered first with
+the single day the near-best passages name after their own publication (``asks_ahead``).
+The answer's excerpts lead with a passage of its day, then spread over other days
+(``spread_days``).
 """
 
 from __future__ import annotations
