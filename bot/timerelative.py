@@ -74,15 +74,8 @@ def read_ago(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | 
     unit, n = off
     if unit == "day":
         start = end = as_of - dt.timedelta(days=n)
-    elif unit == "week":
-        day = as_of - dt.timedelta(days=7 * n)
-        start = day - dt.timedelta(days=day.weekday())
-        end = start + dt.timedelta(days=6)
-    elif unit == "month":
-        y, mo = add_months(as_of.year, as_of.month, -n)
-        start, end = dt.date(y, mo, 1), month_end(y, mo)
     else:
-        start, end = dt.date(as_of.year - n, 1, 1), dt.date(as_of.year - n, 12, 31)
+        start, end = _unit_span(unit, as_of, -n)
     words = " ".join(m.group(0).lower().split())
     return Found(m.start(), m.end(), start, end, f"{words} ({days_words(start, end)})")
 
@@ -126,14 +119,8 @@ def _relative_period(rel: str, as_of: dt.date, mode: str = "past") -> tuple[dt.d
         if sat is None:
             raise ValueError(rel)
         start, end = sat, sat + dt.timedelta(days=1)
-    elif unit == "week":
-        monday = as_of - dt.timedelta(days=as_of.weekday()) + dt.timedelta(days=7 * step)
-        start, end = monday, monday + dt.timedelta(days=6)
-    elif unit == "month":
-        y, mo = add_months(as_of.year, as_of.month, step)
-        start, end = dt.date(y, mo, 1), month_end(y, mo)
     else:
-        start, end = dt.date(as_of.year + step, 1, 1), dt.date(as_of.year + step, 12, 31)
+        start, end = _unit_span(unit, as_of, step)
     if part == "earlier" or (which == "this" and mode == "past"):
         # what happened "this week" has happened by the day of asking: the rest of the week is
         # another reader's news (asked on a Thursday, Friday's passages do not answer)
@@ -141,6 +128,17 @@ def _relative_period(rel: str, as_of: dt.date, mode: str = "past") -> tuple[dt.d
     if part == "later" or (which == "this" and mode == "future"):
         return max(start, as_of), end
     return start, end
+
+
+def _unit_span(unit: str, as_of: dt.date, step: int) -> tuple[dt.date, dt.date]:
+    """The calendar week (Monday to Sunday), month or year ``step`` units from as_of's."""
+    if unit == "week":
+        monday = as_of - dt.timedelta(days=as_of.weekday()) + dt.timedelta(days=7 * step)
+        return monday, monday + dt.timedelta(days=6)
+    if unit == "month":
+        y, mo = add_months(as_of.year, as_of.month, step)
+        return dt.date(y, mo, 1), month_end(y, mo)
+    return dt.date(as_of.year + step, 1, 1), dt.date(as_of.year + step, 12, 31)
 
 
 def recent_periods(question: str, as_of: dt.date | None) -> list[Found]:

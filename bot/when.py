@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.fmt import human_date, plural
+from bot.timewords import clause_mode
 from index.dates import is_single_day
 from index.tense import tense_near
 
@@ -45,10 +46,10 @@ FIRST_GAP = 0.1
 # (the reranker's units). Chosen by leave-one-topic-out on Timeline17 (bench/README.md).
 SPREAD = 0.15
 
-# "When is the meeting?", "What date will NASA launch?": a "when" question about what is coming
+# "When is the meeting?", "What date does the law take effect?": asked in the present of what
+# is coming; "When will ..." and its kin are the question tense's (bot.timewords.clause_mode)
 _AHEAD = re.compile(r"^\s*(?:when|(?:on|in)\s+what\s+(?:day|date|month|year)|(?:what|which)\s+"
-                    r"(?:day|date|month|year))\s+(?:is|are|will|shall|does|do)\b|^\s*when['’]s\b"
-                    r"|\b(?:will|going\s+to|scheduled|expected\s+to|due\s+to|set\s+to)\b",
+                    r"(?:day|date|month|year))\s+(?:is|are|does|do)\b|^\s*when['’]s\b",
                     re.IGNORECASE)
 _WHEN = re.compile(
     r"^\s*(?:when\b|(?:on|in|since)\s+what\s+(?:day|date|month|year)\b"
@@ -83,7 +84,8 @@ def is_when_question(question: str) -> bool:
 def asks_ahead(question: str) -> bool:
     """A "when" question in its own words ("When is the vote?") about something coming; a
     statement asked as "when did this happen?" (``ask(when=True)``) is not one."""
-    return is_when_question(question) and bool(_AHEAD.search(question))
+    return is_when_question(question) and bool(
+        _AHEAD.match(question) or clause_mode(question, 0, 0) == "future")
 
 
 def coming_days(hit: Hit) -> set[dt.date]:
@@ -152,10 +154,11 @@ def spread_days(hits: Sequence[Hit], answer: DateAnswer | None, penalty: float |
     A second report of a day adds less to a date's answer than a day not yet shown, which may be
     the one the reader is looking for; a much better second report still comes first."""
     left = sorted(hits, key=lambda h: h.rank)
-    named = [h for h in left if answer is not None and h.passage.passage_id in answer.passages]
-    # placed on the answered day, else (a coming day) the best passage that names it
-    lead = ([h for h in named if answer is not None and h.timeline_date == answer.date]
-            or named)[:1]
+    lead: list[Hit] = []
+    if answer is not None:
+        named = [h for h in left if h.passage.passage_id in answer.passages]
+        # placed on the answered day, else (a coming day) the best passage that names it
+        lead = ([h for h in named if h.timeline_date == answer.date] or named)[:1]
     out, seen = [], set()
 
     def take(h: Hit) -> None:
