@@ -35,6 +35,11 @@ if TYPE_CHECKING:
 # Each list's depth, and how many of their fusion the reranker scores.
 POOL = 60
 CANDIDATES = 30
+# When nothing in the question's own time ("this week") reaches the relevance floor, weaker
+# matches from that time are shown before the best of any date: the reader asked about that
+# time. Chosen by 5-fold cross-validation on the RealTimeQA questions that fell back
+# (bench/eval.py rtqa, bench/README.md).
+RANGE_FLOOR = 0.15
 
 __all__ = ["ORDERS", "Answer", "Hit", "Order", "SourceRef", "answer", "ordered", "reordered"]
 
@@ -55,6 +60,7 @@ class Answer:
     read_as: str | None = None  # the "read as" line: understood, and the as-of day if it mattered
     date_answer: DateAnswer | None = None  # a "when" question's date (bot/when.py)
     fell_back: bool = False  # the date range left nothing relevant: these are from any date
+    weak: bool = False  # nothing in the question's time reached the floor: weaker matches from it
     asked: int = 0  # k: fewer hits than this means the rest fell below the relevance floor
     reports_to: dt.date | None = None  # the period's reports searched up to this day
     reports_from: dt.date | None = None  # a coming period's announcements searched from this day
@@ -71,7 +77,7 @@ class Answer:
             "order": self.order, "summary": self.summary(),
             "undated_set_aside": self.undated_set_aside, "message": self.message,
             "date_answer": self.date_answer.to_json() if self.date_answer else None,
-            "fell_back": self.fell_back, "asked": self.asked,
+            "fell_back": self.fell_back, "weak": self.weak, "asked": self.asked,
             "results": [h.to_json() for h in self.hits],
         }
 
@@ -97,9 +103,12 @@ class Answer:
 
 
 def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
-           order: Order = "relevance", when: bool | None = None) -> Answer:
+           order: Order = "relevance", when: bool | None = None,
+           range_floor: float = RANGE_FLOOR) -> Answer:
     """The k best excerpts for an understood question; call it on one snapshot of the index.
-    ``when``: whether to answer with a date; None: when the question asks "when"."""
+    ``when``: whether to answer with a date; None: when the question asks "when".
+    ``range_floor``: the relevance floor of the question's own time when nothing in it
+    reaches the usual one (``RANGE_FLOOR``; a parameter for bench/eval.py's grid)."""
     base = dict(query=q.question, search_text=q.text, date_from=q.date_from, date_to=q.date_to,
                 sources=q.sources, order=order, understood=q.understood, as_of=q.as_of,
                 read_as=q.read_as, reports_to=q.reports_to, reports_from=q.reports_from,
@@ -110,18 +119,22 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     qvec = query_vector(ranker.embedder, q.text)
     pool = max(POOL, 6 * k)
 
-    def best(flt: Filter) -> list[Hit]:
+    def best(flt: Filter, floor: float = RELEVANCE_FLOOR) -> list[Hit]:
         cands = hybrid_search(index, qvec, q.text, flt, pool=pool)[:max(CANDIDATES, 3 * k)]
         scored = ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, k + 4),
-                              hints=q.hints)
+                              hints=q.hints, floor=floor)
         return merge_duplicates(index, scored, max(k, VOTERS))  # "when" votes look deeper
 
     voters = best(q.filter())
-    fell_back = False
+    fell_back = weak = False
     wider = q.fallback_filter()
-    if not voters and wider is not None:  # soft before hard: nothing relevant in the question's time
-        voters = best(wider)
-        fell_back = bool(voters)
+    if not voters and wider is not None:  # nothing relevant enough in the question's time
+        if range_floor < RELEVANCE_FLOOR:
+            voters = best(q.filter(), range_floor)
+            weak = bool(voters)
+        if not voters:  # soft before hard: the best of any date
+            voters = best(wider)
+            fell_back = bool(voters)
     asks_when = is_when_question(q.question) if when is None else when
     day = date_answer(voters, gap=ranker.reranker.first_gap,
                       ahead=asks_ahead(q.question)) if asks_when else None
@@ -133,8 +146,11 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     if fell_back:
         message = (f"nothing relevant in {q.understood or 'that date range'}: "
                    "showing the best passages from any date")
+    if weak:
+        message = (f"only weak matches in {q.understood or 'that date range'}: "
+                   "none reached the usual relevance")
     return Answer(**base, hits=ordered(hits, order), undated_set_aside=set_aside, message=message,
-                  date_answer=day, fell_back=fell_back, asked=k)
+                  date_answer=day, fell_back=fell_back, weak=weak, asked=k)
 
 
 def undated_matches(index: OpenIndex, qvec: np.ndarray, q: Query, *, pool: int) -> int:

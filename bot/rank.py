@@ -101,8 +101,9 @@ class Ranker:
     reranker: Reranker = FeatureReranker()
 
     def score(self, index: OpenIndex, qvec: np.ndarray, text: str, cands: Sequence[Candidate], *,
-              deep: int | None = None, hints: Sequence[Span] = ()) -> list[Scored]:
-        """Rerank candidates, best first, dropping those under the relevance floor.
+              deep: int | None = None, hints: Sequence[Span] = (),
+              floor: float = RELEVANCE_FLOOR) -> list[Scored]:
+        """Rerank candidates, best first, dropping those under the relevance ``floor``.
 
         Only the ``deep`` best by a cheap pre-rank (passage cosine and idf coverage, no model)
         get the sentence pass: embedding every sentence of every candidate is what a question
@@ -133,7 +134,7 @@ class Ranker:
         out = []
         for c, m, s in zip(cands, matches, scores, strict=True):
             relevance = max(c.dense, m.best)
-            if relevance < RELEVANCE_FLOOR:
+            if relevance < floor:
                 continue
             p = passages[c.passage_id]
             out.append(Scored(p, articles[p.article_id], s, relevance, m.highlights(), c.dense))

@@ -65,6 +65,7 @@ def test_rtqa_suite_asks_as_of_and_without():
     counts = [int(line.split("(")[-1].split(")")[0]) for line in out.splitlines()
               if any(line.startswith(g.capitalize() + " (") for g in metrics.GROUPS)]
     assert sum(counts) == 4
+    assert "Range floor" in out  # the floor of a question's own time, cross-validated
 
 
 def test_t17_suite_scores_dates_and_timelines():

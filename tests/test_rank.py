@@ -32,8 +32,7 @@ def test_fusion_rewards_agreement_and_scores_keyword_only_hits(fake_index: Path)
     assert only_kw.dense == pytest.approx(own)  # its true cosine, not a placeholder
 
 
-def test_relevance_floor_drops_candidates_below_it(fake_index: Path,
-                                                  monkeypatch: pytest.MonkeyPatch):
+def test_relevance_floor_drops_candidates_below_it(fake_index: Path):
     index = open_index(fake_index)
     ranker = Ranker(FakeEmbedder(64))
     text = "Kallas Russia peace"
@@ -43,8 +42,7 @@ def test_relevance_floor_drops_candidates_below_it(fake_index: Path,
     assert scored and len(scored) < len(cands)  # some pass, some are dropped
     assert all(s.relevance >= RELEVANCE_FLOOR for s in scored)
     assert [s.score for s in scored] == sorted((s.score for s in scored), reverse=True)
-    monkeypatch.setattr("bot.rank.RELEVANCE_FLOOR", 1.01)  # nothing can pass a cosine above 1
-    assert ranker.score(index, qvec, text, cands) == []
+    assert ranker.score(index, qvec, text, cands, floor=1.01) == []  # no cosine is above 1
 
 
 def test_same_quote_in_two_outlets_is_merged(tmp_path: Path):

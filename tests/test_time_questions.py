@@ -54,6 +54,12 @@ RECORDS = [
     {"id": "al-3", "date": "2011-11-16", "source": "World Report", "title": "Syria isolated",
      "text": "Syria has been increasingly isolated since the Arab League suspended it on "
              "November 12, and Turkey said it would cut its electricity supplies."},
+    {"id": "dunn", "date": "2019-03-13", "source": "Local Desk", "title": "Council news",
+     "text": "Councillor Mary Dunn stepped down on Tuesday, saying she could no longer support "
+             "the plan."},
+    {"id": "panel", "date": "2018-06-01", "source": "Local Desk", "title": "Ethics panel",
+     "text": "The ethics committee has twelve members drawn from both parties and meets every "
+             "month."},
 ]
 
 
@@ -207,7 +213,7 @@ def news_bot(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Bot:
 
 
 def _ids(answer) -> list[str]:
-    return [h.article.origin.rsplit("#", 1)[-1] for h in answer.hits]
+    return [_ids_of(h) for h in answer.hits]
 
 
 @pytest.mark.slow
@@ -289,6 +295,21 @@ def test_a_filter_that_leaves_nothing_falls_back_and_says_so(news_bot: Bot) -> N
 
 
 @pytest.mark.slow
+def test_a_weak_match_in_the_weeks_time_comes_before_any_other_date(news_bot: Bot) -> None:
+    # The week's report names no committee (cosine about 0.25, under the usual floor); the
+    # passage that does is from another year and answers nothing about this week.
+    q = "Who resigned from the ethics committee this week?"
+    a = news_bot.ask(q, as_of=D(2019, 3, 15))
+    assert _ids(a) == ["dunn"] and a.weak and not a.fell_back
+    assert a.message == ("only weak matches in this week (11 Mar 2019 – 15 Mar 2019): none "
+                         "reached the usual relevance")
+    assert a.to_json()["weak"] is True
+    # without a time of its own the question gets the usual floor: the week's report is not shown
+    b = news_bot.ask("Who resigned from the ethics committee?")
+    assert "dunn" not in _ids(b) and not b.weak
+
+
+@pytest.mark.slow
 def test_when_question_leads_with_the_agreed_date(news_bot: Bot) -> None:
     a = news_bot.ask("When did the Arab League suspend Syria?")
     assert a.date_answer is not None
@@ -356,3 +377,28 @@ def test_date_answer_without_a_gap_is_the_vote_by_rank() -> None:
     from bot.when import FIRST_GAP
 
     assert FeatureReranker().first_gap == FIRST_GAP and CrossEncoderReranker.first_gap is None
+
+
+@pytest.mark.slow
+def test_the_harness_asks_again_only_what_fell_back_at_each_range_floor(news_bot: Bot) -> None:
+    from bench import range_floor
+    from bench.suites._retrieval import Question
+
+    right = ["dunn", "air", "merger"]
+    qs = [Question("Who resigned from the ethics committee this week?", D(2019, 3, 15)),
+          Question("Which airline is slashing flights this week?", D(2023, 6, 14)),  # none that week
+          Question("Which merger did shareholders approve last week?", D(2022, 4, 29))]
+    out = range_floor.study(news_bot, qs, lambda i, h: _ids_of(h) == right[i], folds=2)
+    assert "the 2 questions whose own time" in out  # the merger was found in its week
+    rows = {r.split(" | ")[0].strip("| "): r.split(" | ") for r in out.splitlines()
+            if r.startswith("| floor")}
+    # at 0.15 the week's weak report answers the first; the second falls back and still finds
+    # its answer; at the usual floor both fall back
+    assert rows["floor 0.15 (shipped)"][1].startswith("1.000")
+    assert rows["floor 0.30 (the usual: fall back at once)"][1].startswith("0.500")
+    assert rows["floor 0.15 (shipped)"][-1].strip(" |") == "1"
+    assert rows["floor 0.30 (the usual: fall back at once)"][-1].strip(" |") == "2"
+
+
+def _ids_of(hit: Hit) -> str:
+    return hit.article.origin.rsplit("#", 1)[-1]

@@ -55,7 +55,7 @@ def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_corr
             q = questions[i]
             with timer:
                 ans = bot.ask(q.text, k=K, as_of=q.as_of if as_of else None)
-            out[i] = first_hit(is_correct(i, _key(h), h.passage.text) for h in ans.hits)
+            out[i] = first_hit(is_correct(i, record_of(h), h.passage.text) for h in ans.hits)
             if isinstance(ranker, rerank_cv.RecordingReranker):
                 recs[i] = rerank_cv.record(ranker, lambda t, i=i: _text_correct(corpus, i, t, is_correct))
 
@@ -119,7 +119,8 @@ def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_corr
     return "\n".join(parts)
 
 
-def _key(hit) -> str:
+def record_of(hit) -> str:
+    """The corpus record a hit comes from."""
     from bench.common import record_key
 
     return record_key(hit.article.origin)

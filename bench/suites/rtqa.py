@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bench import range_floor
 from bench.common import cache_dir, data_path, load_corpus, load_model, read_jsonl, spread, write_jsonl
-from bench.suites._retrieval import Question, run_suite
+from bench.suites._retrieval import Question, record_of, run_suite
 
 SMALL = 20
 
@@ -47,5 +48,6 @@ def run(limit: int | None = None, *, model: str | None = None, reranker=None, da
                     f"passages, model {embedder.name}", corpus, asked, is_correct, reranker=reranker,
                     note="Asked as of each question's date; baselines read the question's time "
                          "as of the same date.")
+    out += "\n" + range_floor.study(corpus.bot, asked, lambda i, h: record_of(h) in golds[i]) + "\n"
     print(out)
     return out
