@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from bot.digest import digest
 from bot.fmt import human_date, iso, plural
 from bot.rank import (
     RELEVANCE_FLOOR,
@@ -116,6 +117,13 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     if q.no_overlap:
         return Answer(**base, hits=(), message=(
             f"the time in the question ({q.understood}) and the date filter do not overlap"))
+    if q.topicless and q.dated:
+        hits, n = digest(index, q.filter(), k)
+        message = (f"no topic in the question: {len(hits)} of the {plural(n, 'article')} in "
+                   f"{q.understood}, each by its first passage there, spread over the days"
+                   if hits else f"no passages in {q.understood}")
+        # every article of that time was a candidate: nothing fell below a floor
+        return Answer(**base, hits=ordered(hits, order), message=message, asked=len(hits))
     qvec = query_vector(ranker.embedder, q.text)
     pool = max(POOL, 6 * k)
 

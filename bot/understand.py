@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.fmt import human_date
+from bot.rerank import content_words
 from bot.timeparse import Span, combine_ranges, parse_time
 from index.errors import BadQuery
 from index.filters import Filter
@@ -73,6 +74,8 @@ class Query:
     # not a filter, but a passage of that time ranks higher (soft before hard). Each range
     # is widened by the reports of REPORT_DAYS, as a filter's would be.
     hints: tuple[Span, ...] = ()
+    # A time and no topic ("What happened last week?"): answered by bot.digest.
+    topicless: bool = False
 
     @property
     def no_overlap(self) -> bool:
@@ -150,6 +153,20 @@ def check_order(order: str) -> Order:
     return order  # type: ignore[return-value]
 
 
+# Words that ask for news without naming any: what is left of a question after them and its
+# time words is its topic.
+_GENERIC = frozenset("""
+    happen happens happened happening occur occurs occurred news latest new event events story
+    stories headline headlines update updates report reports reported going anything everything
+    there any all me us show tell give list main key top big biggest major important
+    """.split())
+
+
+def is_topicless(text: str) -> bool:
+    """Whether a question's words, its time words taken out, name no topic."""
+    return not any(w not in _GENERIC for w in content_words(text))
+
+
 def check_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
     if date_from and date_to and date_from > date_to:
         raise BadQuery(f"--from {date_from} is after --to {date_to}")
@@ -183,7 +200,9 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
         relative = focus_relative or other.background != tq.background
         if origin != "corpus":  # against a guessed "as of" the reading is too uncertain
             hints = tuple(_with_reports(lo, hi, when) for lo, hi in tq.background_periods)
-    unapplied = focus_relative and origin == "corpus" and tq.understood is not None
+    # "What happened last week?": its time is all it asks, so even a guessed reading applies
+    topicless = tq.understood is not None and is_topicless(tq.text)
+    unapplied = focus_relative and origin == "corpus" and tq.understood is not None and not topicless
     lo, hi = ((date_from, date_to) if unapplied
               else combine_ranges(tq.date_from, tq.date_to, date_from, date_to))
     reports_to = reports_from = None
@@ -207,7 +226,7 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
                  understood=understood, relative=relative, background=tq.background,
                  given_from=date_from, given_to=date_to, unapplied=unapplied,
                  reports_to=reports_to, reports_from=reports_from,
-                 reports_before=reports_before, hints=hints)
+                 reports_before=reports_before, hints=hints, topicless=topicless)
 
 
 def _with_reports(lo: dt.date | None, hi: dt.date | None, when: dt.date) -> Span:

@@ -210,6 +210,13 @@ class Store:
         after = self.conn.execute(q, (row[0], row[1] + 1)).fetchone()
         return (passage_from_row(before) if before else None), (passage_from_row(after) if after else None)
 
+    def placed_in(self, flt: Filter) -> list[tuple[int, str, int, str | None]]:
+        """(passage id, article id, ordinal, timeline day) of every passage the filter allows."""
+        sql, args = filter_sql(flt)
+        q = ("SELECT p.passage_id, p.article_id, p.ordinal, p.timeline_date FROM passages p "
+             f"JOIN articles a USING(article_id) WHERE {sql}")
+        return self.conn.execute(q, args).fetchall()
+
     def filtered_ids(self, flt: Filter) -> list[int]:
         return self.filtered_id_array(flt).tolist()
 

@@ -42,6 +42,27 @@ def test_relative_words_read_against_the_corpus_say_so():
     assert (absolute.date_from, absolute.date_to) == (D(2025, 8, 1), D(2025, 8, 31))
 
 
+@pytest.mark.parametrize("question, topicless", [
+    ("What happened last week?", True),
+    ("Show me the news from February", True),
+    ("Any updates this month?", True),
+    ("What were the main stories in 2025?", True),
+    ("What did Kallas say last week?", False),
+    ("Who won the election last week?", False),
+    ("What happened?", False),  # no time either: ranked as ever
+])
+def test_a_time_with_no_topic_is_read_as_a_request_for_that_times_articles(question, topicless):
+    q = understand(question, corpus_last=D(2025, 8, 13), today=TODAY)
+    assert q.topicless is topicless
+
+
+def test_a_topicless_question_applies_even_a_guessed_reading():
+    # its time is all it asks: held back, it would answer nothing
+    q = understand("What happened last week?", corpus_last=D(2025, 8, 13), today=TODAY)
+    assert (q.date_from, q.date_to) == (D(2025, 8, 4), D(2025, 8, 10)) and not q.unapplied
+    assert q.read_as.endswith("13 Aug 2025, the corpus' latest date; set 'as of' to change it")
+
+
 def test_a_given_as_of_moves_the_reading():
     q = understand("What did Kallas say last week?", as_of=D(2025, 3, 5),
                    corpus_last=D(2025, 8, 13), today=TODAY)
