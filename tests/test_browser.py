@@ -212,3 +212,12 @@ def test_excerpts_name_their_speaker_and_the_facet_restricts_to_one(page: Page):
     page.ask("Europe and NATO")
     said = page.last_answer().locator(".tl-said").all_inner_texts()
     assert said and all("Rebekah Koffler" in s for s in said)
+
+
+def test_a_time_with_no_topic_lists_that_times_articles(page: Page):
+    page.ask("What happened in February 2025?")
+    answer = page.last_answer()
+    note = answer.locator(".tl-message").inner_text()
+    assert note.startswith("no topic in the question: 1 of the 1 article in February 2025")
+    dates = [_day(d) for d in answer.locator(".tl-date").all_inner_texts()]
+    assert len(dates) == 1 and dates[0].strftime("%Y-%m") == "2025-02"
