@@ -117,11 +117,11 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     if q.no_overlap:
         return Answer(**base, hits=(), message=(
             f"the time in the question ({q.understood}) and the date filter do not overlap"))
-    if q.topicless and q.dated:
+    if q.topicless and q.dated and not q.speakers:  # a facet's speakers want their words
         hits, n = digest(index, q.filter(), k)
-        message = (f"no topic in the question: {len(hits)} of the {plural(n, 'article')} in "
-                   f"{q.understood}, each by its first passage there, spread over the days"
-                   if hits else f"no passages in {q.understood}")
+        message = (f"no topic in the question: {len(hits)} of the {plural(n, 'article')} "
+                   f"published in {q.understood}, each by its first passage, spread over the days"
+                   if hits else f"no articles published in {q.understood}")
         # every article of that time was a candidate: nothing fell below a floor
         return Answer(**base, hits=ordered(hits, order), message=message, asked=len(hits))
     qvec = query_vector(ranker.embedder, q.text)

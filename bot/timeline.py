@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.digest import articles_by_day, hits_of
+from bot.digest import busiest_days
 from bot.fmt import plural
 from bot.rank import RELEVANCE_FLOOR, Candidate, Hit, Ranker, merge_duplicates
 from bot.retrieve import hybrid_search, query_vector
@@ -147,15 +147,13 @@ def build_timeline(index: OpenIndex, ranker: Ranker, q: Query, *, n_dates: int =
                    per_date: int = 2) -> Timeline:
     """The n most important dates for a topic, oldest first, each with its best excerpts.
     A time and no topic ("last week"): the n days of that time with the most articles."""
-    if q.topicless and q.dated:
-        days = articles_by_day(index, q.filter())
-        busiest = sorted((d for d in days.by_day if d is not None),
-                         key=lambda d: (-len(days.by_day[d]), d))[:n_dates]
-        return Timeline(q.question, tuple(
-            TimelineDate(d, float(len(days.by_day[d])), tuple(hits_of(index, days.by_day[d][:per_date])))
-            for d in sorted(busiest)), q.understood, q.as_of, q.read_as,
-            f"no topic: the {plural(len(busiest), 'day')} of {q.understood} with the most "
-            "articles, each by its articles' first passages there")
+    if q.topicless and q.dated and not q.speakers:
+        days = busiest_days(index, q.filter(), n_dates, per_date)
+        return Timeline(q.question, tuple(TimelineDate(d, float(n), tuple(hits))
+                                          for d, n, hits in days),
+                        q.understood, q.as_of, q.read_as,
+                        f"no topic: the {plural(len(days), 'day')} of {q.understood} with the "
+                        "most articles published, each by the first passages of its longest")
     ev = gather_evidence(index, ranker.embedder, q, n_dates=n_dates)
     dates = []
     for day, score in ev.top_days(n_dates):

@@ -9,7 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -210,12 +210,22 @@ class Store:
         after = self.conn.execute(q, (row[0], row[1] + 1)).fetchone()
         return (passage_from_row(before) if before else None), (passage_from_row(after) if after else None)
 
-    def placed_in(self, flt: Filter) -> list[tuple[int, str, int, str | None]]:
-        """(passage id, article id, ordinal, timeline day) of every passage the filter allows."""
-        sql, args = filter_sql(flt)
-        q = ("SELECT p.passage_id, p.article_id, p.ordinal, p.timeline_date FROM passages p "
-             f"JOIN articles a USING(article_id) WHERE {sql}")
-        return self.conn.execute(q, args).fetchall()
+    def published_days(self, flt: Filter) -> list[tuple[dt.date, int]]:
+        """Each day articles were published on within the filter's dates and sources, with
+        how many: one pass over the publication index."""
+        where, args = _published_where(flt)
+        q = f"SELECT published, COUNT(*) FROM articles a WHERE {where} GROUP BY published"
+        return [(dt.date.fromisoformat(d), n) for d, n in self.conn.execute(q, args)]
+
+    def leads_on(self, day: dt.date, flt: Filter, limit: int) -> list[int]:
+        """The first passages of up to ``limit`` articles published on ``day`` (within the
+        filter's sources), the article with the most passages first."""
+        where, args = _published_where(replace(flt, date_from=day, date_to=day))
+        q = (f"SELECT (SELECT passage_id FROM passages p WHERE p.article_id = a.article_id "
+             "ORDER BY ordinal LIMIT 1) AS lead, (SELECT COUNT(*) FROM passages p "
+             "WHERE p.article_id = a.article_id) AS size FROM articles a "
+             f"WHERE {where} AND lead IS NOT NULL ORDER BY size DESC, a.article_id LIMIT ?")
+        return [r[0] for r in self.conn.execute(q, [*args, limit])]
 
     def filtered_ids(self, flt: Filter) -> list[int]:
         return self.filtered_id_array(flt).tolist()
@@ -370,6 +380,20 @@ STOPWORDS = frozenset(
     of on or she so that the their them they this to was were what when where which who whom why
     will with would about said say says""".split()
 )
+
+
+def _published_where(flt: Filter) -> tuple[str, list[object]]:
+    parts, args = ["a.published IS NOT NULL"], []
+    if flt.date_from:
+        parts.append("a.published >= ?")
+        args.append(flt.date_from.isoformat())
+    if flt.date_to:
+        parts.append("a.published <= ?")
+        args.append(flt.date_to.isoformat())
+    if flt.sources:
+        parts.append(f"a.source IN ({marks(flt.sources)})")
+        args.extend(flt.sources)
+    return " AND ".join(parts), args
 
 
 def fts_words(text: str) -> list[str]:
