@@ -10,7 +10,9 @@ hash under ``bench/.cache/`` (or ``$TIMELINE_BENCH_CACHE``; float16, git-ignored
 bench/embed_cache.py), so a re-run only measures building and searching. ``run`` builds one index per size
 (0 = all) with a cached embedder, then reports build time, memory per passage, size on disk,
 cold start, ``Bot.ask`` p50/p95 with and without a date filter, the vector stage (project vs
-exact flat on the same vectors, and recall@10), and FTS5 keyword latency.
+exact flat on the same vectors, and recall@10), FTS5 keyword latency, and a question with a
+month and no topic ("What happened in July 2015?", bot/digest.py) beside the same words ranked
+under that month's filter, the path such a question took before.
 """
 
 from __future__ import annotations
@@ -190,6 +192,12 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
             timed(f"ask_{name}", lambda: bots[name].ask(q))  # noqa: B023
             timed(f"askf_{name}", lambda: bots[name].ask(q, date_from=flt.date_from,  # noqa: B023
                                                       date_to=flt.date_to))  # noqa: B023
+        if ask:  # a time and no topic (bot/digest.py); its baseline: the same words ranked
+            month = f"What happened in {flt.date_from:%B %Y}?"
+            timed("digest", lambda: bots["proj"].ask(month))  # noqa: B023
+            timed("digest_ranked", lambda: bots["proj"].ask(  # noqa: B023
+                "What happened?", date_from=flt.date_from.replace(day=1),  # noqa: B023
+                date_to=flt.date_from.replace(day=28)))  # noqa: B023
     # mmap: the codes count once paged in; after 200+ queries, those pages are resident too.
     r["proj_rss_after"] = r["proj_rss_load"] + mapped_rss(vec_path) / n
     if proj.nlist:  # how recall and latency trade against the lists scanned
@@ -307,8 +315,9 @@ def table(results: list[dict]) -> str:
     lines = ["| passages | index | build | vector p50 proj / flat | recall@10 (filtered) "
              "| ask p50 / p95 proj | ask p50 flat | ask+date p50 proj / flat "
              "| vector bytes/passage proj (load / warm) / flat | disk proj / flat "
-             "| cold start proj / flat | FTS5 p50 / p95 (filtered p50) |",
-             "|" + "---|" * 11]
+             "| cold start proj / flat | FTS5 p50 / p95 (filtered p50) "
+             "| a month, no topic: p50 / ranked p50 |",
+             "|" + "---|" * 13]
     for r in sorted(results, key=lambda r: r["passages"]):
         lines.append(
             f"| {r['passages']:,} | {r['kind']}"
@@ -321,7 +330,9 @@ def table(results: list[dict]) -> str:
             f"{r['flat_rss']:.0f} B "
             f"| {r['disk_bytes'] / 1e6:.0f} / {r['flat_disk_bytes'] / 1e6:.0f} MB "
             f"| {r['cold_proj_s']:.1f} / {r['cold_flat_s']:.1f} s "
-            f"| {r['fts_p50']:.1f} / {r['fts_p95']:.1f} ({r['fts_filtered_p50']:.1f}) ms |")
+            f"| {r['fts_p50']:.1f} / {r['fts_p95']:.1f} ({r['fts_filtered_p50']:.1f}) ms "
+            f"| {r.get('digest_p50', float('nan')):.0f} / "
+            f"{r.get('digest_ranked_p50', float('nan')):.0f} ms |")
     return "\n".join(lines)
 
 
