@@ -1,6 +1,6 @@
 """Which ranking signals earn their place on held-out folds: a study beside the shipped ranker.
 
-    python bench/feature_study.py [--limit N] [--folds 5]
+    python bench/feature_study.py [--limit N] [--folds 5] [--tokens]
 
 One pass of the project (``Bot.ask``, shipped reranker) over RealTimeQA's dev questions, each
 asked as of its date, records every candidate the reranker saw: its text, title, cosines,
@@ -12,7 +12,8 @@ The features beyond the shipped six are the text signals issue #18 proposed (phr
 name and rarest-term matches, the best sentence's coverage, the lead, length, the fused rank)
 and, where the reader gave an "as of" day, closeness to it. "dense + as-of prior" is the
 baseline that tells what closeness alone does. "Answer type" asks whether the best sentence
-holds what the question's form wants: a number for "how many", a name for "who".
+holds what the question's form wants: a number for "how many", a name for "who". ``--tokens``
+adds token MaxSim: a soft word match read from the model's token vectors.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ AS_OF = ("near_week", "near_month", "after")
 # "who" question, a name it does not hold.
 ANSWER = ("quantity", "who_name")
 FEATURES = SHIPPED + TEXT + AS_OF + ANSWER
+# Late interaction (ColBERT's MaxSim) over the model's own token vectors: each content token of
+# the question (its time words out, as searched) matched to its closest content token among a
+# candidate's sentences, each sentence encoded alone as the sentence pass does; the mean.
+# Optional (``--tokens``): it needs torch and a second encoding of every candidate.
+TOKENS = ("maxsim",)
 L2 = 0.01
 
 _WORD = re.compile(r"\w+")
@@ -169,6 +175,52 @@ def matrix(a: Asked) -> np.ndarray:
     return np.array(rows, dtype=np.float64).reshape(len(a.seen), len(FEATURES))
 
 
+def token_maxsim(asked: Sequence[Asked], model: str | None = None) -> list[np.ndarray]:
+    """Per question, each candidate's MaxSim (``TOKENS``)."""
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
+
+    from bot.understand import understand
+    from index.chunk import split_sentences
+    from index.embed import resolve_model_path
+    from index.settings import DEFAULT_MODEL
+    from index.store import STOPWORDS
+
+    st = SentenceTransformer(resolve_model_path(model or DEFAULT_MODEL), device="cpu")
+
+    def is_content(piece: str) -> bool:
+        bare = piece.removeprefix("##")
+        return piece not in st.tokenizer.all_special_tokens and bool(_WORD.match(bare)) \
+            and bare.lower() not in STOPWORDS
+
+    def content_tokens(texts: Sequence[str]) -> dict[str, np.ndarray]:
+        texts = sorted(set(texts))
+        out = {}
+        for t, e in zip(texts, st.encode(texts, output_value="token_embeddings", batch_size=64,
+                                         convert_to_numpy=False), strict=True):
+            pieces = st.tokenizer.convert_ids_to_tokens(
+                st.tokenizer(t, truncation=True, max_length=st.max_seq_length)["input_ids"])
+            v = e.float().numpy()[[i for i, w in enumerate(pieces[:len(e)]) if is_content(w)]]
+            out[t] = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+        return out
+
+    def sentences(text: str) -> list[str]:
+        return [text[lo:hi] for lo, hi in split_sentences(text) or [(0, len(text))]]
+
+    searched = [understand(a.question, as_of=a.as_of).text for a in asked]
+    q_tokens = content_tokens(searched)
+    s_tokens = content_tokens([x for a in asked for s in a.seen for x in sentences(s.text)])
+    out = []
+    for a, q in zip(asked, searched, strict=True):
+        qv = q_tokens[q]
+        col = []
+        for s in a.seen:
+            pv = np.vstack([s_tokens[x] for x in sentences(s.text)])
+            col.append(float((qv @ pv.T).max(axis=1).mean()) if len(qv) and len(pv) else 0.0)
+        out.append(np.array(col, dtype=np.float64))
+    return out
+
+
 def fit(data: Sequence[tuple[np.ndarray, np.ndarray]], cols: Sequence[int]) -> np.ndarray:
     """Listwise: maximise each question's softmax mass on its right candidates."""
     import numpy as np
@@ -217,14 +269,17 @@ def held_out(data, cols: Sequence[int], k: int) -> list[int | None]:
     return firsts
 
 
-def study(asked: Sequence[Asked], k: int = 5) -> str:
+def study(asked: Sequence[Asked], k: int = 5, maxsim: Sequence[np.ndarray] | None = None) -> str:
+    """``maxsim``: ``token_maxsim``'s column, to study it too."""
     import numpy as np
 
     from bench.metrics import GROUPS, rank_metrics
     from bot.rerank import FeatureReranker
 
     data = [(matrix(a), np.array([s.correct for s in a.seen], dtype=bool)) for a in asked]
-    col = {f: i for i, f in enumerate(FEATURES)}
+    if maxsim is not None:
+        data = [(np.column_stack([x, m]), y) for (x, y), m in zip(data, maxsim, strict=True)]
+    col = {f: i for i, f in enumerate(FEATURES + TOKENS)}
     shipped = FeatureReranker()
     w_now = np.array([shipped.w_dense, shipped.w_sentence, shipped.w_top2, shipped.w_coverage,
                       shipped.w_stated_day, shipped.w_period])
@@ -236,6 +291,8 @@ def study(asked: Sequence[Asked], k: int = 5) -> str:
             "+ as-of prior": SHIPPED + AS_OF, "+ both": SHIPPED + TEXT + AS_OF,
             "+ answer type": SHIPPED + ANSWER,
             "dense + as-of prior (baseline)": ("dense", *AS_OF)}
+    if maxsim is not None:
+        sets["+ token MaxSim"] = SHIPPED + TOKENS
     for name, names in sets.items():
         firsts[f"{name}, held out"] = held_out(data, [col[f] for f in names], k)
     groups = [a.group for a in asked]
@@ -265,8 +322,10 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--limit", type=int, default=None, help="only N questions")
     p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--tokens", action="store_true", help="study token MaxSim too (torch, ~5 min)")
     args = p.parse_args(argv)
-    print(study(record(args.limit), args.folds))
+    asked = record(args.limit)
+    print(study(asked, args.folds, token_maxsim(asked) if args.tokens else None))
     return 0
 
 

@@ -119,9 +119,10 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
             f"the time in the question ({q.understood}) and the date filter do not overlap"))
     if q.topicless and q.dated and not q.speakers:  # a facet's speakers want their words
         hits, n = digest(index, q.filter(), k)
+        # "that time": the read-as line's, its reports' days included
         message = (f"no topic in the question: {len(hits)} of the {plural(n, 'article')} "
-                   f"published in {q.understood}, each by its first passage, spread over the days"
-                   if hits else f"no articles published in {q.understood}")
+                   "published in that time, each by its first passage, spread over the days"
+                   if hits else "no articles published in that time")
         # every article of that time was a candidate: nothing fell below a floor
         return Answer(**base, hits=ordered(hits, order), message=message, asked=len(hits))
     qvec = query_vector(ranker.embedder, q.text)

@@ -152,8 +152,8 @@ def build_timeline(index: OpenIndex, ranker: Ranker, q: Query, *, n_dates: int =
         return Timeline(q.question, tuple(TimelineDate(d, float(n), tuple(hits))
                                           for d, n, hits in days),
                         q.understood, q.as_of, q.read_as,
-                        f"no topic: the {plural(len(days), 'day')} of {q.understood} with the "
-                        "most articles published, each by the first passages of its longest")
+                        f"no topic: the {plural(len(days), 'day')} of that time with the most "
+                        "articles published, each by the first passages of its longest")
     ev = gather_evidence(index, ranker.embedder, q, n_dates=n_dates)
     dates = []
     for day, score in ev.top_days(n_dates):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 
 from bench import feature_study as fs
 
@@ -53,3 +54,15 @@ def test_held_out_fit_finds_the_feature_that_marks_the_right_candidate():
     lead = [0, fs.FEATURES.index("lead")]
     assert all(f == 1 for f in fs.held_out(data, lead, 5))
     assert sum(f == 1 for f in fs.held_out(data, [0], 5)) < 30  # dense alone guesses
+
+
+@pytest.mark.slow
+def test_token_maxsim_reads_the_question_words_in_the_candidates_sentences():
+    day = dt.date(2022, 3, 4)
+    asked = [fs.Asked("Which carmaker recalled its electric trucks last week?", day, "relative time words",
+                      {}, (_seen("Ford is recalling thousands of its battery-powered pickups.", day, True),
+                           _seen("The orchestra played Mahler to a full hall.", day, False)))]
+    (ms,) = fs.token_maxsim(asked)
+    assert ms[0] > ms[1] + 0.15 and 0.0 < ms[1] < ms[0] < 1.0
+    out = fs.study(asked * 10, 2, [ms] * 10)
+    assert "| + token MaxSim, held out |" in out
