@@ -39,6 +39,8 @@ Judge = Callable[[int, str, str], bool]
 
 def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_correct: Judge, *,
               folds: int = 5, reranker=None, note: str = "", replay: bool | None = None) -> str:
+    from bot.answer import RANGE_FLOOR
+    from bot.rank import RELEVANCE_FLOOR
     from bot.rerank import FeatureReranker
 
     bot = corpus.bot
@@ -58,25 +60,25 @@ def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_corr
             out[i] = first_hit(is_correct(i, record_of(h), h.passage.text) for h in ans.hits)
             if isinstance(ranker, rerank_cv.RecordingReranker):
                 recs[i] = rerank_cv.record(ranker, lambda t, i=i: _text_correct(corpus, i, t, is_correct))
+                # its last scoring was its own time's weak matches (bot.answer.RANGE_FLOOR)
+                floors[i] = RANGE_FLOOR if ans.weak else RELEVANCE_FLOOR
 
     recs: list[rerank_cv.Recorded] = [None] * len(questions)  # type: ignore[list-item]
+    floors = [RELEVANCE_FLOOR] * len(questions)  # the floor each question's recorded pass ran at
     everyone = range(len(questions))
     ask_all(PROJECT, everyone, rerank_cv.RecordingReranker(given))
     cv = rerank_cv.cross_validate(recs, k=min(folds, len(questions)))
     replay = len(questions) > ASK_AGAIN_UP_TO if replay is None else replay
     if replay:
-        from bot.rank import RELEVANCE_FLOOR
-
         now = rerank_cv.current_weights()
-        firsts[REPLAY_NOW] = [rerank_cv.replay_first(recs[i], now, RELEVANCE_FLOOR,
+        firsts[REPLAY_NOW] = [rerank_cv.replay_first(recs[i], now, floors[i],
                                                         getattr(given, "gap", None))
                               for i in everyone]
         firsts[REPLAY_NEW] = [None] * len(questions)
         for fold in cv:
             w = rerank_cv.as_vector(fold.weights)
             for i in fold.test:
-                firsts[REPLAY_NEW][i] = rerank_cv.replay_first(recs[i], w, RELEVANCE_FLOOR,
-                                                               fold.gap)
+                firsts[REPLAY_NEW][i] = rerank_cv.replay_first(recs[i], w, floors[i], fold.gap)
     else:
         for fold in cv:
             ask_all(RETUNED, fold.test, rerank_cv.reranker_for({**fold.weights, "gap": fold.gap}))
