@@ -418,6 +418,9 @@ def test_a_question_with_a_time_and_no_topic_lists_that_times_articles(news_bot:
     b = news_bot.ask("Show me the news from November 2011", k=2)
     assert [h.timeline_date for h in b.hits] == [D(2011, 11, 16), D(2011, 11, 12)]
     assert b.message.startswith("no topic in the question: 2 of the 3 articles")
+    # the page's date fields are a time too
+    d = news_bot.ask("What happened?", date_from=D(2011, 11, 1), date_to=D(2011, 11, 30), k=5)
+    assert sorted(_ids(d)) == ["al-1", "al-2", "al-3"]
     # as a timeline: the days of that time with the most articles published, oldest first
     tl = news_bot.timeline("What happened last week?", as_of=D(2022, 4, 29))
     assert [(d.date, [_ids_of(h) for h in d.hits]) for d in tl.dates] == [

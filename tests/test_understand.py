@@ -56,6 +56,12 @@ def test_a_time_with_no_topic_is_read_as_a_request_for_that_times_articles(quest
     assert q.topicless is topicless
 
 
+def test_no_topic_within_the_given_dates_is_topicless_too():
+    q = understand("What happened?", date_from=D(2025, 2, 1), date_to=D(2025, 2, 28),
+                   corpus_last=D(2025, 8, 13), today=TODAY)
+    assert q.topicless and (q.date_from, q.date_to) == (D(2025, 2, 1), D(2025, 2, 28))
+
+
 def test_a_topicless_question_applies_even_a_guessed_reading():
     # its time is all it asks: held back, it would answer nothing
     q = understand("What happened last week?", corpus_last=D(2025, 8, 13), today=TODAY)
