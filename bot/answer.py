@@ -117,14 +117,17 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     if q.no_overlap:
         return Answer(**base, hits=(), message=(
             f"the time in the question ({q.understood}) and the date filter do not overlap"))
-    if q.topicless and q.dated and not q.speakers:  # a facet's speakers want their words
-        hits, n = digest(index, q.filter(), k)
+    if q.topicless and not q.speakers:  # a facet's speakers want their words
+        hits, n = digest(index, q.filter(), k, spread=q.dated)
         # "that time": the read-as line's, its reports' days included
-        message = (f"no topic in the question: {len(hits)} of the {plural(n, 'article')} "
-                   "published in that time, each by its first passage, spread over the days"
-                   if hits else "no articles published in that time")
+        message = ((f"no topic in the question: {len(hits)} of the {plural(n, 'article')} "
+                    "published in that time, each by its first passage, spread over the days")
+                   if q.dated else
+                   (f"no topic or time in the question: the latest {plural(len(hits), 'article')}"
+                    f" of the {n}, each by its first passage, one a day from the last day back"))
         # every article of that time was a candidate: nothing fell below a floor
-        return Answer(**base, hits=ordered(hits, order), message=message, asked=len(hits))
+        return Answer(**base, hits=ordered(hits, order), asked=len(hits),
+                      message=message if hits else "no articles published in that time")
     qvec = query_vector(ranker.embedder, q.text)
     pool = max(POOL, 6 * k)
 

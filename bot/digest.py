@@ -19,15 +19,19 @@ if TYPE_CHECKING:
     from index.indexdir import OpenIndex
 
 
-def digest(index: OpenIndex, flt: Filter, k: int) -> tuple[list[Hit], int]:
+def digest(index: OpenIndex, flt: Filter, k: int, *, spread: bool = True
+           ) -> tuple[list[Hit], int]:
     """Up to k articles published in the filter's range, on days spread evenly over it from the
-    latest back (every day, then round again, when it has fewer than k); within a day the
-    article with the most passages (the longer story) first. Also: how many were published."""
+    latest back (``spread`` False: the k latest days), every day then round again when it has
+    fewer than k; within a day the article with the most passages (the longer story) first.
+    Also: how many were published."""
     days = sorted(index.store.published_days(flt), reverse=True)
     total = sum(n for _, n in days)
     if not days:
         return [], 0
-    if len(days) > k:  # k days evenly spaced, the latest and the earliest among them
+    if not spread:
+        days = days[:k]
+    elif len(days) > k:  # k days evenly spaced, the latest and the earliest among them
         step = (len(days) - 1) / max(k - 1, 1)
         days = [days[round(i * step)] for i in range(k)]
     rounds = -(-k // len(days))  # enough per day to fill k

@@ -146,14 +146,16 @@ def gather_evidence(index: OpenIndex, embedder: Embedder, q: Query, *, n_dates: 
 def build_timeline(index: OpenIndex, ranker: Ranker, q: Query, *, n_dates: int = 8,
                    per_date: int = 2) -> Timeline:
     """The n most important dates for a topic, oldest first, each with its best excerpts.
-    A time and no topic ("last week"): the n days of that time with the most articles."""
-    if q.topicless and q.dated and not q.speakers:
+    No topic ("last week", "news"): the n days of that time (or any) with the most articles."""
+    if q.topicless and not q.speakers:
         days = busiest_days(index, q.filter(), n_dates, per_date)
         return Timeline(q.question, tuple(TimelineDate(d, float(n), tuple(hits))
                                           for d, n, hits in days),
                         q.understood, q.as_of, q.read_as,
-                        f"no topic: the {plural(len(days), 'day')} of that time with the most "
-                        "articles published, each by the first passages of its longest")
+                        f"no topic: the {plural(len(days), 'day')} "
+                        + ("of that time " if q.dated else "")
+                        + "with the most articles published, each by the first passages of its "
+                        "longest")
     ev = gather_evidence(index, ranker.embedder, q, n_dates=n_dates)
     dates = []
     for day, score in ev.top_days(n_dates):

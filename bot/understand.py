@@ -74,7 +74,7 @@ class Query:
     # not a filter, but a passage of that time ranks higher (soft before hard). Each range
     # is widened by the reports of REPORT_DAYS, as a filter's would be.
     hints: tuple[Span, ...] = ()
-    # A time and no topic ("What happened last week?"): answered by bot.digest.
+    # No topic ("What happened last week?", "What's new?"): answered by bot.digest.
     topicless: bool = False
 
     @property
@@ -200,10 +200,8 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
         relative = focus_relative or other.background != tq.background
         if origin != "corpus":  # against a guessed "as of" the reading is too uncertain
             hints = tuple(_with_reports(lo, hi, when) for lo, hi in tq.background_periods)
-    # "What happened last week?", or "What happened?" within the page's dates: its time is all
-    # it asks, so even a guessed reading applies
-    topicless = is_topicless(tq.text) and (
-        tq.understood is not None or date_from is not None or date_to is not None)
+    # "What happened last week?": its time is all it asks, so even a guessed reading applies
+    topicless = is_topicless(tq.text)
     unapplied = focus_relative and origin == "corpus" and tq.understood is not None and not topicless
     lo, hi = ((date_from, date_to) if unapplied
               else combine_ranges(tq.date_from, tq.date_to, date_from, date_to))
