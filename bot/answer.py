@@ -123,8 +123,8 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
         message = ((f"no topic in the question: {len(hits)} of the {plural(n, 'article')} "
                     "published in that time, each by its first passage, spread over the days")
                    if q.dated else
-                   (f"no topic or time in the question: the latest {plural(len(hits), 'article')}"
-                    f" of the {n}, each by its first passage, one a day from the last day back"))
+                   (f"no topic or time in the question: the latest {len(hits)} of the {n} dated "
+                    "articles, each by its first passage, one a day from the last day back"))
         # every article of that time was a candidate: nothing fell below a floor
         return Answer(**base, hits=ordered(hits, order), asked=len(hits),
                       message=message if hits else "no articles published in that time")

@@ -424,7 +424,7 @@ def test_a_question_with_a_time_and_no_topic_lists_that_times_articles(news_bot:
     # no time either: the latest articles, one a day from the corpus' last day back
     e = news_bot.ask("What's new?", k=2)
     assert _ids(e) == ["grocer", "air"]
-    assert e.message.startswith("no topic or time in the question: the latest 2 articles of the 12")
+    assert e.message.startswith("no topic or time in the question: the latest 2 of the 12 dated")
     # as a timeline: the days of that time with the most articles published, oldest first
     tl = news_bot.timeline("What happened last week?", as_of=D(2022, 4, 29))
     assert [(d.date, [_ids_of(h) for h in d.hits]) for d in tl.dates] == [
