@@ -208,6 +208,26 @@ _READERS = ((_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range), (_RE_OPEN, _
             (RE_REL, read_relative))
 
 
+_YEAR = re.compile(r"\b\d{4}\b")
+
+
+def edition_years(question: str, taken: list[Found], as_of: dt.date | None) -> list[Found]:
+    """A year naming the edition in the news ("the 2021 World Series", asked in 2021): the
+    as-of year or the next, used as a modifier. Background that ranks, never a filter: an
+    earlier year so used names history ("the 2002 kidnapping")."""
+    if as_of is None:
+        return []
+    out = []
+    for m in _YEAR.finditer(question):
+        year = int(m.group(0))
+        nxt = re.match(r"\s+([A-Za-z]+)", question[m.end():])
+        if (year in (as_of.year, as_of.year + 1) and nxt and nxt.group(1).lower() not in _AFTER_YEAR_OK
+                and not any(f.start <= m.start() < f.end for f in taken)):
+            out.append(Found(m.start(), m.end(), dt.date(year, 1, 1), dt.date(year, 12, 31),
+                             f"{year}, as a name's year"))
+    return out
+
+
 # --------------------------------------------------------------------------- public
 
 def combine_ranges(a_from: dt.date | None, a_to: dt.date | None, b_from: dt.date | None,
@@ -245,7 +265,7 @@ def parse_time(question: str, *, as_of: dt.date | None) -> TimeQuery:
             continue
         date_from, date_to = lo, hi
         taken.append(f)
-    recent = recent_periods(question, as_of)
+    recent = recent_periods(question, as_of) + edition_years(question, found + background, as_of)
     background = sorted(background + recent, key=lambda f: f.start)
     aside = tuple(f.understood for f in background)
     periods = tuple((f.date_from, f.date_to) for f in background

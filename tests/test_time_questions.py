@@ -57,6 +57,12 @@ RECORDS = [
     {"id": "dunn", "date": "2019-03-13", "source": "Local Desk", "title": "Council news",
      "text": "Councillor Mary Dunn stepped down on Tuesday, saying she could no longer support "
              "the plan."},
+    {"id": "series-19", "date": "2019-10-25", "source": "Sports Desk", "title": "World Series",
+     "text": "The Nationals and the Astros are facing off in the World Series, which opened in "
+             "Houston."},
+    {"id": "series-21", "date": "2021-10-28", "source": "Sports Desk", "title": "Fall Classic",
+     "text": "The Braves took game one from the Astros as baseball's championship opened in "
+             "Houston."},
     {"id": "panel", "date": "2018-06-01", "source": "Local Desk", "title": "Ethics panel",
      "text": "The ethics committee has twelve members drawn from both parties and meets every "
              "month."},
@@ -223,6 +229,18 @@ def test_invasion_day_in_a_since_clause_is_no_one_day_filter(news_bot: Bot) -> N
     assert (a.date_from, a.date_to) == (None, None)
     assert "background, not a filter: 24 Feb 2022" in a.read_as
     assert _ids(a)[0] == "ua-apr"  # the April answer, not excluded
+
+
+@pytest.mark.slow
+def test_the_year_of_an_edition_in_the_news_ranks_its_passages_higher(news_bot: Bot) -> None:
+    q = "Which teams are facing off in the 2021 World Series?"
+    a = news_bot.ask(q, as_of=D(2021, 10, 29))
+    assert (a.date_from, a.date_to) == (None, None)  # a hint, not a filter
+    assert "background, not a filter: 2021, as a name's year" in a.read_as
+    assert _ids(a)[:2] == ["series-21", "series-19"]
+    # asked years later, 2021 is history: no hint, and the closer wording wins
+    b = news_bot.ask(q, as_of=D(2024, 10, 29))
+    assert "2021" not in (b.read_as or "") and _ids(b)[0] == "series-19"
 
 
 @pytest.mark.slow
@@ -424,7 +442,7 @@ def test_a_question_with_a_time_and_no_topic_lists_that_times_articles(news_bot:
     # no time either: the latest articles, one a day from the corpus' last day back
     e = news_bot.ask("What's new?", k=2)
     assert _ids(e) == ["grocer", "air"]
-    assert e.message.startswith("no topic or time in the question: the latest 2 of the 12 dated")
+    assert e.message.startswith("no topic or time in the question: the latest 2 of the 14 dated")
     # as a timeline: the days of that time with the most articles published, oldest first
     tl = news_bot.timeline("What happened last week?", as_of=D(2022, 4, 29))
     assert [(d.date, [_ids_of(h) for h in d.hits]) for d in tl.dates] == [

@@ -84,7 +84,9 @@ def test_time_words_are_taken_out(question: str, text: str) -> None:
     "Did anything happen in 1850?",
 ])
 def test_no_constraint(question: str) -> None:
-    assert parse_time(question, as_of=AS_OF) == TimeQuery(question, None, None, None)
+    q = parse_time(question, as_of=AS_OF)
+    # "the 2025 budget", asked in 2025, is a ranking hint (below), never a filter
+    assert (q.text, q.date_from, q.date_to, q.understood) == (question, None, None, None)
 
 
 def test_without_as_of_a_year_less_month_is_left_alone() -> None:
@@ -298,3 +300,19 @@ def test_night_morning_ago_and_the_weekend(question: str, date_from: dt.date, da
 def test_the_weekend_without_over_names_no_weekend() -> None:
     q = parse_time("What did they plan for the weekend before the vote?", as_of=AS_OF)
     assert (q.date_from, q.date_to) == (None, None)
+
+
+@pytest.mark.parametrize("question, as_of, hint", [
+    ("Who is facing off in the 2021 World Series?", dt.date(2021, 10, 29), (2021, 1, 1)),
+    ("Which colours are Pantone's 2021 picks?", dt.date(2020, 12, 11), (2021, 1, 1)),  # next year's
+    ("Who was freed over the 2002 kidnapping of Daniel Pearl?", dt.date(2021, 1, 29), None),
+    ("What is the mascot of the Tokyo 2020 Paralympic Games?", dt.date(2021, 8, 20), None),
+    ("How many votes were cast in 2021 and why?", dt.date(2021, 10, 29), None),  # not a modifier
+])
+def test_a_year_naming_the_edition_in_the_news_is_a_hint(question, as_of, hint) -> None:
+    tq = parse_time(question, as_of=as_of)
+    edition = [p for p in tq.background_periods if p == (dt.date(*hint), dt.date(hint[0], 12, 31))] \
+        if hint else []
+    assert len(edition) == (1 if hint else 0)
+    if hint:
+        assert (tq.date_from, tq.date_to) == (None, None) and tq.text == question
