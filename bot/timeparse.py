@@ -140,9 +140,12 @@ def _single(m: re.Match[str], p: str, as_of: dt.date | None, question: str) -> _
 
 def _year_is_modifier(m: re.Match[str], question: str, p: str) -> bool:
     """"in 2025 budget talks": a bare year followed by a content word is an adjective."""
-    if not m.group(f"{p}y4"):
-        return False
-    nxt = re.match(r"\s+([A-Za-z]+)", question[m.end():])
+    return bool(m.group(f"{p}y4")) and _modifies(question, m.end())
+
+
+def _modifies(question: str, end: int) -> bool:
+    """Whether a content word follows ``end``: what stands there modifies it."""
+    nxt = re.match(r"\s+([A-Za-z]+)", question[end:])
     return bool(nxt) and nxt.group(1).lower() not in _AFTER_YEAR_OK
 
 
@@ -220,8 +223,7 @@ def edition_years(question: str, taken: list[Found], as_of: dt.date | None) -> l
     out = []
     for m in _YEAR.finditer(question):
         year = int(m.group(0))
-        nxt = re.match(r"\s+([A-Za-z]+)", question[m.end():])
-        if (year in (as_of.year, as_of.year + 1) and nxt and nxt.group(1).lower() not in _AFTER_YEAR_OK
+        if (year in (as_of.year, as_of.year + 1) and _modifies(question, m.end())
                 and not any(f.start <= m.start() < f.end for f in taken)):
             out.append(Found(m.start(), m.end(), dt.date(year, 1, 1), dt.date(year, 12, 31),
                              f"{year}, as a name's year"))
