@@ -42,13 +42,7 @@ def filter_sql(flt: Filter) -> tuple[str, list[object]]:
     if flt.undated:
         parts.append("p.timeline_date IS NULL")
     if flt.date_from or flt.date_to:
-        on_day, day_args = ["p.timeline_date IS NOT NULL"], []
-        if flt.date_from:
-            on_day.append("p.timeline_date >= ?")
-            day_args.append(flt.date_from.isoformat())
-        if flt.date_to:
-            on_day.append("p.timeline_date <= ?")
-            day_args.append(flt.date_to.isoformat())
+        on_day, day_args = day_range_sql("p.timeline_date", flt)
         if flt.by_events:
             lo = _day(flt.date_from) if flt.date_from else -(10 ** 9)
             hi = _day(flt.date_to) if flt.date_to else 10 ** 9
@@ -59,11 +53,35 @@ def filter_sql(flt: Filter) -> tuple[str, list[object]]:
         else:
             parts += on_day
             args.extend(day_args)
-    if flt.sources:
-        parts.append(f"a.source IN ({marks(flt.sources)})")
-        args.extend(flt.sources)
+    _add_sources(flt, parts, args)
     if flt.speakers:
         parts.append(f"p.passage_id IN (SELECT passage_id FROM speakers "
                      f"WHERE speaker IN ({marks(flt.speakers)}))")
         args.extend(flt.speakers)
     return " AND ".join(parts), args
+
+
+def published_sql(flt: Filter) -> tuple[str, list[object]]:
+    """The WHERE clause on articles ``a`` alone: published within the filter's dates and from
+    its sources (an undated article has no day to be in a range)."""
+    parts, args = day_range_sql("a.published", flt)
+    _add_sources(flt, parts, args)
+    return " AND ".join(parts), args
+
+
+def day_range_sql(column: str, flt: Filter) -> tuple[list[str], list[object]]:
+    """``column`` (an ISO day) set and within the filter's dates: conditions and arguments."""
+    parts, args = [f"{column} IS NOT NULL"], []
+    if flt.date_from:
+        parts.append(f"{column} >= ?")
+        args.append(flt.date_from.isoformat())
+    if flt.date_to:
+        parts.append(f"{column} <= ?")
+        args.append(flt.date_to.isoformat())
+    return parts, args
+
+
+def _add_sources(flt: Filter, parts: list[str], args: list[object]) -> None:
+    if flt.sources:
+        parts.append(f"a.source IN ({marks(flt.sources)})")
+        args.extend(flt.sources)

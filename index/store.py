@@ -17,7 +17,7 @@ from index.errors import IndexCorrupt
 from index.eventspan import day_number as _day
 from index.eventspan import event_rows
 from index.faults import fault_point
-from index.filters import Filter, filter_sql, marks
+from index.filters import Filter, filter_sql, marks, published_sql
 from index.models import Article, Passage
 from index.rows import (
     NewPassage,
@@ -213,14 +213,14 @@ class Store:
     def published_days(self, flt: Filter) -> list[tuple[dt.date, int]]:
         """Each day articles were published on within the filter's dates and sources, with
         how many: one pass over the publication index."""
-        where, args = _published_where(flt)
+        where, args = published_sql(flt)
         q = f"SELECT published, COUNT(*) FROM articles a WHERE {where} GROUP BY published"
         return [(dt.date.fromisoformat(d), n) for d, n in self.conn.execute(q, args)]
 
     def leads_on(self, day: dt.date, flt: Filter, limit: int) -> list[int]:
         """The first passages of up to ``limit`` articles published on ``day`` (within the
         filter's sources), the article with the most passages first."""
-        where, args = _published_where(replace(flt, date_from=day, date_to=day))
+        where, args = published_sql(replace(flt, date_from=day, date_to=day))
         q = (f"SELECT (SELECT passage_id FROM passages p WHERE p.article_id = a.article_id "
              "ORDER BY ordinal LIMIT 1) AS lead, (SELECT COUNT(*) FROM passages p "
              "WHERE p.article_id = a.article_id) AS size FROM articles a "
@@ -380,20 +380,6 @@ STOPWORDS = frozenset(
     of on or she so that the their them they this to was were what when where which who whom why
     will with would about said say says""".split()
 )
-
-
-def _published_where(flt: Filter) -> tuple[str, list[object]]:
-    parts, args = ["a.published IS NOT NULL"], []
-    if flt.date_from:
-        parts.append("a.published >= ?")
-        args.append(flt.date_from.isoformat())
-    if flt.date_to:
-        parts.append("a.published <= ?")
-        args.append(flt.date_to.isoformat())
-    if flt.sources:
-        parts.append(f"a.source IN ({marks(flt.sources)})")
-        args.extend(flt.sources)
-    return " AND ".join(parts), args
 
 
 def fts_words(text: str) -> list[str]:
