@@ -19,6 +19,7 @@ from bot.rank import (
     SENTENCE_PASS,
     Hit,
     Ranker,
+    Scored,
     SourceRef,
     merge_duplicates,
     near_the_best,
@@ -131,22 +132,25 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     qvec = query_vector(ranker.embedder, q.text)
     pool = max(POOL, 6 * k)
 
-    def best(flt: Filter, floor: float = RELEVANCE_FLOOR) -> list[Hit]:
+    def scored(flt: Filter, floor: float) -> list[Scored]:
         cands = hybrid_search(index, qvec, q.text, flt, pool=pool)[:max(CANDIDATES, 3 * k)]
-        scored = ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, k + 4),
-                              hints=q.hints, floor=floor)
-        return merge_duplicates(index, scored, max(k, VOTERS))  # "when" votes look deeper
+        return ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, k + 4),
+                            hints=q.hints, floor=floor)
 
-    voters = best(q.filter())
-    fell_back = weak = False
+    def merged(found: Sequence[Scored]) -> list[Hit]:
+        return merge_duplicates(index, found, max(k, VOTERS))  # "when" votes look deeper
+
     wider = q.fallback_filter()
-    if not voters and wider is not None:  # nothing relevant enough in the question's time
-        if range_floor < RELEVANCE_FLOOR:
-            voters = best(q.filter(), range_floor)
-            weak = bool(voters)
-        if not voters:  # soft before hard: the best of any date
-            voters = best(wider)
-            fell_back = bool(voters)
+    # scored once down to the question's own time's floor; the usual floor cuts what is shown
+    own = scored(q.filter(), min(range_floor, RELEVANCE_FLOOR) if wider else RELEVANCE_FLOOR)
+    voters = merged([s for s in own if s.relevance >= RELEVANCE_FLOOR])
+    weak = not voters and bool(own)  # nothing relevant enough in the question's time
+    if weak:
+        voters = merged(own)
+    fell_back = False
+    if not voters and wider is not None:  # soft before hard: the best of any date
+        voters = merged(scored(wider, RELEVANCE_FLOOR))
+        fell_back = bool(voters)
     asks_when = is_when_question(q.question) if when is None else when
     day = date_answer(voters, gap=ranker.reranker.first_gap,
                       ahead=asks_ahead(q.question)) if asks_when else None
