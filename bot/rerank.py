@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.when import FIRST_GAP, SPREAD
 from index.chunk import split_sentences
+from index.spelling import american
 from index.store import STOPWORDS
 
 if TYPE_CHECKING:
@@ -86,7 +87,9 @@ def term_weights(question: str, doc_freq: Callable[[str], int], n_docs: int) -> 
 
 
 def _stem(word: str) -> str:
-    # Enough folding for coverage: "Kallas'"/"talks"/"talk" match without a stemmer library.
+    # Enough folding for coverage: "Kallas'"/"talks"/"talk" match without a stemmer library,
+    # and "defence"/"defense" as one word.
+    word = american(word)
     for suffix in ("'s", "’s", "ies", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")

@@ -28,6 +28,7 @@ from index.rows import (
     quotes_to_json,
 )
 from index.schema import SCHEMA
+from index.spelling import spellings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -388,8 +389,9 @@ def fts_words(text: str) -> list[str]:
 
 
 def or_query(words: Sequence[str]) -> str:
-    """An FTS5 OR-query, each word quoted so none is read as syntax."""
-    return " OR ".join(f'"{w}"' for w in words)
+    """An FTS5 OR-query of the words in either spelling ("defence", "defense"), each quoted so
+    none is read as syntax."""
+    return " OR ".join(f'"{s}"' for w in words for s in spellings(w))
 
 
 def surname(name: str) -> str:

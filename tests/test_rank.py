@@ -108,6 +108,18 @@ def test_noise_far_below_the_answer_is_not_shown_beside_it(tmp_path: Path, seeds
     assert noisy.hits[0].article.title != "Zebracorn envoy urges calm after border standoff"
 
 
+@pytest.mark.slow
+def test_a_question_in_british_spelling_ranks_as_its_american_twin(real_bot):
+    """The seeds write "defense"; asked about "defence", the reader gets the same passages in
+    the same order (keyword coverage counts either spelling; the model alone ranks the two
+    questions' top three differently)."""
+    british = real_bot.ask("What did the UK say about the defence of Europe?", k=3)
+    american = real_bot.ask("What did the UK say about the defense of Europe?", k=3)
+    assert len(british.hits) == 3
+    assert ([h.passage.passage_id for h in british.hits]
+            == [h.passage.passage_id for h in american.hits])
+
+
 def test_the_gap_keeps_results_near_the_best_in_their_order():
     from bot.rank import Hit, near_the_best
     from index.models import Article, Passage

@@ -87,3 +87,26 @@ def test_a_forked_child_still_searches_after_its_parent_did(fake_index: Path):
     assert ready, "the forked child's search never finished"
     assert status == 0
     assert json.loads(got) == [p for p, _ in expected.dense]
+
+
+def test_a_word_is_found_in_either_spelling(tmp_path: Path):
+    """A reader asks in British spelling of news written in American, or the other way round:
+    keyword search and keyword coverage take "defence" and "defense" as one word."""
+    rows = [{"id": str(i), "title": f"Filler {i}", "date": "2025-03-01",
+             "text": f"Routine council minutes number {i} about roads, budgets and parks."}
+            for i in range(120)]
+    rows += [{"id": "us", "title": "Budget", "date": "2025-03-02",
+              "text": "The defense ministry asked for more money on Monday."},
+             {"id": "uk", "title": "Paint", "date": "2025-03-02",
+              "text": "The council chose the colour of the new trams."}]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    build_index([path], tmp_path / "ix", embedder=SameVector(8))
+    index = open_index(tmp_path / "ix")
+    store = index.store
+    assert store.doc_freq("defence") == store.doc_freq("defense") == 1
+    for question, word in (("defence ministry", "defense"), ("tram color", "colour")):
+        top = store.keyword_search(question, 1)
+        assert word in store.passages([top[0][0]])[top[0][0]].text
+        answer = Bot(index, SameVector(8)).ask(question, k=1)
+        assert word in answer.hits[0].passage.text
