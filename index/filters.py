@@ -46,10 +46,11 @@ def filter_sql(flt: Filter) -> tuple[str, list[object]]:
         if flt.by_events:
             lo = _day(flt.date_from) if flt.date_from else -(10 ** 9)
             hi = _day(flt.date_to) if flt.date_to else 10 ** 9
-            parts.append(f"(({' AND '.join(on_day)}) OR EXISTS (SELECT 1 FROM passage_events e "
-                         "WHERE e.passage_id = p.passage_id AND e.start_day BETWEEN ? AND ? "
-                         "AND e.end_day <= ?))")
-            args.extend([*day_args, lo, hi, hi])
+            reported, since = reported_sql(flt)
+            parts.append(f"(({' AND '.join(on_day)}) OR ({reported} AND EXISTS (SELECT 1 FROM "
+                         "passage_events e WHERE e.passage_id = p.passage_id "
+                         "AND e.start_day BETWEEN ? AND ? AND e.end_day <= ?)))")
+            args.extend([*day_args, *since, lo, hi, hi])
         else:
             parts += on_day
             args.extend(day_args)
@@ -59,6 +60,16 @@ def filter_sql(flt: Filter) -> tuple[str, list[object]]:
                      f"WHERE speaker IN ({marks(flt.speakers)}))")
         args.extend(flt.speakers)
     return " AND ".join(parts), args
+
+
+def reported_sql(flt: Filter) -> tuple[str, list[object]]:
+    """Whether article ``a`` can report an event of the filter's range: published in it or
+    after (or undated). One published before the range names its events only as coming ("the
+    Emmys on Monday, Sept. 12", in July) or as something else ("would investigate the January 6
+    attack"), and reports nothing of what happened there."""
+    if not flt.date_from:
+        return "1", []
+    return "(a.published IS NULL OR a.published >= ?)", [flt.date_from.isoformat()]
 
 
 def published_sql(flt: Filter) -> tuple[str, list[object]]:

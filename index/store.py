@@ -17,7 +17,7 @@ from index.errors import IndexCorrupt
 from index.eventspan import day_number as _day
 from index.eventspan import event_rows
 from index.faults import fault_point
-from index.filters import Filter, filter_sql, marks, published_sql
+from index.filters import Filter, filter_sql, marks, published_sql, reported_sql
 from index.models import Article, Passage
 from index.rows import (
     NewPassage,
@@ -246,12 +246,14 @@ class Store:
         days, ids, _ = self._date_column()
         lo = np.searchsorted(days, _day(flt.date_from), "left") if flt.date_from else 0
         hi = np.searchsorted(days, _day(flt.date_to), "right") if flt.date_to else len(days)
-        if flt.by_events:
-            return np.union1d(ids[lo:hi], self.event_ids(flt.date_from, flt.date_to))
+        if flt.by_events:  # and those placed outside the range that report an event in it
+            events = self.event_ids(flt.date_from, flt.date_to)
+            events = events[~np.isin(events, ids[lo:hi], kind="table")]  # no sort of a year's ids
+            return np.concatenate([ids[lo:hi], self.reporting(events, flt)])
         return ids[lo:hi].copy()
 
     def event_ids(self, date_from: dt.date | None, date_to: dt.date | None) -> np.ndarray:
-        """Passages that report an event lying wholly inside [date_from, date_to] (open ends
+        """Passages that name an event lying wholly inside [date_from, date_to] (open ends
         allowed): one indexed range scan on the event's first day."""
         import numpy as np
 
@@ -260,6 +262,23 @@ class Store:
         q = ("SELECT DISTINCT passage_id FROM passage_events "
              "WHERE start_day BETWEEN ? AND ? AND end_day <= ?")
         return np.fromiter((r[0] for r in self.conn.execute(q, (lo, hi, hi))), dtype=np.int64)
+
+    def reporting(self, ids: np.ndarray, flt: Filter) -> np.ndarray:
+        """Those of ``ids`` whose article could report an event of the filter's range
+        (``reported_sql``). Asked only of the passages placed outside the range, a few
+        thousand at most: a join over every event of a year took 1.3 s at 1.15M passages."""
+        import numpy as np
+
+        reported, since = reported_sql(flt)
+        if not since or not len(ids):
+            return ids
+        q = ("SELECT p.passage_id FROM passages p JOIN articles a USING(article_id) "
+             f"WHERE p.passage_id IN ({{}}) AND {reported}")
+        found: list[int] = []
+        for i in range(0, len(ids), 900):  # under SQLite's limit on parameters
+            part = [int(x) for x in ids[i:i + 900]]
+            found += (r[0] for r in self.conn.execute(q.format(marks(part)), [*part, *since]))
+        return np.array(sorted(found), dtype=np.int64)
 
     def _date_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(day numbers, passage ids) of dated passages, sorted by date, and the undated ids;
