@@ -20,7 +20,7 @@ __all__ = ["RE_AGO", "RE_REL", "RE_WEEKDAY", "read_ago", "read_relative", "read_
 _F = re.IGNORECASE
 RE_WEEKDAY = re.compile(
     rf"\b(?:on\s+(?:(?P<mod1>last|next|this|coming|past)\s+)?|(?P<mod2>last|next|this|coming"
-    rf"|past)\s+)?(?P<wd>{WEEKDAY})\b(?!['’]s)", _F)
+    rf"|past)\s+)?(?P<wd>{WEEKDAY})\b", _F)
 # A bare weekday, news style ("a shooting Wednesday", "signed an order Wednesday"), is a day
 # unless a name goes on ("Sunday Times", "Wednesday Addams") or it names no day ("every
 # Friday", "who stars in Wednesday").
@@ -83,9 +83,11 @@ def read_ago(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | 
 def read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
     if as_of is None or not m.group("wd")[:1].isupper():
         return None
+    # "Tuesday's debate" names its day ("in Monday's speech" is no TV show "in Wednesday")
+    possessive = question[m.end():m.end() + 2] in ("'s", "’s")
     if m.start() == m.start("wd") and (  # bare: the passage tagger's guards, and names
             HOLIDAY_BEFORE.search(question, 0, m.start()) or _NAME_AFTER.match(question, m.end())
-            or _RECURS_BEFORE.search(question, 0, m.start())):
+            or (not possessive and _RECURS_BEFORE.search(question, 0, m.start()))):
         return None
     mod = (m.group("mod1") or m.group("mod2") or "").lower()
     mode = {"last": "last", "past": "last", "next": "next", "coming": "next"}.get(mod) or (

@@ -311,6 +311,16 @@ def test_a_bare_weekday_is_read_as_news_writes_it(news_bot: Bot) -> None:
 
 
 @pytest.mark.slow
+def test_a_weekdays_possessive_ranks_that_days_reports_higher(news_bot: Bot) -> None:
+    q = "Which merger was agreed in Friday's deal?"
+    for as_of, first in ((D(2022, 4, 27), "merger"), (D(2022, 10, 18), "grocer")):
+        a = news_bot.ask(q, as_of=as_of)
+        assert (a.date_from, a.date_to) == (None, None)  # a hint, not a filter
+        assert a.read_as.startswith("background, not a filter: ")
+        assert _ids(a)[0] == first, as_of
+
+
+@pytest.mark.slow
 def test_days_ago_is_read_as_the_passages_are(news_bot: Bot) -> None:
     # asked on Monday 14 November 2011: "two days ago" is Saturday the 12th, and the reports
     # of it published up to the day of asking count

@@ -184,6 +184,11 @@ def test_weekday_words_that_are_not_days() -> None:
      "this year (1 Jan 2022 – 18 Feb 2022)"),  # a possessive describes the noun
     ("Which team that won on Sunday was fined?", AS_OF, "10 Aug 2025"),  # relative clause
     ("Who resigned after the scandal in March 2025?", AS_OF, "March 2025"),
+    # a weekday's possessive names the day of what is asked about, as "this year's" does
+    ("The broadcast of Tuesday's leadership debate was cut short when what happened?", AS_OF,
+     "12 Aug 2025"),
+    ("What did Biden say in Monday's speech?", AS_OF, "11 Aug 2025"),
+    ("Who will win Sunday’s final?", AS_OF, "17 Aug 2025"),
 ])
 def test_background_time_is_no_filter(question: str, as_of: dt.date, background: str) -> None:
     q = parse_time(question, as_of=as_of)
