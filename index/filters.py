@@ -47,10 +47,10 @@ def filter_sql(flt: Filter) -> tuple[str, list[object]]:
             lo = _day(flt.date_from) if flt.date_from else -(10 ** 9)
             hi = _day(flt.date_to) if flt.date_to else 10 ** 9
             reported, since = reported_sql(flt)
-            parts.append(f"(({' AND '.join(on_day)}) OR ({reported} AND EXISTS (SELECT 1 FROM "
-                         "passage_events e WHERE e.passage_id = p.passage_id "
-                         "AND e.start_day BETWEEN ? AND ? AND e.end_day <= ?)))")
-            args.extend([*day_args, *since, lo, hi, hi])
+            parts.append(f"(({' AND '.join(on_day)}) OR (EXISTS (SELECT 1 FROM passage_events e "
+                         "WHERE e.passage_id = p.passage_id AND e.start_day BETWEEN ? AND ? "
+                         f"AND e.end_day <= ?) AND {reported}))")
+            args.extend([*day_args, lo, hi, hi, *since])
         else:
             parts += on_day
             args.extend(day_args)
@@ -63,13 +63,16 @@ def filter_sql(flt: Filter) -> tuple[str, list[object]]:
 
 
 def reported_sql(flt: Filter) -> tuple[str, list[object]]:
-    """Whether article ``a`` can report an event of the filter's range: published in it or
-    after (or undated). One published before the range names its events only as coming ("the
-    Emmys on Monday, Sept. 12", in July) or as something else ("would investigate the January 6
-    attack"), and reports nothing of what happened there."""
+    """Whether passage ``p``'s article can report an event of the filter's range: published in
+    it or after (or undated). One published before the range names its events only as coming
+    ("the Emmys on Monday, Sept. 12", in July) or as something else ("would investigate the
+    January 6 attack"), and reports nothing of what happened there."""
     if not flt.date_from:
         return "1", []
-    return "(a.published IS NULL OR a.published >= ?)", [flt.date_from.isoformat()]
+    # a lookup of its own: read through the join, a.published made every keyword search under
+    # such a filter read each matching article's row (72 -> 213 ms p50 at 1.15M passages)
+    return ("coalesce((SELECT published >= ? FROM articles WHERE article_id = p.article_id), 1)",
+            [flt.date_from.isoformat()])
 
 
 def published_sql(flt: Filter) -> tuple[str, list[object]]:

@@ -272,13 +272,12 @@ class Store:
         reported, since = reported_sql(flt)
         if not since or not len(ids):
             return ids
-        q = ("SELECT p.passage_id FROM passages p JOIN articles a USING(article_id) "
-             f"WHERE p.passage_id IN ({{}}) AND {reported}")
+        q = f"SELECT p.passage_id FROM passages p WHERE p.passage_id IN ({{}}) AND {reported}"
         found: list[int] = []
         for i in range(0, len(ids), 900):  # under SQLite's limit on parameters
             part = [int(x) for x in ids[i:i + 900]]
             found += (r[0] for r in self.conn.execute(q.format(marks(part)), [*part, *since]))
-        return np.array(sorted(found), dtype=np.int64)
+        return np.array(found, dtype=np.int64)
 
     def _date_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(day numbers, passage ids) of dated passages, sorted by date, and the undated ids;
