@@ -128,7 +128,8 @@ class Ranker:
                for c, t, title in zip(cands, texts, titles, strict=True)]
         matches = sentence_matches(self.embedder, qvec, texts, own)
         items = [RankInput(p.text, title, c.dense, c.fused, m,
-                           day_spans(p.event_dates, p.timeline_date, p.text), in_period(p, hints))
+                           day_spans(p.event_dates, p.timeline_date, p.text),
+                           in_period(p, hints, articles[p.article_id].published))
                  for p, title, c, m in zip(chosen, titles, cands, matches, strict=True)]
         scores = self.reranker.scores(text, items, weights=weights)
         out = []
@@ -142,11 +143,20 @@ class Ranker:
         return out
 
 
-def in_period(p: Passage, periods: Sequence[Span]) -> bool:
-    """Whether the passage is placed in one of the periods, or reports an event in one."""
-    days = [d for d in (p.timeline_date, *(e.date for e in p.event_dates)) if d is not None]
-    return any((lo is None or lo <= d) and (hi is None or d <= hi)
-               for d in days for lo, hi in periods)
+def in_period(p: Passage, periods: Sequence[Span], published: dt.date | None = None) -> bool:
+    """Whether the passage is placed in one of the periods, or reports an event in one: an
+    article published before a period only names its days as coming (as the range filter
+    judges, index.filters.reported_sql)."""
+    def within(d: dt.date, lo: dt.date | None, hi: dt.date | None) -> bool:
+        return (lo is None or lo <= d) and (hi is None or d <= hi)
+
+    for lo, hi in periods:
+        if p.timeline_date is not None and within(p.timeline_date, lo, hi):
+            return True
+        if (published is None or lo is None or published >= lo) and any(
+                e.date is not None and within(e.date, lo, hi) for e in p.event_dates):
+            return True
+    return False
 
 
 # -- near-duplicates ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Bot
-from bot.rank import Hit
+from bot.rank import Hit, in_period
 from bot.when import DateAnswer, asks_ahead, date_answer, is_when_question, spread_days
 from index.build import build_index
 from index.embed import FakeEmbedder
@@ -105,6 +105,18 @@ def test_a_range_finds_a_passage_by_the_event_it_reports(tmp_path: Path) -> None
     # a year-long event does not drag a passage into a one-week range
     year_only = set(store.filtered_ids(Filter(D(2011, 11, 7), D(2011, 11, 13), events=True)))
     assert year_only and not merger & year_only
+
+
+def test_a_hint_counts_an_event_only_from_an_article_that_could_report_it() -> None:
+    # placed on its July day, naming 19 September: a preview, not a report of that week
+    ev = EventDate("Monday, Sept. 19", 17, 33, D(2016, 9, 19), "day", D(2016, 7, 14))
+    preview = Passage(1, "a", 0, 0, 30, "The Emmys are on Monday, Sept. 19.", (ev,),
+                      D(2016, 7, 14))
+    week = [(D(2016, 9, 19), D(2016, 9, 22))]
+    assert not in_period(preview, week, D(2016, 7, 14))
+    assert in_period(preview, week, D(2016, 9, 20))  # a later report naming the day
+    assert in_period(preview, week, None)  # undated: its events are all it has
+    assert in_period(replace(preview, timeline_date=D(2016, 9, 19)), week, D(2016, 7, 14))
 
 
 def _hit(rank: int, pid: int, day: dt.date | None, text: str = "It happened.",
