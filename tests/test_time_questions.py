@@ -69,6 +69,9 @@ RECORDS = [
     {"id": "emmy-night", "date": "2016-09-21", "source": "Arts Desk", "title": "Emmy winners",
      "text": "Iron Coast won the Emmy for outstanding drama series on Monday, the final award "
              "of the night."},
+    {"id": "icu", "date": "2020-04-09", "source": "Wire", "title": "Johnson leaves intensive care",
+     "text": "Boris Johnson, 55, was taken to hospital on Sunday and moved to intensive care on "
+             "Monday, where he spent three nights."},
     {"id": "panel", "date": "2018-06-01", "source": "Local Desk", "title": "Ethics panel",
      "text": "The ethics committee has twelve members drawn from both parties and meets every "
              "month."},
@@ -102,6 +105,11 @@ def test_a_range_finds_a_passage_by_the_event_it_reports(tmp_path: Path) -> None
     night = Filter(D(2016, 9, 19), D(2016, 9, 19), events=True)
     for flt in (night, replace(night, sources=("Arts Desk",))):
         assert set(store.filtered_ids(flt)) == {by_text["Coast"]}
+    # published in the range, placed on a day before it (the Monday it tells of)
+    thursday = Filter(D(2020, 4, 9), D(2020, 4, 9), events=True)
+    for flt in (thursday, replace(thursday, sources=("Wire",))):
+        assert by_text["Johnson,"] in set(store.filtered_ids(flt))
+        assert not {by_text["Johnson,"]} & set(store.filtered_ids(replace(flt, events=False)))
     # a year-long event does not drag a passage into a one-week range
     year_only = set(store.filtered_ids(Filter(D(2011, 11, 7), D(2011, 11, 13), events=True)))
     assert year_only and not merger & year_only
@@ -314,6 +322,17 @@ def test_a_day_past_is_reported_only_by_what_was_published_since(news_bot: Bot) 
 
 
 @pytest.mark.slow
+def test_a_days_own_news_counts_though_it_tells_of_the_days_before(news_bot: Bot) -> None:
+    # Thursday's report is placed on Monday, the day it names; published on Thursday, it is
+    # that day's news
+    a = news_bot.ask("Boris Johnson left intensive care on Thursday. How many nights did he "
+                     "spend there?", as_of=D(2020, 4, 9))
+    assert (a.date_from, a.date_to) == (D(2020, 4, 9), D(2020, 4, 9))
+    assert _ids(a)[:1] == ["icu"] and not a.fell_back
+    assert a.hits[0].timeline_date == D(2020, 4, 6)
+
+
+@pytest.mark.slow
 def test_a_bare_weekday_is_read_as_news_writes_it(news_bot: Bot) -> None:
     # "approved ... Friday", asked on Wednesday 27 April: the Friday before, with its reports
     a = news_bot.ask("Shareholders approved which chipmaker merger Friday?", as_of=D(2022, 4, 27))
@@ -484,7 +503,7 @@ def test_a_question_with_a_time_and_no_topic_lists_that_times_articles(news_bot:
     # no time either: the latest articles, one a day from the corpus' last day back
     e = news_bot.ask("What's new?", k=2)
     assert _ids(e) == ["grocer", "air"]
-    assert e.message.startswith("no topic or time in the question: the latest 2 of the 16 dated")
+    assert e.message.startswith("no topic or time in the question: the latest 2 of the 17 dated")
     # as a timeline: the days of that time with the most articles published, oldest first
     tl = news_bot.timeline("What happened last week?", as_of=D(2022, 4, 29))
     assert [(d.date, [_ids_of(h) for h in d.hits]) for d in tl.dates] == [
