@@ -144,14 +144,14 @@ class Ranker:
 
 
 def in_period(p: Passage, periods: Sequence[Span], published: dt.date | None = None) -> bool:
-    """Whether the passage is placed in one of the periods, or reports an event in one: an
-    article published before a period only names its days as coming (as the range filter
-    judges, index.filters.reported_sql)."""
+    """Whether the passage is placed in one of the periods, was published in one, or reports
+    an event in one, as the range filter judges (index.filters): an article published before a
+    period only names its days as coming."""
     def within(d: dt.date, lo: dt.date | None, hi: dt.date | None) -> bool:
         return (lo is None or lo <= d) and (hi is None or d <= hi)
 
     for lo, hi in periods:
-        if p.timeline_date is not None and within(p.timeline_date, lo, hi):
+        if any(d is not None and within(d, lo, hi) for d in (p.timeline_date, published)):
             return True
         if (published is None or lo is None or published >= lo) and any(
                 e.date is not None and within(e.date, lo, hi) for e in p.event_dates):

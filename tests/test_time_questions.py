@@ -122,7 +122,8 @@ def test_a_hint_counts_an_event_only_from_an_article_that_could_report_it() -> N
                       D(2016, 7, 14))
     week = [(D(2016, 9, 19), D(2016, 9, 22))]
     assert not in_period(preview, week, D(2016, 7, 14))
-    assert in_period(preview, week, D(2016, 9, 20))  # a later report naming the day
+    assert in_period(preview, week, D(2016, 9, 20))  # published in the week: its news
+    assert in_period(preview, week, D(2016, 9, 28))  # a later report naming the day
     assert in_period(preview, week, None)  # undated: its events are all it has
     assert in_period(replace(preview, timeline_date=D(2016, 9, 19)), week, D(2016, 7, 14))
 
