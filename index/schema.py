@@ -18,9 +18,6 @@ CREATE TABLE IF NOT EXISTS articles (
     meta        TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
--- a passage's publication day without reading its article's row (index.filters: a range takes
--- the passages published in it, and those published since it that report its events)
-CREATE INDEX IF NOT EXISTS articles_id_published ON articles(article_id, published);
 CREATE TABLE IF NOT EXISTS passages (
     passage_id    INTEGER PRIMARY KEY,
     article_id    TEXT NOT NULL REFERENCES articles(article_id),

@@ -260,10 +260,9 @@ class Store:
         events = self.event_ids(flt.date_from, flt.date_to)
         events = events[~np.isin(events, ids[lo:hi], kind="table")]  # no sort of a year's ids
         found = [ids[lo:hi], self.ids_where(events, *reported_sql(flt))]
-        if flt.date_from:  # published in the range, placed a few days before it
-            before = ids[np.searchsorted(days, _day(placed_from(flt.date_from)), "left"):lo]
-            before = before[~np.isin(before, found[1])]
-            found.append(self.ids_where(before, *published_within_sql(flt)))
+        if flt.date_from:
+            early = self.published_early(flt)
+            found.append(early[~np.isin(early, found[1])])
         return np.concatenate(found)
 
     def event_ids(self, date_from: dt.date | None, date_to: dt.date | None) -> np.ndarray:
@@ -277,11 +276,29 @@ class Store:
              "WHERE start_day BETWEEN ? AND ? AND end_day <= ?")
         return np.fromiter((r[0] for r in self.conn.execute(q, (lo, hi, hi))), dtype=np.int64)
 
+    def published_early(self, flt: Filter) -> np.ndarray:
+        """Passages published in the filter's range (``date_from`` set) but placed on one of the
+        days just before it. A passage is placed before its article appeared only on a day it,
+        or its article's lead, states ("sent to the ICU on Monday"): so only the articles with
+        such an event are looked at, not every passage of those days (at 1.15M passages and a
+        30-day range ~17 ms against ~50)."""
+        import numpy as np
+
+        assert flt.date_from is not None
+        first = placed_from(flt.date_from)
+        within, args = published_within_sql(flt)
+        q = ("SELECT p.passage_id FROM passages p WHERE p.article_id IN (SELECT s.article_id "
+             "FROM passage_events e JOIN passages s ON s.passage_id = e.passage_id "
+             "WHERE e.start_day BETWEEN ? AND ? AND e.end_day = e.start_day) "
+             f"AND p.timeline_date >= ? AND p.timeline_date < ? AND {within}")
+        rows = self.conn.execute(q, [_day(first), _day(flt.date_from) - 1, first.isoformat(),
+                                     flt.date_from.isoformat(), *args])
+        return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
     def ids_where(self, ids: np.ndarray, condition: str, args: Sequence[object]) -> np.ndarray:
-        """Those of ``ids`` whose passage ``p`` meets an SQL condition (``reported_sql``,
-        ``published_within_sql``). Asked only of the passages just outside a range, a few
-        thousand at most: through a join, the check over every event of a year took 1.3 s at
-        1.15M passages."""
+        """Those of ``ids`` whose passage ``p`` meets an SQL condition (``reported_sql``).
+        Asked only of the passages just outside a range, a few thousand at most: through a
+        join, the check over every event of a year took 1.3 s at 1.15M passages."""
         import numpy as np
 
         if condition == "1" or not len(ids):
