@@ -77,10 +77,7 @@ def reported_sql(flt: Filter) -> tuple[str, list[object]]:
     January 6 attack"), and reports nothing of what happened there."""
     if not flt.date_from:
         return "1", []
-    # a lookup of its own: read through the join, a.published made every keyword search under
-    # such a filter read each matching article's row (72 -> 213 ms p50 at 1.15M passages)
-    return ("coalesce((SELECT published >= ? FROM articles WHERE article_id = p.article_id), 1)",
-            [flt.date_from.isoformat()])
+    return _articles_published("published >= ?", undated=True), [flt.date_from.isoformat()]
 
 
 def placed_from(day: dt.date) -> dt.date:
@@ -96,7 +93,15 @@ def published_within_sql(flt: Filter) -> tuple[str, list[object]]:
     assert flt.date_from is not None
     days = [flt.date_from.isoformat(), *([flt.date_to.isoformat()] if flt.date_to else [])]
     within = "published >= ?" + (" AND published <= ?" if flt.date_to else "")
-    return f"coalesce((SELECT {within} FROM articles WHERE article_id = p.article_id), 0)", days
+    return _articles_published(within, undated=False), days
+
+
+def _articles_published(condition: str, *, undated: bool) -> str:
+    """``condition`` on passage ``p``'s article's ``published``, ``undated`` when it has none.
+    A lookup of its own: read through the join, a.published made every keyword search under
+    such a filter read each matching article's row (72 -> 213 ms p50 at 1.15M passages)."""
+    return (f"coalesce((SELECT {condition} FROM articles WHERE article_id = p.article_id), "
+            f"{int(undated)})")
 
 
 def published_sql(flt: Filter) -> tuple[str, list[object]]:
