@@ -130,11 +130,15 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
         return Answer(**base, hits=ordered(hits, order), asked=len(hits),
                       message=message if hits else "no articles published in that time")
     qvec = query_vector(ranker.embedder, q.text)
-    pool = max(POOL, 6 * k)
+    asks_when = is_when_question(q.question) if when is None else when
+    # a "when" answer votes over VOTERS passages and spreads its excerpts' days over them: each
+    # is scored as deeply as the first k (the depth bench/eval.py t17 chose the rules at)
+    depth = max(k, VOTERS) if asks_when else k
+    pool = max(POOL, 6 * depth)
 
     def scored(flt: Filter, floor: float) -> list[Scored]:
-        cands = hybrid_search(index, qvec, q.text, flt, pool=pool)[:max(CANDIDATES, 3 * k)]
-        return ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, k + 4),
+        cands = hybrid_search(index, qvec, q.text, flt, pool=pool)[:max(CANDIDATES, 3 * depth)]
+        return ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, depth + 4),
                             hints=q.hints, floor=floor)
 
     def merged(found: Sequence[Scored]) -> list[Hit]:
@@ -151,7 +155,6 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     if not voters and wider is not None:  # soft before hard: the best of any date
         voters = merged(scored(wider, RELEVANCE_FLOOR))
         fell_back = bool(voters)
-    asks_when = is_when_question(q.question) if when is None else when
     day = date_answer(voters, gap=ranker.reranker.first_gap,
                       ahead=asks_ahead(q.question)) if asks_when else None
     near = near_the_best(voters, ranker.reranker.gap)

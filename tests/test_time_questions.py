@@ -513,3 +513,25 @@ def test_a_question_with_a_time_and_no_topic_lists_that_times_articles(news_bot:
     # a time with a topic is ranked as ever
     c = news_bot.ask("What did shareholders approve last week?", as_of=D(2022, 4, 29), k=5)
     assert _ids(c) == ["merger"] and c.message is None
+
+
+def test_a_when_answer_votes_over_the_same_candidates_whatever_k(fake_index: Path) -> None:
+    """The date and its excerpts come from the VOTERS best passages, each given the sentence
+    pass, whether the reader asked for 3 excerpts or 10; a plain question's pass follows k."""
+    from bot.rerank import FeatureReranker
+    from bot.when import VOTERS
+
+    class Seen(FeatureReranker):
+        def scores(self, question, items, *, weights):
+            scored.append(len(items))
+            return super().scores(question, items, weights=weights)
+
+    scored: list[int] = []
+    bot = Bot(open_index(fake_index), FakeEmbedder(64), reranker=Seen())
+    few, many = (bot.ask("When did Kallas meet Rubio?", k=k) for k in (3, VOTERS))
+    assert scored[0] == scored[1] > 12  # 12: the pass for any k up to 8 (bot.rank.SENTENCE_PASS)
+    assert few.date_answer == many.date_answer
+    assert [h.passage.passage_id for h in few.hits] == [h.passage.passage_id for h in many.hits][:3]
+    scored.clear()
+    bot.ask("What did Kallas say about Rubio?", k=3)
+    assert scored == [12]
