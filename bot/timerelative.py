@@ -1,7 +1,8 @@
 """Time words read against the day of asking: weekdays ("on Tuesday", "a shooting Wednesday"),
-"last night", "this week", "two days ago", and the recency words ("recently", "a new study")
-that rank but never filter. Days come from the calendar engine that dates passages
-(index/timecalc.py); the clause's tense says which side of ``as_of`` they lie on."""
+"last night", "this week", "two days ago", seasons ("this summer", "in the spring of 2020"),
+and the recency words ("recently", "a new study") that rank but never filter. Days come from
+the calendar engine that dates passages (index/timecalc.py); the clause's tense says which
+side of ``as_of`` they lie on."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import re
 
 from bot.fmt import human_date
 from bot.timewords import Found, clause_mode, days_words
+from index import timehandlers
 from index.timecalc import add_months, ago_offset, month_end, relative, weekday, weekend
-from index.timepatterns import HOLIDAY_BEFORE
+from index.timepatterns import HOLIDAY_BEFORE, RE_SEASON, SEASON_PREP
 from index.timevocab import WEEKDAY, number_of, weekday_of
 
-__all__ = ["RE_AGO", "RE_REL", "RE_WEEKDAY", "read_ago", "read_relative", "read_weekday",
-           "recent_periods"]
+__all__ = ["RE_AGO", "RE_REL", "RE_SEASON", "RE_WEEKDAY", "read_ago", "read_relative",
+           "read_season", "read_weekday", "recent_periods"]
 
 _F = re.IGNORECASE
 RE_WEEKDAY = re.compile(
@@ -96,6 +98,36 @@ def read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> Foun
     if d is None:
         return None
     return Found(m.start(), m.end(), d, d, human_date(d))
+
+
+_SEASON_PART = {"early": 0, "mid": 1, "late": 2}
+
+
+def read_season(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
+    """"this summer", "last winter", "in the spring of 2020": the three months the passage
+    tagger places it at (meteorological seasons, and its guards against "Arab Spring" and "a
+    hot summer"); "early"/"mid"/"late", one of them. A season under way is cut at as_of by the
+    clause's tense, as "this week" is."""
+    found = timehandlers.season(m, question, as_of)
+    if found is None or found[2] is None:
+        return None
+    start, end, first = found[0], found[1], found[2]
+    mod = (m["mod"] or "").lower()
+    if mod in _SEASON_PART:  # "early summer": its first month
+        y, mo = add_months(first.year, first.month, _SEASON_PART[mod])
+        first = dt.date(y, mo, 1)
+    y, mo = add_months(first.year, first.month, 0 if mod in _SEASON_PART else 2)
+    last = month_end(y, mo)
+    if not m["y"] and as_of is not None and first <= as_of <= last:
+        # under way: what happened in it has happened by as_of, what will is from as_of on
+        if clause_mode(question, start, end) == "past":
+            last = min(last, as_of)
+        else:
+            first = max(first, as_of)
+    words = " ".join(question[start:end].split())
+    prep = SEASON_PREP.search(question, 0, start)  # "in the spring of 2020" goes as one
+    start = prep.start() if prep else start
+    return Found(start, end, first, last, f"{words} ({days_words(first, last)})")
 
 
 _DAY_OFFSET = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,

@@ -75,6 +75,12 @@ RECORDS = [
     {"id": "panel", "date": "2018-06-01", "source": "Local Desk", "title": "Ethics panel",
      "text": "The ethics committee has twelve members drawn from both parties and meets every "
              "month."},
+    {"id": "hose-jan", "date": "2022-01-20", "source": "Wire", "title": "Reservoirs low",
+     "text": "Southern Water warned that a hosepipe ban could follow in Hampshire, as its "
+             "reservoirs stood low after a dry autumn."},
+    {"id": "hose-jul", "date": "2022-07-22", "source": "Wire", "title": "Hosepipe ban",
+     "text": "Southern Water announced a hosepipe ban for Hampshire and the Isle of Wight after "
+             "the driest July on record."},
 ]
 
 
@@ -504,7 +510,7 @@ def test_a_question_with_a_time_and_no_topic_lists_that_times_articles(news_bot:
     # no time either: the latest articles, one a day from the corpus' last day back
     e = news_bot.ask("What's new?", k=2)
     assert _ids(e) == ["grocer", "air"]
-    assert e.message.startswith("no topic or time in the question: the latest 2 of the 17 dated")
+    assert e.message.startswith("no topic or time in the question: the latest 2 of the 19 dated")
     # as a timeline: the days of that time with the most articles published, oldest first
     tl = news_bot.timeline("What happened last week?", as_of=D(2022, 4, 29))
     assert [(d.date, [_ids_of(h) for h in d.hits]) for d in tl.dates] == [
@@ -535,3 +541,14 @@ def test_a_when_answer_votes_over_the_same_candidates_whatever_k(fake_index: Pat
     scored.clear()
     bot.ask("What did Kallas say about Rubio?", k=3)
     assert scored == [12]
+
+
+@pytest.mark.slow
+def test_a_season_is_read_as_its_months(news_bot: Bot) -> None:
+    a = news_bot.ask("Which water company announced a hosepipe ban this summer?",
+                     as_of=D(2022, 8, 20))
+    assert a.read_as.startswith("this summer (1 Jun 2022 – 20 Aug 2022), as of 20 Aug 2022")
+    assert _ids(a) == ["hose-jul"]
+    b = news_bot.ask("What did Southern Water warn about last winter?", as_of=D(2022, 8, 20))
+    assert (b.date_from, b.date_to) == (D(2021, 12, 1), D(2022, 2, 28))
+    assert _ids(b) == ["hose-jan"]

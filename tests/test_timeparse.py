@@ -321,3 +321,36 @@ def test_a_year_naming_the_edition_in_the_news_is_a_hint(question, as_of, hint) 
     assert len(edition) == (1 if hint else 0)
     if hint:
         assert (tq.date_from, tq.date_to) == (None, None) and tq.text == question
+
+
+@pytest.mark.parametrize(("question", "date_from", "date_to"), [
+    # the passage tagger's seasons (meteorological), read the same way in questions (as of 12 Aug)
+    ("What happened in the spring of 2020?", D(2020, 3, 1), D(2020, 5, 31)),
+    ("What happened in summer 2024?", D(2024, 6, 1), D(2024, 8, 31)),
+    ("What was agreed last winter?", D(2024, 12, 1), D(2025, 2, 28)),
+    ("What will happen next spring?", D(2026, 3, 1), D(2026, 5, 31)),
+    ("What did Kallas say this summer?", D(2025, 6, 1), AS_OF),  # under way: its days so far
+    ("What will Kallas do this summer?", AS_OF, D(2025, 8, 31)),
+    ("Which state could face water cuts this autumn?", D(2025, 9, 1), D(2025, 11, 30)),  # to come
+    ("What happened in late summer 2020?", D(2020, 8, 1), D(2020, 8, 31)),
+    ("What happened in early spring?", D(2025, 3, 1), D(2025, 3, 31)),
+])
+def test_seasons_are_read(question: str, date_from: dt.date, date_to: dt.date) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (date_from, date_to)
+    assert not any(w in q.text.lower() for w in ("spring", "summer", "autumn", "winter", " in the"))
+
+
+@pytest.mark.parametrize("question", [
+    "Who led the Arab Spring protests?", "Why do prices fall in a hot summer?",
+    "Who won medals at the 2020 Summer Olympics?", "What is a summer school?",
+])
+def test_season_words_that_name_no_season(question: str) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to, q.background) == (None, None, ())
+
+
+def test_a_seasons_possessive_is_a_hint() -> None:
+    q = parse_time("What was decided about this summer's Olympic Games?", as_of=D(2021, 7, 9))
+    assert (q.date_from, q.date_to) == (None, None)
+    assert q.background_periods == ((D(2021, 6, 1), D(2021, 7, 9)),)
