@@ -140,6 +140,28 @@ def season_relative(season: str, anchor: dt.date, mode: str) -> dt.date | None:
     return min(spans, key=lambda sp: (gap(sp), sp[0] > anchor))[0]
 
 
+def season_this(season: str, anchor: dt.date, past: bool) -> dt.date | None:
+    """"this summer": the one under way, else the one that starts in the anchor's year ("the
+    cicadas anticipated this summer", in May, is the coming one, whatever the tense), except
+    one just over, nearer than the coming one, for a past clause ("it snowed a lot this
+    winter", in March)."""
+    m = SEASON_MONTH[season]
+    start, before = safe_date(anchor.year, m, 1), safe_date(anchor.year - 1, m, 1)
+    for s in (before, start):
+        if s is not None and s <= anchor < _season_end(s):
+            return s
+    if start is not None and before is not None and start > anchor and past and (
+            anchor - _season_end(before) < start - anchor):
+        return before
+    return start
+
+
+def _season_end(start: dt.date) -> dt.date:
+    """The day after a season that begins on ``start``."""
+    y, m = add_months(start.year, start.month, 3)
+    return dt.date(y, m, 1)
+
+
 def weekend(anchor: dt.date, mode: str) -> dt.date | None:
     """The Saturday of "the weekend": the one under way, else the coming one for a plan, else
     the one just past (news reports the past)."""

@@ -178,8 +178,9 @@ def season(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
         return None  # "prices fall", "a hot summer" are no dates
     if anchor is None:
         return start, m.end(), None, "season"
-    mode = _mode(mod if relative else None, tense_near(text, start, m.end()))
-    d = cal.season_relative(season, anchor, mode)
+    tense = tense_near(text, start, m.end())
+    d = (cal.season_this(season, anchor, tense == "past") if mod == "this"
+         else cal.season_relative(season, anchor, _mode(mod if relative else None, tense)))
     return start, m.end(), d if cal.ok(d) else None, "season"
 
 

@@ -158,6 +158,8 @@ def test_years_outside_1900_2100_are_not_dates() -> None:
     ("last year", D(2024, 1, 1), "year"),
     ("last spring", D(2024, 3, 1), "season"),  # in March, spring 2025 has only begun
     ("last winter", D(2024, 12, 1), "season"),  # Dec 2024 - Feb 2025, just over
+    ("this winter", D(2024, 12, 1), "season"),  # just over, for a past clause
+    ("this summer", D(2025, 6, 1), "season"),  # the one that starts this year
     ("two weeks ago", D(2025, 3, 3), "week"),
     ("three years ago", D(2022, 1, 1), "year"),
     ("some 25 years ago", D(2000, 1, 1), "year"),
@@ -588,3 +590,14 @@ def test_property_windows_find_what_a_full_scan_finds(text: str, anchor: dt.date
         assert extract_event_dates(text, anchor) == windowed
     finally:
         tagger._PATTERNS = saved
+
+
+def test_this_season_is_the_one_under_way_else_this_years_whatever_the_tense() -> None:
+    for text, published, day in [
+        ("The swarm of cicadas anticipated this summer is late.", D(2021, 5, 14), D(2021, 6, 1)),
+        ("Officials warned how many could die this winter.", D(2021, 10, 8), D(2021, 12, 1)),
+        ("Airports were the worst for delays this summer.", D(2022, 9, 8), D(2022, 6, 1)),
+        ("Prices rose this spring, the bank said.", D(2022, 10, 20), D(2022, 3, 1)),
+    ]:
+        (ev,) = extract_event_dates(text, published)
+        assert (ev.text, ev.date, ev.precision) == (ev.text, day, "season"), text
