@@ -214,6 +214,30 @@ _READERS = ((_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range), (_RE_OPEN, _
 
 
 _YEAR = re.compile(r"\b\d{4}\b")
+# "since Monday", "after last week", "until this summer": a period read by the readers after
+# _RE_OPEN's keywords, which that pattern's dates do not cover
+_OPEN_BEFORE = re.compile(r"\b(?P<kw>since|after|before|until|till|prior\s+to)\s+(?:the\s+)?$", _F)
+
+
+def _opened(f: Found, question: str) -> Found:
+    """``f`` widened to the open range its keyword makes of it, or ``f`` itself."""
+    m = _OPEN_BEFORE.search(question, 0, f.start)
+    if m is None or f.date_from is None or f.date_to is None:
+        return f
+    kw = " ".join(m.group("kw").lower().split())
+    words = f.understood.split(" (", 1)[0]  # "last week (4 Aug 2025 – ...)" -> "last week"
+    if kw == "since":
+        lo, hi, day = f.date_from, None, f"from {human_date(f.date_from)}"
+    elif kw == "after":
+        lo, hi = f.date_to + dt.timedelta(days=1), None
+        day = f"from {human_date(lo)}"
+    elif kw in ("before", "prior to"):
+        lo, hi = None, f.date_from - dt.timedelta(days=1)
+        day = f"up to {human_date(hi)}"
+    else:
+        lo, hi, day = None, f.date_to, f"up to {human_date(f.date_to)}"
+    said = f"{kw} {words} ({day})" if words != f.understood else f"{kw} {words}"
+    return Found(m.start(), f.end, lo, hi, said)
 
 
 def edition_years(question: str, taken: list[Found], as_of: dt.date | None) -> list[Found]:
@@ -258,7 +282,7 @@ def parse_time(question: str, *, as_of: dt.date | None) -> TimeQuery:
             except (ValueError, OverflowError, KeyError):
                 f = None  # "31 February", "in 9999": not a date, so not a constraint
             if f is not None:
-                found.append(f)
+                found.append(_opened(f, question))
     background = [f for f in found if is_background(question, f.start, f.end)]
     found = [f for f in found if f not in background]
     date_from = date_to = None

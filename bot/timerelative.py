@@ -13,7 +13,7 @@ from bot.fmt import human_date
 from bot.timewords import Found, clause_mode, days_words
 from index import timehandlers
 from index.timecalc import add_months, ago_offset, month_end, relative, weekday, weekend
-from index.timepatterns import HOLIDAY_BEFORE, RE_SEASON, SEASON_PREP
+from index.timepatterns import HOLIDAY_BEFORE, RE_SEASON
 from index.timevocab import WEEKDAY, number_of, weekday_of
 
 __all__ = ["RE_AGO", "RE_REL", "RE_SEASON", "RE_WEEKDAY", "read_ago", "read_relative",
@@ -101,6 +101,10 @@ def read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> Foun
 
 
 _SEASON_PART = {"early": 0, "mid": 1, "late": 2}
+# the tagger's season prepositions that name the season itself ("since the summer" opens a
+# range: bot/timeparse.py reads that keyword)
+_SEASON_IN = re.compile(r"\b(?:in|during|over|through|throughout)\s+(?:the\s+)?"
+                        r"(?:(?:early|late)\s+)?$", _F)
 
 
 def read_season(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
@@ -125,7 +129,7 @@ def read_season(m: re.Match[str], question: str, as_of: dt.date | None) -> Found
         else:
             first = max(first, as_of)
     words = " ".join(question[start:end].split())
-    prep = SEASON_PREP.search(question, 0, start)  # "in the spring of 2020" goes as one
+    prep = _SEASON_IN.search(question, 0, start)  # "in the spring of 2020" goes as one
     start = prep.start() if prep else start
     return Found(start, end, first, last, f"{words} ({days_words(first, last)})")
 

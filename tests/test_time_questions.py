@@ -552,3 +552,7 @@ def test_a_season_is_read_as_its_months(news_bot: Bot) -> None:
     b = news_bot.ask("What did Southern Water warn about last winter?", as_of=D(2022, 8, 20))
     assert (b.date_from, b.date_to) == (D(2021, 12, 1), D(2022, 2, 28))
     assert _ids(b) == ["hose-jan"]
+    # "after last winter": from the day after it, not the winter itself
+    c = news_bot.ask("What did Southern Water announce after last winter?", as_of=D(2022, 8, 20))
+    assert (c.date_from, c.date_to) == (D(2022, 3, 1), None)
+    assert _ids(c) == ["hose-jul"]

@@ -354,3 +354,23 @@ def test_a_seasons_possessive_is_a_hint() -> None:
     q = parse_time("What was decided about this summer's Olympic Games?", as_of=D(2021, 7, 9))
     assert (q.date_from, q.date_to) == (None, None)
     assert q.background_periods == ((D(2021, 6, 1), D(2021, 7, 9)),)
+
+
+@pytest.mark.parametrize(("question", "date_from", "date_to", "understood"), [
+    ("What has Kallas said since Monday?", D(2025, 8, 11), None, "since 11 Aug 2025"),
+    ("What happened since last week?", D(2025, 8, 4), None, "since last week (from 4 Aug 2025)"),
+    ("Who resigned after last week?", D(2025, 8, 11), None, "after last week (from 11 Aug 2025)"),
+    ("What was agreed before last month?", None, D(2025, 6, 30),
+     "before last month (up to 30 Jun 2025)"),
+    ("What has been said since the summer?", D(2025, 6, 1), None, "since summer (from 1 Jun 2025)"),
+    ("Which talks ran until two days ago?", None, D(2025, 8, 10),
+     "until two days ago (up to 10 Aug 2025)"),
+])
+def test_since_after_before_until_open_a_relative_period(question: str, date_from, date_to,
+                                                          understood: str) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to, q.understood) == (date_from, date_to, understood)
+    assert not any(w in q.text.lower().split() for w in ("since", "after", "before", "until"))
+    # what follows the keyword in a clause of its own is still background
+    bg = parse_time("How many have fled since the invasion began last week?", as_of=AS_OF)
+    assert (bg.date_from, bg.date_to) == (None, None) and bg.background
