@@ -18,10 +18,12 @@ from bot.fmt import human_date
 from bot.timefocus import is_background, is_deictic
 from bot.timerelative import (
     RE_AGO,
+    RE_QUARTER,
     RE_REL,
     RE_SEASON,
     RE_WEEKDAY,
     read_ago,
+    read_quarter,
     read_relative,
     read_season,
     read_weekday,
@@ -210,7 +212,7 @@ def _read_in(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | 
 # Ranges first, so "from February to March 2025" is not read as "from February".
 _READERS = ((_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range), (_RE_OPEN, _read_open),
             (_RE_IN, _read_in), (RE_WEEKDAY, read_weekday), (RE_AGO, read_ago),
-            (RE_REL, read_relative), (RE_SEASON, read_season))
+            (RE_REL, read_relative), (RE_SEASON, read_season), (RE_QUARTER, read_quarter))
 
 
 _YEAR = re.compile(r"\b\d{4}\b")

@@ -1,6 +1,6 @@
 """Time words read against the day of asking: weekdays ("on Tuesday", "a shooting Wednesday"),
 "last night", "this week", "two days ago", seasons ("this summer", "in the spring of 2020"),
-and the recency words ("recently", "a new study") that rank but never filter. Days come from
+quarters, and the recency words ("recently", "a new study") that rank but never filter. Days come from
 the calendar engine that dates passages (index/timecalc.py); the clause's tense says which
 side of ``as_of`` they lie on."""
 
@@ -13,11 +13,11 @@ from bot.fmt import human_date
 from bot.timewords import Found, clause_mode, days_words
 from index import timehandlers
 from index.timecalc import add_months, ago_offset, month_end, relative, weekday, weekend
-from index.timepatterns import HOLIDAY_BEFORE, RE_SEASON
+from index.timepatterns import HOLIDAY_BEFORE, RE_QUARTER, RE_SEASON
 from index.timevocab import WEEKDAY, number_of, weekday_of
 
-__all__ = ["RE_AGO", "RE_REL", "RE_SEASON", "RE_WEEKDAY", "read_ago", "read_relative",
-           "read_season", "read_weekday", "recent_periods"]
+__all__ = ["RE_AGO", "RE_QUARTER", "RE_REL", "RE_SEASON", "RE_WEEKDAY", "read_ago",
+           "read_quarter", "read_relative", "read_season", "read_weekday", "recent_periods"]
 
 _F = re.IGNORECASE
 RE_WEEKDAY = re.compile(
@@ -101,9 +101,9 @@ def read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> Foun
 
 
 _SEASON_PART = {"early": 0, "mid": 1, "late": 2}
-# the tagger's season prepositions that name the season itself ("since the summer" opens a
-# range: bot/timeparse.py reads that keyword)
-_SEASON_IN = re.compile(r"\b(?:in|during|over|through|throughout)\s+(?:the\s+)?"
+# the prepositions that name a season or quarter itself ("since the summer" opens a range:
+# bot/timeparse.py reads that keyword)
+_PERIOD_IN = re.compile(r"\b(?:in|during|over|through|throughout|for)\s+(?:the\s+)?"
                         r"(?:(?:early|late)\s+)?$", _F)
 
 
@@ -115,23 +115,48 @@ def read_season(m: re.Match[str], question: str, as_of: dt.date | None) -> Found
     found = timehandlers.season(m, question, as_of)
     if found is None or found[2] is None:
         return None
-    start, end, first = found[0], found[1], found[2]
+    start, end, first, _ = found
     mod = (m["mod"] or "").lower()
     if mod in _SEASON_PART:  # "early summer": its first month
         y, mo = add_months(first.year, first.month, _SEASON_PART[mod])
         first = dt.date(y, mo, 1)
     y, mo = add_months(first.year, first.month, 0 if mod in _SEASON_PART else 2)
     last = month_end(y, mo)
-    if not m["y"] and as_of is not None and first <= as_of <= last:
-        # under way: what happened in it has happened by as_of, what will is from as_of on
-        if clause_mode(question, start, end) == "past":
-            last = min(last, as_of)
-        else:
-            first = max(first, as_of)
+    if not m["y"]:
+        first, last = _so_far(first, last, question, start, end, as_of)
+    return _period_found(question, start, end, first, last)
+
+
+def read_quarter(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
+    """"in the third quarter", "the first quarter of 2025": the passage tagger's quarter (the
+    nearest such one, the current included, without a year), its three months."""
+    found = timehandlers.quarter(m, question, as_of)
+    if found is None or found[2] is None:
+        return None
+    first = found[2]
+    y, mo = add_months(first.year, first.month, 2)
+    last = month_end(y, mo)
+    if not (m["y"] or m["y0"]):
+        first, last = _so_far(first, last, question, m.start(), m.end(), as_of)
+    return _period_found(question, m.start(), m.end(), first, last)
+
+
+def _so_far(first: dt.date, last: dt.date, question: str, start: int, end: int,
+            as_of: dt.date | None) -> tuple[dt.date, dt.date]:
+    """A period under way, as "this week" is read: what happened in it has happened by as_of,
+    what will is from as_of on (the clause's tense)."""
+    if as_of is None or not first <= as_of <= last:
+        return first, last
+    if clause_mode(question, start, end) == "past":
+        return first, as_of
+    return as_of, last
+
+
+def _period_found(question: str, start: int, end: int, first: dt.date, last: dt.date) -> Found:
     words = " ".join(question[start:end].split())
-    prep = _SEASON_IN.search(question, 0, start)  # "in the spring of 2020" goes as one
-    start = prep.start() if prep else start
-    return Found(start, end, first, last, f"{words} ({days_words(first, last)})")
+    prep = _PERIOD_IN.search(question, 0, start)  # "in the spring of 2020" goes as one
+    return Found(prep.start() if prep else start, end, first, last,
+                 f"{words} ({days_words(first, last)})")
 
 
 _DAY_OFFSET = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,

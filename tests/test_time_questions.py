@@ -81,6 +81,12 @@ RECORDS = [
     {"id": "hose-jul", "date": "2022-07-22", "source": "Wire", "title": "Hosepipe ban",
      "text": "Southern Water announced a hosepipe ban for Hampshire and the Isle of Wight after "
              "the driest July on record."},
+    {"id": "halv-q4", "date": "2022-02-03", "source": "Business Desk", "title": "Halvorsen results",
+     "text": "Halvorsen Foods reported a net profit of $12 million for the fourth quarter of "
+             "2021, helped by holiday sales."},
+    {"id": "halv-q2", "date": "2022-07-28", "source": "Business Desk", "title": "Halvorsen loss",
+     "text": "Halvorsen Foods reported a net loss of $40 million for the second quarter, citing "
+             "weak demand."},
 ]
 
 
@@ -510,7 +516,7 @@ def test_a_question_with_a_time_and_no_topic_lists_that_times_articles(news_bot:
     # no time either: the latest articles, one a day from the corpus' last day back
     e = news_bot.ask("What's new?", k=2)
     assert _ids(e) == ["grocer", "air"]
-    assert e.message.startswith("no topic or time in the question: the latest 2 of the 19 dated")
+    assert e.message.startswith("no topic or time in the question: the latest 2 of the 21 dated")
     # as a timeline: the days of that time with the most articles published, oldest first
     tl = news_bot.timeline("What happened last week?", as_of=D(2022, 4, 29))
     assert [(d.date, [_ids_of(h) for h in d.hits]) for d in tl.dates] == [
@@ -556,3 +562,10 @@ def test_a_season_is_read_as_its_months(news_bot: Bot) -> None:
     c = news_bot.ask("What did Southern Water announce after last winter?", as_of=D(2022, 8, 20))
     assert (c.date_from, c.date_to) == (D(2022, 3, 1), None)
     assert _ids(c) == ["hose-jul"]
+
+
+@pytest.mark.slow
+def test_a_quarter_is_read_as_its_months(news_bot: Bot) -> None:
+    a = news_bot.ask("What did Halvorsen Foods report in the second quarter?", as_of=D(2022, 8, 20))
+    assert (a.date_from, a.date_to) == (D(2022, 4, 1), D(2022, 6, 30))
+    assert _ids(a) == ["halv-q2"]  # published after the quarter, reporting it

@@ -374,3 +374,17 @@ def test_since_after_before_until_open_a_relative_period(question: str, date_fro
     # what follows the keyword in a clause of its own is still background
     bg = parse_time("How many have fled since the invasion began last week?", as_of=AS_OF)
     assert (bg.date_from, bg.date_to) == (None, None) and bg.background
+
+
+@pytest.mark.parametrize(("question", "date_from", "date_to"), [
+    # the passage tagger's quarters (as of 12 Aug 2025)
+    ("What happened in the first quarter of 2025?", D(2025, 1, 1), D(2025, 3, 31)),
+    ("Which banks lost money in the 2024 fourth quarter?", D(2024, 10, 1), D(2024, 12, 31)),
+    ("What did Apple report in the second quarter?", D(2025, 4, 1), D(2025, 6, 30)),
+    ("What did Apple report in the third quarter?", D(2025, 7, 1), AS_OF),  # under way
+    ("What will happen in the fourth quarter?", D(2025, 10, 1), D(2025, 12, 31)),
+])
+def test_quarters_are_read(question: str, date_from: dt.date, date_to: dt.date) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (date_from, date_to)
+    assert "quarter" not in q.text and " in" not in q.text
