@@ -12,7 +12,7 @@ import re
 from bot.fmt import human_date
 from bot.timewords import Found, clause_mode, days_words
 from index import timehandlers
-from index.timecalc import add_months, ago_offset, month_end, relative, weekday, weekend
+from index.timecalc import add_months, ago_offset, month_end, part_span, relative, weekday, weekend
 from index.timepatterns import HOLIDAY_BEFORE, RE_QUARTER, RE_SEASON
 from index.timevocab import WEEKDAY, number_of, weekday_of
 
@@ -59,6 +59,16 @@ def read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> Fou
             return None  # "the weekend before the vote" names no weekend of its own
         start, end = _relative_period(rel, as_of, clause_mode(question, m.start(), m.end()))
         words = rel
+        part = _PART_BEFORE.search(question, 0, m.start())
+        if part and rel.split()[-1] in ("month", "year") and not rel.startswith(("earlier", "later")):
+            # "late last year": its last months, as "late 2024" is read (index.timecalc.part_span)
+            lo, hi = part_span(part.group("part").lower(), start.year,
+                               start.month if rel.endswith("month") else None)
+            start, end = max(start, lo), min(end, hi)
+            if start > end:
+                return None
+            words = f"{part.group('part').lower()} {rel}"
+            return Found(part.start(), m.end(), start, end, f"{words} ({days_words(start, end)})")
     else:
         n_word = (m.group("n") or "1").lower()
         n = number_of(n_word) or 1
@@ -158,6 +168,9 @@ def _period_found(question: str, start: int, end: int, first: dt.date, last: dt.
     return Found(prep.start() if prep else start, end, first, last,
                  f"{words} ({days_words(first, last)})")
 
+
+_PART_BEFORE = re.compile(r"\b(?:(?:in|during|for|by)\s+)?(?P<part>early|mid|late)(?:\s+|\s*-\s*)$",
+                          _F)
 
 _DAY_OFFSET = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
                "yesterday": -1, "last night": -1, "the day before yesterday": -2, "tomorrow": 1}
