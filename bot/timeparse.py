@@ -221,11 +221,15 @@ _YEAR = re.compile(r"\b\d{4}\b")
 _OPEN_BEFORE = re.compile(r"\b(?P<kw>since|after|before|until|till|prior\s+to)\s+(?:the\s+)?$", _F)
 
 
+def _possessive(question: str, end: int) -> bool:
+    return question[end - 2:end] in ("'s", "’s") or question[end:end + 2] in ("'s", "’s")
+
+
 def _opened(f: Found, question: str) -> Found:
     """``f`` widened to the open range its keyword makes of it, or ``f`` itself."""
     m = _OPEN_BEFORE.search(question, 0, f.start)
-    if m is None or f.date_from is None or f.date_to is None:
-        return f
+    if m is None or f.date_from is None or f.date_to is None or _possessive(question, f.end):
+        return f  # "before this week's ceremony": the keyword governs the ceremony
     kw = " ".join(m.group("kw").lower().split())
     words = f.understood.split(" (", 1)[0]  # "last week (4 Aug 2025 – ...)" -> "last week"
     if kw == "since":

@@ -371,6 +371,9 @@ def test_since_after_before_until_open_a_relative_period(question: str, date_fro
     q = parse_time(question, as_of=AS_OF)
     assert (q.date_from, q.date_to, q.understood) == (date_from, date_to, understood)
     assert not any(w in q.text.lower().split() for w in ("since", "after", "before", "until"))
+    # a possessive's keyword governs its noun: "this week" stays the hint it was
+    poss = parse_time("Before this week's ceremony, who was honoured?", as_of=AS_OF)
+    assert poss.background_periods == ((D(2025, 8, 11), AS_OF),)
     # what follows the keyword in a clause of its own is still background
     bg = parse_time("How many have fled since the invasion began last week?", as_of=AS_OF)
     assert (bg.date_from, bg.date_to) == (None, None) and bg.background
