@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_background", "is_deictic"]
+__all__ = ["is_background", "is_deictic", "is_possessive"]
 
 _F = re.IGNORECASE
 
@@ -33,7 +33,7 @@ def is_background(question: str, start: int, end: int) -> bool:
     possessive ("this year's Super Bowl") or lies inside a subordinate or relative clause or
     a since/after/before phrase of its sentence, or in an aside set off by commas ("Which
     company, founded in 1998, announced...")."""
-    if question[end - 2:end] in ("'s", "’s") or question[end:end + 2] in ("'s", "’s"):
+    if is_possessive(question, end):
         return True
     sentence = max(m.end() for m in _SENTENCE.finditer(question, 0, start))
     if _in_context_sentence(question, start, end):
@@ -50,6 +50,11 @@ def is_background(question: str, start: int, end: int) -> bool:
     after = re.match(r"\s*,", question[end:])
     return bool(breaks and question[breaks[-1] - 1] == "," and question[breaks[-1]:start].strip()
                 and after and end + after.end() < len(question) - 1)
+
+
+def is_possessive(question: str, end: int) -> bool:
+    """Whether the expression ending at ``end`` is a possessive ("this year's", "Tuesday's")."""
+    return question[end - 2:end] in ("'s", "’s") or question[end:end + 2] in ("'s", "’s")
 
 
 def _in_context_sentence(question: str, start: int, end: int) -> bool:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from bot.fmt import human_date
-from bot.timefocus import is_background, is_deictic
+from bot.timefocus import is_background, is_deictic, is_possessive
 from bot.timerelative import (
     RE_AGO,
     RE_QUARTER,
@@ -221,14 +221,10 @@ _YEAR = re.compile(r"\b\d{4}\b")
 _OPEN_BEFORE = re.compile(r"\b(?P<kw>since|after|before|until|till|prior\s+to)\s+(?:the\s+)?$", _F)
 
 
-def _possessive(question: str, end: int) -> bool:
-    return question[end - 2:end] in ("'s", "’s") or question[end:end + 2] in ("'s", "’s")
-
-
 def _opened(f: Found, question: str) -> Found:
     """``f`` widened to the open range its keyword makes of it, or ``f`` itself."""
     m = _OPEN_BEFORE.search(question, 0, f.start)
-    if m is None or f.date_from is None or f.date_to is None or _possessive(question, f.end):
+    if m is None or f.date_from is None or f.date_to is None or is_possessive(question, f.end):
         return f  # "before this week's ceremony": the keyword governs the ceremony
     kw = " ".join(m.group("kw").lower().split())
     words = f.understood.split(" (", 1)[0]  # "last week (4 Aug 2025 – ...)" -> "last week"

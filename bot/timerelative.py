@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from bot.fmt import human_date
+from bot.timefocus import is_possessive
 from bot.timewords import Found, clause_mode, days_words
 from index import timehandlers
 from index.timecalc import add_months, ago_offset, month_end, part_span, relative, weekday, weekend
@@ -96,7 +97,7 @@ def read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> Foun
     if as_of is None or not m.group("wd")[:1].isupper():
         return None
     # "Tuesday's debate" names its day ("in Monday's speech" is no TV show "in Wednesday")
-    possessive = question[m.end():m.end() + 2] in ("'s", "’s")
+    possessive = is_possessive(question, m.end())
     if m.start() == m.start("wd") and (  # bare: the passage tagger's guards, and names
             HOLIDAY_BEFORE.search(question, 0, m.start()) or _NAME_AFTER.match(question, m.end())
             or (not possessive and _RECURS_BEFORE.search(question, 0, m.start()))):
