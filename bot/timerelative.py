@@ -13,6 +13,8 @@ from bot.fmt import human_date
 from bot.timefocus import is_possessive
 from bot.timewords import Found, clause_mode, days_words
 from index import timehandlers
+from index.eventspan import event_span
+from index.models import EventDate, Precision
 from index.timecalc import add_months, ago_offset, month_end, part_span, relative, weekday, weekend
 from index.timepatterns import HOLIDAY_BEFORE, RE_QUARTER, RE_SEASON
 from index.timevocab import WEEKDAY, number_of, weekday_of
@@ -121,21 +123,16 @@ _PERIOD_IN = re.compile(r"\b(?:in|during|over|through|throughout|for)\s+(?:the\s
 def read_season(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
     """"this summer", "last winter", "in the spring of 2020": the three months the passage
     tagger places it at (meteorological seasons, and its guards against "Arab Spring" and "a
-    hot summer"); "early"/"mid"/"late", one of them. A season under way is cut at as_of by the
-    clause's tense, as "this week" is."""
+    hot summer"); "early"/"mid"/"late", one of them."""
     found = timehandlers.season(m, question, as_of)
     if found is None or found[2] is None:
         return None
-    start, end, first, _ = found
+    start, end, first, precision = found
     mod = (m["mod"] or "").lower()
     if mod in _SEASON_PART:  # "early summer": its first month
         y, mo = add_months(first.year, first.month, _SEASON_PART[mod])
-        first = dt.date(y, mo, 1)
-    y, mo = add_months(first.year, first.month, 0 if mod in _SEASON_PART else 2)
-    last = month_end(y, mo)
-    if not m["y"]:
-        first, last = _so_far(first, last, question, start, end, as_of)
-    return _period_found(question, start, end, first, last)
+        first, precision = dt.date(y, mo, 1), "month"
+    return _tagged_period(question, start, end, first, precision, None if m["y"] else as_of)
 
 
 def read_quarter(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
@@ -144,27 +141,24 @@ def read_quarter(m: re.Match[str], question: str, as_of: dt.date | None) -> Foun
     found = timehandlers.quarter(m, question, as_of)
     if found is None or found[2] is None:
         return None
-    first = found[2]
-    y, mo = add_months(first.year, first.month, 2)
-    last = month_end(y, mo)
-    if not (m["y"] or m["y0"]):
-        first, last = _so_far(first, last, question, m.start(), m.end(), as_of)
-    return _period_found(question, m.start(), m.end(), first, last)
+    start, end, first, precision = found
+    return _tagged_period(question, start, end, first, precision,
+                          None if m["y"] or m["y0"] else as_of)
 
 
-def _so_far(first: dt.date, last: dt.date, question: str, start: int, end: int,
-            as_of: dt.date | None) -> tuple[dt.date, dt.date]:
-    """A period under way, as "this week" is read: what happened in it has happened by as_of,
-    what will is from as_of on (the clause's tense)."""
-    if as_of is None or not first <= as_of <= last:
-        return first, last
-    if clause_mode(question, start, end) == "past":
-        return first, as_of
-    return as_of, last
-
-
-def _period_found(question: str, start: int, end: int, first: dt.date, last: dt.date) -> Found:
+def _tagged_period(question: str, start: int, end: int, first: dt.date, precision: Precision,
+                   as_of: dt.date | None) -> Found | None:
+    """What the tagger read, as a question's period: the days the store indexes an event of
+    that precision at (index.eventspan), and a period under way read as "this week" is, by the
+    clause's tense: what happened in it by as_of, what will from as_of on (``as_of`` None: a
+    dated period, whole)."""
     words = " ".join(question[start:end].split())
+    span = event_span(EventDate(words, start, end, first, precision, as_of))
+    if span is None:
+        return None
+    first, last = span
+    if as_of is not None and first <= as_of <= last:
+        first, last = (first, as_of) if clause_mode(question, start, end) == "past" else (as_of, last)
     prep = _PERIOD_IN.search(question, 0, start)  # "in the spring of 2020" goes as one
     return Found(prep.start() if prep else start, end, first, last,
                  f"{words} ({days_words(first, last)})")
