@@ -50,7 +50,7 @@ RE_REL = re.compile(
     r"(?P<poss>['’]s)?\b"
     r"|\b(?:in|over|during|within|for)\s+the\s+(?:past|last)\s+"
     r"(?:(?P<n>\d{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?"
-    r"(?P<unit>days?|weeks?|months?|years?)\b", _F)
+    r"(?P<unit>hours?|days?|weeks?|fortnights?|months?|years?)\b", _F)
 
 
 def read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
@@ -76,7 +76,9 @@ def read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> Fou
         n_word = (m.group("n") or "1").lower()
         n = number_of(n_word) or 1
         unit = m.group("unit").lower().rstrip("s")
-        days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
+        # "the last 24 hours", asked at some hour of as_of, reach into the day before
+        days = n // 24 + 1 if unit == "hour" else {
+            "day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}[unit] * n
         start, end = as_of - dt.timedelta(days=days - 1), as_of
         words = " ".join(m.group(0).split())
     return Found(m.start(), m.end(), start, end, f"{words} ({days_words(start, end)})")

@@ -405,3 +405,14 @@ def test_early_mid_late_narrow_a_relative_month_or_year(question: str, date_from
     q = parse_time(question, as_of=AS_OF)
     assert (q.date_from, q.date_to) == (date_from, date_to)
     assert not any(w in q.text.lower() for w in ("early", "mid", "late", "year", "month", " in?"))
+
+
+@pytest.mark.parametrize(("question", "date_from"), [
+    ("What happened in the past 24 hours?", D(2025, 8, 11)),  # asked at some hour of the 12th
+    ("What did Putin say in the last 48 hours?", D(2025, 8, 10)),
+    ("What happened over the past fortnight?", D(2025, 7, 30)),
+])
+def test_hours_and_a_fortnight_reach_back_from_as_of(question: str, date_from: dt.date) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (date_from, AS_OF)
+    assert not any(w in q.text for w in ("hours", "fortnight", "past"))
