@@ -29,7 +29,7 @@ from bot.timerelative import (
     read_weekday,
     recent_periods,
 )
-from bot.timewords import Found, clause_mode
+from bot.timewords import Found, clause_mode, days_words
 from index.timecalc import (
     day_without_year,
     month_without_year,
@@ -221,6 +221,37 @@ _YEAR = re.compile(r"\b\d{4}\b")
 _OPEN_BEFORE = re.compile(r"\b(?P<kw>since|after|before|until|till|prior\s+to)\s+(?:the\s+)?$", _F)
 
 
+_RANGE_BEFORE = re.compile(r"\b(?:between|from)\s+$", _F)
+_RANGE_JOIN = re.compile(r"\s*(?:and|to|through|until|till|-|–)\s*", _F)
+
+
+def _joined(found: list[Found], question: str) -> list[Found]:
+    """"between Monday and Wednesday", "from last week to this week": two periods the readers
+    found apart (the date patterns read their own ranges), as one range. Two days out of order
+    ("between Monday and Wednesday", asked on a Tuesday) are the last such run of days."""
+    found = sorted(found, key=lambda f: f.start)
+    out: list[Found] = []
+    i = 0
+    while i < len(found):
+        a = found[i]
+        b = found[i + 1] if i + 1 < len(found) else None
+        kw = _RANGE_BEFORE.search(question, 0, a.start)
+        # "from last week": the relative reader took its preposition with it
+        begin = kw.start() if kw else a.start if question[a.start:a.start + 5].lower() == "from " else None
+        if (b is not None and begin is not None and _RANGE_JOIN.fullmatch(question, a.end, b.start)
+                and None not in (a.date_from, a.date_to, b.date_from, b.date_to)):
+            lo, hi = a.date_from, b.date_to
+            if hi < lo and a.date_from == a.date_to and b.date_from == b.date_to:
+                lo -= dt.timedelta(days=7)  # weekdays, each read apart
+            if lo <= hi:
+                out.append(Found(begin, b.end, lo, hi, days_words(lo, hi)))
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return out
+
+
 def _opened(f: Found, question: str) -> Found:
     """``f`` widened to the open range its keyword makes of it, or ``f`` itself."""
     m = _OPEN_BEFORE.search(question, 0, f.start)
@@ -285,6 +316,7 @@ def parse_time(question: str, *, as_of: dt.date | None) -> TimeQuery:
                 f = None  # "31 February", "in 9999": not a date, so not a constraint
             if f is not None:
                 found.append(_opened(f, question))
+    found = _joined(found, question)
     background = [f for f in found if is_background(question, f.start, f.end)]
     found = [f for f in found if f not in background]
     date_from = date_to = None

@@ -416,3 +416,15 @@ def test_hours_and_a_fortnight_reach_back_from_as_of(question: str, date_from: d
     q = parse_time(question, as_of=AS_OF)
     assert (q.date_from, q.date_to) == (date_from, AS_OF)
     assert not any(w in q.text for w in ("hours", "fortnight", "past"))
+
+
+@pytest.mark.parametrize(("question", "date_from", "date_to"), [
+    ("What happened between Monday and Wednesday?", D(2025, 8, 4), D(2025, 8, 6)),  # the last run
+    ("What happened from last week to this week?", D(2025, 8, 4), AS_OF),
+    ("What was said between last summer and this spring?", D(2024, 6, 1), D(2025, 5, 31)),
+])
+def test_two_relative_periods_make_one_range(question: str, date_from: dt.date,
+                                             date_to: dt.date) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (date_from, date_to)
+    assert q.text in ("What happened?", "What was said?")
