@@ -65,12 +65,13 @@ def read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> Fou
         part = _PART_BEFORE.search(question, 0, m.start())
         if part and rel.split()[-1] in ("month", "year") and not rel.startswith(("earlier", "later")):
             # "late last year": its last months, as "late 2024" is read (index.timecalc.part_span)
-            lo, hi = part_span(part.group("part").lower(), start.year,
-                               start.month if rel.endswith("month") else None)
+            # ("the end of last year" as "late last year", as the passage tagger reads it)
+            name = (part.group("part") or _EDGE_PART[part.group("edge").lower()]).lower()
+            lo, hi = part_span(name, start.year, start.month if rel.endswith("month") else None)
             start, end = max(start, lo), min(end, hi)
             if start > end:
                 return None
-            words = f"{part.group('part').lower()} {rel}"
+            words = " ".join(question[part.start("w"):m.end()].split())
             return Found(part.start(), m.end(), start, end, f"{words} ({days_words(start, end)})")
     else:
         n_word = (m.group("n") or "1").lower()
@@ -166,8 +167,9 @@ def _tagged_period(question: str, start: int, end: int, first: dt.date, precisio
                  f"{words} ({days_words(first, last)})")
 
 
-_PART_BEFORE = re.compile(r"\b(?:(?:in|during|for|by)\s+)?(?P<part>early|mid|late)(?:\s+|\s*-\s*)$",
-                          _F)
+_PART_BEFORE = re.compile(r"\b(?:(?:in|during|for|by|at|towards?)\s+)?(?P<w>(?P<part>early|mid|late)"
+                          r"(?:\s+|\s*-\s*)|the\s+(?P<edge>end|beginning|start|middle)\s+of\s+)$", _F)
+_EDGE_PART = {"end": "late", "beginning": "early", "start": "early", "middle": "mid"}
 
 _DAY_OFFSET = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
                "yesterday": -1, "last night": -1, "the day before yesterday": -2, "tomorrow": 1}

@@ -399,12 +399,15 @@ def test_quarters_are_read(question: str, date_from: dt.date, date_to: dt.date) 
     ("What is planned for early next year?", D(2026, 1, 1), D(2026, 4, 30)),
     ("What happened in mid-last month?", D(2025, 7, 11), D(2025, 7, 20)),
     ("What happened early this year?", D(2025, 1, 1), D(2025, 4, 30)),
+    ("What happened at the end of last year?", D(2024, 9, 1), D(2024, 12, 31)),
+    ("What was agreed at the beginning of this month?", D(2025, 8, 1), D(2025, 8, 10)),
 ])
 def test_early_mid_late_narrow_a_relative_month_or_year(question: str, date_from: dt.date,
                                                          date_to: dt.date) -> None:
     q = parse_time(question, as_of=AS_OF)
     assert (q.date_from, q.date_to) == (date_from, date_to)
-    assert not any(w in q.text.lower() for w in ("early", "mid", "late", "year", "month", " in?"))
+    assert not any(w in q.text.lower() for w in ("early", "mid", "late", "year", "month", " in?",
+                                                 "end", "beginning", " at"))
 
 
 @pytest.mark.parametrize(("question", "date_from"), [
