@@ -236,8 +236,9 @@ def _joined(found: list[Found], question: str) -> list[Found]:
         a = found[i]
         b = found[i + 1] if i + 1 < len(found) else None
         kw = _RANGE_BEFORE.search(question, 0, a.start)
-        # "from last week": the relative reader took its preposition with it
-        begin = kw.start() if kw else a.start if question[a.start:a.start + 5].lower() == "from " else None
+        begin = kw.start() if kw else None
+        if question[a.start:a.start + 5].lower() == "from ":
+            begin = a.start  # "from last week": the relative reader took its preposition
         if (b is not None and begin is not None and _RANGE_JOIN.fullmatch(question, a.end, b.start)
                 and None not in (a.date_from, a.date_to, b.date_from, b.date_to)):
             lo, hi = a.date_from, b.date_to

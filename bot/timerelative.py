@@ -119,8 +119,7 @@ def read_weekday(m: re.Match[str], question: str, as_of: dt.date | None) -> Foun
 _SEASON_PART = {"early": 0, "mid": 1, "late": 2}
 # the prepositions that name a season or quarter itself ("since the summer" opens a range:
 # bot/timeparse.py reads that keyword)
-_PERIOD_IN = re.compile(r"\b(?:in|during|over|through|throughout|for)\s+(?:the\s+)?"
-                        r"(?:(?:early|late)\s+)?$", _F)
+_PERIOD_IN = re.compile(r"\b(?:in|during|over|through|throughout|for)\s+(?:the\s+)?$", _F)
 
 
 def read_season(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:

@@ -114,8 +114,7 @@ def season_relative(season: str, anchor: dt.date, mode: str) -> dt.date | None:
         s = season_start(season, y)
         if s is None:
             continue
-        ey, em = add_months(s.year, s.month, 3)
-        e = safe_date(ey, em, 1)
+        e = _season_end(s)
         if e is not None:
             spans.append((s, e))
     if not spans:
@@ -147,19 +146,19 @@ def season_this(season: str, anchor: dt.date, past: bool) -> dt.date | None:
     winter", in March)."""
     m = SEASON_MONTH[season]
     start, before = safe_date(anchor.year, m, 1), safe_date(anchor.year - 1, m, 1)
-    for s in (before, start):
-        if s is not None and s <= anchor < _season_end(s):
-            return s
-    if start is not None and before is not None and start > anchor and past and (
-            anchor - _season_end(before) < start - anchor):
+    over = _season_end(before) if before is not None else None
+    if before is not None and over is not None and anchor < over:
+        return before  # a winter under way since December
+    if start is not None and start > anchor and past and over is not None and (
+            anchor - over < start - anchor):
         return before
     return start
 
 
-def _season_end(start: dt.date) -> dt.date:
+def _season_end(start: dt.date) -> dt.date | None:
     """The day after a season that begins on ``start``."""
     y, m = add_months(start.year, start.month, 3)
-    return dt.date(y, m, 1)
+    return safe_date(y, m, 1)
 
 
 def weekend(anchor: dt.date, mode: str) -> dt.date | None:
