@@ -109,6 +109,12 @@ HOLIDAY_BEFORE = re.compile(r"\b(?:Good|Black|Cyber|Ash|Holy|Easter|Super|Palm|M
 SEASON_PREP = re.compile(r"\b(?:in|during|by|until|till|since|over|through|throughout)"
                          r"\s+(?:the\s+)?(?:(?:early|late)\s+)?$", _F)
 PART_BEFORE = re.compile(rf"\b(?P<part>{PARTS})(?:\s*-\s*|\s+)(?:the\s+)?$", _F)
+# A clock time said before its day ("10 p.m. Wednesday", "noon Thursday", "15:00 GMT Saturday"):
+# one expression, as TimeML tags it; a bare number is not a time.
+_ZONE = r"(?:GMT|UTC|ET|EST|EDT|CST|CDT|PST|PDT|BST|CET|CEST)"
+CLOCK = (rf"(?:(?:\d{{1,2}}(?:[:.]\d{{2}})?\s*[ap]\.?m\.?|\d{{1,2}}:\d{{2}})(?:\s*{_ZONE}\b)?"
+         rf"|\d{{1,2}}\.\d{{2}}\s*{_ZONE}\b|noon|midnight)")
+CLOCK_BEFORE = re.compile(rf"(?<![\w.:])(?P<clock>{CLOCK})\s*,?\s*(?:on\s+)?$", _F)
 
 # --------------------------------------------------------------------------- context tests
 
@@ -136,8 +142,7 @@ def is_count(text: str, end: int, *, weak: bool) -> bool:
 
 
 _FORWARD = re.compile(
-    r"\b(?:until|till|by|ahead\s+of|as\s+(?:soon|early)\s+as)\s+(?:(?:\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
-    r"(?:\s*(?:GMT|UTC|ET|EST|EDT|BST|CET))?|noon|midnight)\s*,?\s*(?:on\s+)?)?$", _F)
+    rf"\b(?:until|till|by|ahead\s+of|as\s+(?:soon|early)\s+as)\s+(?:{CLOCK}\s*,?\s*(?:on\s+)?)?$", _F)
 
 
 _PERFECT = re.compile(r"\bhad\b", _F)

@@ -37,6 +37,7 @@ from index.models import EventDate
 from index.tense import Tense, clause_before, tense_near
 from index.timehandlers import QUARTER_REF, Cand
 from index.timepatterns import (
+    CLOCK_BEFORE,
     PART_BEFORE,
     RE_AGO,
     RE_DECADE,
@@ -171,6 +172,16 @@ def _with_part(text: str, c: Cand) -> Cand:
     return m.start(), end, d, f"{prec}-part"
 
 
+def _with_clock(text: str, c: Cand) -> Cand:
+    """Take a clock time said before a day into the span ("10 p.m. Wednesday"); the date is the
+    day's (the timeline places by day), the span what a reader would quote."""
+    start, end, d, prec = c
+    if prec != "day":
+        return c
+    m = CLOCK_BEFORE.search(text, max(0, start - 24), start)
+    return c if m is None else (m.start(), end, d, prec)
+
+
 def extract_event_dates(text: str, anchor: dt.date | None) -> tuple[EventDate, ...]:
     """Temporal expressions of ``text`` in order, resolved against ``anchor`` (publication).
 
@@ -191,7 +202,7 @@ def extract_event_dates(text: str, anchor: dt.date | None) -> tuple[EventDate, .
                 try:
                     c = handler(m, text, anchor)
                     if c is not None:
-                        c = _with_part(text, c)
+                        c = _with_clock(text, _with_part(text, c))
                 except (ValueError, OverflowError, KeyError):
                     c = None  # a malformed candidate is no date, never a failed passage
                 if c is not None and c[1] > c[0]:

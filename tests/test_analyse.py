@@ -27,7 +27,7 @@ def test_records_in_dates_out_with_offsets_into_the_text() -> None:
     assert row["id"] == "a1" and row["published"] == "2013-03-20"
     got = [(d["text"], d["date"], d["precision"]) for d in row["event_dates"]]
     assert got == [("early August", "2012-08-01", "month-part"),
-                   ("Saturday", "2013-03-23", "day")]
+                   ("15:00 GMT Saturday", "2013-03-23", "day")]
     for d in row["event_dates"]:
         assert text[d["start"]:d["end"]] == d["text"]
     assert isinstance(row["quotes"], list)

@@ -449,6 +449,22 @@ def test_until_by_ahead_of_point_forward(text: str, date: dt.date) -> None:
 
 
 @pytest.mark.parametrize(("text", "expr", "date"), [
+    ("He arrived at 10 p.m. Wednesday.", "10 p.m. Wednesday", D(2013, 3, 20)),
+    ("They met at noon Thursday.", "noon Thursday", D(2013, 3, 14)),
+    ("Bids are due by 5 p.m. EST, Nov. 9.", "5 p.m. EST, Nov. 9", D(2013, 11, 9)),
+    ("The court sits at 9 a.m. on Tuesday.", "9 a.m. on Tuesday", D(2013, 3, 19)),
+])
+def test_a_clock_time_before_its_day_is_in_the_span(text: str, expr: str, date: dt.date) -> None:
+    assert _dates(text, MARCH_2013) == [(expr, date, "day")]
+
+
+@pytest.mark.parametrize("text", ["Chapter 10. Wednesday came.", "Shares rose 3.5 Wednesday.",
+                                  "He scored 10.50 Wednesday."])
+def test_a_number_before_a_day_is_not_a_clock_time(text: str) -> None:
+    assert [e[0] for e in _dates(text, MARCH_2013)] == ["Wednesday"]
+
+
+@pytest.mark.parametrize(("text", "expr", "date"), [
     ("the pandemic of 2009-2010", "2009-2010", D(2009, 1, 1)),
     ("the expedition of 1957-58", "1957-58", D(1957, 1, 1)),
     ("a 2010 commando raid", "2010", D(2010, 1, 1)),

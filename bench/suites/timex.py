@@ -105,6 +105,23 @@ _PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "
 _SEASON_CODE = {3: "SP", 6: "SU", 9: "FA", 12: "WI"}
 
 
+def _clock(text: str) -> str | None:
+    """TimeML's HH:MM of a clock time the span opens with ("10 p.m. Wednesday" -> 22:00)."""
+    from index.timepatterns import CLOCK
+
+    m = re.match(CLOCK, text, re.IGNORECASE)
+    if m is None:
+        return None
+    word = m.group().lower()
+    if word in ("noon", "midnight"):
+        return "12:00" if word == "noon" else "24:00"
+    t = re.match(r"(\d+)(?:[:.](\d\d))?\s*(?:([ap])\.?m\b)?", word)
+    if t is None:
+        return None
+    h = int(t[1]) % 12 + 12 * (t[3] == "p") if t[3] else int(t[1])
+    return f"{h:02d}:{t[2] or '00'}"
+
+
 def project_value(date: dt.date | None, precision: str, text: str) -> str | None:
     from index.timevocab import reference_of
 
@@ -113,7 +130,9 @@ def project_value(date: dt.date | None, precision: str, text: str) -> str | None
         return f"{ref.upper()}_REF" if ref else None
     if precision == "day":
         last = text.lower().split()[-1]
-        return date.isoformat() + (f"T{_PARTS_OF_DAY[last]}" if last in _PARTS_OF_DAY else "")
+        clock = _clock(text)
+        return date.isoformat() + (f"T{clock}" if clock else
+                                   f"T{_PARTS_OF_DAY[last]}" if last in _PARTS_OF_DAY else "")
     if precision == "quarter":
         return f"{date.year}-Q{(date.month - 1) // 3 + 1}"
     if precision == "week":
