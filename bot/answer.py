@@ -24,7 +24,7 @@ from bot.rank import (
     merge_duplicates,
     near_the_best,
 )
-from bot.retrieve import hybrid_search, query_vector
+from bot.retrieve import Candidate, hybrid_search, query_vector
 from bot.understand import ORDERS, Order, Query
 from bot.when import VOTERS, DateAnswer, asks_ahead, date_answer, is_when_question, spread_days
 from index.filters import Filter
@@ -138,6 +138,8 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
 
     def scored(flt: Filter, floor: float) -> list[Scored]:
         cands = hybrid_search(index, qvec, q.text, flt, pool=pool)[:max(CANDIDATES, 3 * depth)]
+        cands += hinted(index, qvec, q, flt, {c.passage_id for c in cands}, pool=pool,
+                        depth=depth)
         return ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, depth + 4),
                             hints=q.hints, floor=floor)
 
@@ -170,6 +172,26 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
                    "none reached the usual relevance")
     return Answer(**base, hits=ordered(hits, order), undated_set_aside=set_aside, message=message,
                   date_answer=day, fell_back=fell_back, weak=weak, asked=k)
+
+
+def hinted(index: OpenIndex, qvec: np.ndarray, q: Query, flt: Filter, seen: set[int], *,
+           pool: int, depth: int) -> list[Candidate]:
+    """The best ``depth`` candidates of each background period of the question ("Tuesday's
+    debate", "who died this week") not already among ``seen``: a hint ranks a passage of that
+    time higher, and here makes sure there is one to rank, however many other times' passages
+    sound alike. Within ``flt``; nothing is filtered out."""
+    out: list[Candidate] = []
+    for lo, hi in q.hints:
+        lo = max((d for d in (lo, flt.date_from) if d), default=None)
+        hi = min((d for d in (hi, flt.date_to) if d), default=None)
+        if lo and hi and lo > hi:
+            continue
+        inside = replace(flt, date_from=lo, date_to=hi, events=True)
+        for c in hybrid_search(index, qvec, q.text, inside, pool=pool)[:depth]:
+            if c.passage_id not in seen:
+                seen.add(c.passage_id)
+                out.append(c)
+    return out
 
 
 def undated_matches(index: OpenIndex, qvec: np.ndarray, q: Query, *, pool: int) -> int:

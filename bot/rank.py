@@ -40,6 +40,9 @@ RELEVANCE_FLOOR = 0.30
 # that picks them (bench/eval.py questions: quality holds while latency falls with the pool).
 SENTENCE_PASS = 12
 PRERANK_COVERAGE = 0.5
+# A passage of the question's background time (``hints``) gains in the pre-rank what it will
+# gain in the reranker (FeatureReranker.w_period), so the sentence pass sees it.
+PRERANK_PERIOD = 0.5
 
 _WORD = re.compile(r"\w+")
 _QUOTE = re.compile(r"[\"“]([^\"”]{40,})[\"”]")
@@ -119,7 +122,8 @@ class Ranker:
             def cheap(c: Candidate) -> float:
                 p = passages[c.passage_id]
                 return c.dense + PRERANK_COVERAGE * coverage(
-                    weights, f"{articles[p.article_id].title}\n{p.text}")
+                    weights, f"{articles[p.article_id].title}\n{p.text}") + PRERANK_PERIOD * in_period(
+                    p, hints, articles[p.article_id].published)
             cands = sorted(cands, key=cheap, reverse=True)[:deep]
         chosen = [passages[c.passage_id] for c in cands]
         texts = [p.text for p in chosen]
