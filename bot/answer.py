@@ -25,6 +25,7 @@ from bot.rank import (
     near_the_best,
 )
 from bot.retrieve import Candidate, hybrid_search, query_vector
+from bot.timeparse import combine_ranges
 from bot.understand import ORDERS, Order, Query
 from bot.when import VOTERS, DateAnswer, asks_ahead, date_answer, is_when_question, spread_days
 from index.filters import Filter
@@ -182,8 +183,7 @@ def hinted(index: OpenIndex, qvec: np.ndarray, q: Query, flt: Filter, seen: set[
     sound alike. Within ``flt``; nothing is filtered out."""
     out: list[Candidate] = []
     for lo, hi in q.hints:
-        lo = max((d for d in (lo, flt.date_from) if d), default=None)
-        hi = min((d for d in (hi, flt.date_to) if d), default=None)
+        lo, hi = combine_ranges(lo, hi, flt.date_from, flt.date_to)
         if lo and hi and lo > hi:
             continue
         inside = replace(flt, date_from=lo, date_to=hi, events=True)

@@ -114,7 +114,7 @@ PART_BEFORE = re.compile(rf"\b(?P<part>{PARTS})(?:\s*-\s*|\s+)(?:the\s+)?$", _F)
 _ZONE = r"(?:GMT|UTC|ET|EST|EDT|CST|CDT|PST|PDT|BST|CET|CEST)"
 CLOCK = (rf"(?:(?:\d{{1,2}}(?:[:.]\d{{2}})?\s*[ap]\.?m\.?|\d{{1,2}}:\d{{2}})(?:\s*{_ZONE}\b)?"
          rf"|\d{{1,2}}\.\d{{2}}\s*{_ZONE}\b|noon|midnight)")
-CLOCK_BEFORE = re.compile(rf"(?<![\w.:])(?P<clock>{CLOCK})\s*,?\s*(?:on\s+)?$", _F)
+CLOCK_BEFORE = re.compile(rf"(?<![\w.:]){CLOCK}\s*,?\s*(?:on\s+)?$", _F)
 
 # --------------------------------------------------------------------------- context tests
 
