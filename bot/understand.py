@@ -30,9 +30,10 @@ RECENT_DAYS = 28
 _PROBE = dt.timedelta(days=3 * 366)
 # News of a day comes in the days after it: "What did Biden announce on Monday?", asked on a
 # Thursday, is answered by Monday's to Thursday's reports. A past period read from relative
-# words is searched with the reports of up to this many days after it, never past "as of";
-# a coming one ("next week") with what was announced of it in as many days before "as of".
-# Set a priori (a week of follow-ups or previews), not fitted.
+# words is searched with the reports of up to this many days after it (a longer period's, of
+# as many days as it lasted: _report_days), never past "as of"; a coming one ("next week")
+# with what was announced of it in as many days before "as of". Set a priori (a week of
+# follow-ups or previews), not fitted.
 REPORT_DAYS = 7
 
 Order = Literal["relevance", "time"]
@@ -208,7 +209,7 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
     reports_to = reports_from = None
     week = dt.timedelta(days=REPORT_DAYS)
     if focus_relative and not unapplied and tq.date_to is not None and hi == tq.date_to and hi < when:
-        reports_to = min(when, hi + week, date_to or when)
+        reports_to = min(when, hi + _report_days(tq.date_from, hi), date_to or when)
     elif (tq.date_from is not None and lo == tq.date_from and lo > when
           and origin != "corpus" and not unapplied):
         # a coming period, relative ("next month") or named ("in 2024", asked in 2022): nothing
@@ -235,10 +236,18 @@ def _with_reports(lo: dt.date | None, hi: dt.date | None, when: dt.date) -> Span
     the days before ``when``."""
     week = dt.timedelta(days=REPORT_DAYS)
     if hi is not None and hi < when:
-        return lo, min(when, hi + week)
+        return lo, min(when, hi + _report_days(lo, hi))
     if lo is not None and lo >= when:
         return when - week, hi
     return lo, hi
+
+
+def _report_days(lo: dt.date | None, hi: dt.date) -> dt.timedelta:
+    """How long after a past period its reports come: a week, or as long as the period lasted.
+    A year's or a season's figures ("born out of wedlock last year", "the worst airport this
+    summer") are published in the months after it, not in its last week."""
+    days = (hi - lo).days + 1 if lo is not None else REPORT_DAYS
+    return dt.timedelta(days=max(REPORT_DAYS, days))
 
 
 def parse_day(value: str | None, flag: str) -> dt.date | None:

@@ -75,10 +75,21 @@ def test_a_given_as_of_moves_the_reading():
                    corpus_last=D(2025, 8, 13), today=TODAY)
     assert (q.date_from, q.date_to) == (D(2025, 2, 24), D(2025, 3, 2))
     assert q.as_of_from == "given" and q.read_as.endswith("as of 5 Mar 2025; with reports up to 5 Mar 2025")
-    # the period's reports of the days after it are searched too, a week at most
+    # the period's reports of the days after it are searched too: a week, never past as-of
     assert q.reports_to == D(2025, 3, 5) and q.filter().date_to == D(2025, 3, 5)
-    late = understand("What did Kallas say last month?", as_of=D(2025, 3, 20), today=TODAY)
-    assert (late.date_to, late.reports_to) == (D(2025, 2, 28), D(2025, 3, 7))
+    late = understand("What did Kallas say three weeks ago?", as_of=D(2025, 3, 20), today=TODAY)
+    assert (late.date_from, late.date_to, late.reports_to) == (
+        D(2025, 2, 24), D(2025, 3, 2), D(2025, 3, 9))
+    # a longer period's, for as long as it lasted: a year's figures come out in the months
+    # after it, a month's in the month after
+    month = understand("What did Kallas say last month?", as_of=D(2025, 4, 20), today=TODAY)
+    assert (month.date_to, month.reports_to) == (D(2025, 3, 31), D(2025, 4, 20))
+    early = understand("What did Kallas say last month?", as_of=D(2025, 4, 2), today=TODAY)
+    assert early.reports_to == D(2025, 4, 2)
+    year = understand("What share of babies were born out of wedlock last year?",
+                      as_of=D(2022, 8, 12), today=TODAY)
+    assert (year.date_from, year.date_to, year.reports_to) == (
+        D(2021, 1, 1), D(2021, 12, 31), D(2022, 8, 12))
     # a coming period: what was announced of it in the week before the day of asking
     ahead = understand("Who plays next week?", as_of=D(2025, 3, 5), today=TODAY)
     assert (ahead.date_from, ahead.date_to) == (D(2025, 3, 10), D(2025, 3, 16))
