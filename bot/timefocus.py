@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from index.timevocab import MONTH_FULL
+
 __all__ = ["is_background", "is_deictic", "is_possessive"]
 
 _F = re.IGNORECASE
@@ -64,15 +66,18 @@ def _in_context_sentence(question: str, start: int, end: int) -> bool:
     stop = re.compile(r"[.?!](?:\s|$)").search(question, end)
     if stop is None or question[stop.start()] == "?" or "?" not in question:
         return False
-    return not _DEICTIC.search(question, start, end)
+    return not is_deictic(question[start:end])
 
 
 def is_deictic(words: str) -> bool:
     """Whether a time expression is relative to the day of asking ("this week's", "on
-    Tuesday"), unlike a date ("on February 24") that names its day whenever it is read."""
-    return bool(_DEICTIC.search(words))
+    Tuesday"), unlike a date ("on February 24") that names its day whenever it is read. A
+    named month is read as a date, its year aside: "the death of George Floyd last May"
+    names an event, not when the news is."""
+    return bool(_DEICTIC.search(words)) and not _MONTH_NAMED.search(words)
 
 
+_MONTH_NAMED = re.compile(rf"\b(?:{MONTH_FULL})\b", _F)
 _DEICTIC = re.compile(r"\b(?:today|yesterday|tomorrow|this|last|next|coming|past|earlier|later|"
                       r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", _F)
 

@@ -18,11 +18,15 @@ from bot.fmt import human_date
 from bot.timefocus import is_background, is_deictic, is_possessive
 from bot.timerelative import (
     RE_AGO,
+    RE_MONTH_KW,
+    RE_MY,
     RE_QUARTER,
     RE_REL,
     RE_SEASON,
     RE_WEEKDAY,
     read_ago,
+    read_month_kw,
+    read_month_year,
     read_quarter,
     read_relative,
     read_season,
@@ -209,9 +213,10 @@ def _read_in(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | 
     return Found(m.start(), m.end(), per.start, per.end, per.label)
 
 
-# Ranges first, so "from February to March 2025" is not read as "from February".
-_READERS = ((_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range), (_RE_OPEN, _read_open),
-            (_RE_IN, _read_in), (RE_WEEKDAY, read_weekday), (RE_AGO, read_ago),
+# Ranges first, so "from February to March 2025" is not read as "from February"; a month with
+# its relative word before "in" takes the month, so "in March last year" is not March of this.
+_READERS = ((_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range), (RE_MY, read_month_year),
+            (RE_MONTH_KW, read_month_kw), (_RE_OPEN, _read_open), (_RE_IN, _read_in), (RE_WEEKDAY, read_weekday), (RE_AGO, read_ago),
             (RE_REL, read_relative), (RE_SEASON, read_season), (RE_QUARTER, read_quarter))
 
 

@@ -16,11 +16,12 @@ from index import timehandlers
 from index.eventspan import event_span
 from index.models import EventDate, Precision
 from index.timecalc import add_months, ago_offset, month_end, part_span, relative, weekday, weekend
-from index.timepatterns import HOLIDAY_BEFORE, RE_QUARTER, RE_SEASON
+from index.timepatterns import HOLIDAY_BEFORE, RE_MONTH_KW, RE_MY, RE_QUARTER, RE_SEASON
 from index.timevocab import WEEKDAY, number_of, weekday_of
 
-__all__ = ["RE_AGO", "RE_QUARTER", "RE_REL", "RE_SEASON", "RE_WEEKDAY", "read_ago",
-           "read_quarter", "read_relative", "read_season", "read_weekday", "recent_periods"]
+__all__ = ["RE_AGO", "RE_MONTH_KW", "RE_MY", "RE_QUARTER", "RE_REL", "RE_SEASON", "RE_WEEKDAY",
+           "read_ago", "read_month_kw", "read_month_year", "read_quarter", "read_relative",
+           "read_season", "read_weekday", "recent_periods"]
 
 _F = re.IGNORECASE
 RE_WEEKDAY = re.compile(
@@ -146,6 +147,29 @@ def read_quarter(m: re.Match[str], question: str, as_of: dt.date | None) -> Foun
     start, end, first, precision = found
     return _tagged_period(question, start, end, first, precision,
                           None if m["y"] or m["y0"] else as_of)
+
+
+def read_month_year(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
+    """"March last year", "June next year": the passage tagger's month (a month with its
+    number, "March 2020", is the date patterns' to read)."""
+    if not m["rel"] or as_of is None:
+        return None
+    return _tagged_month(timehandlers.month_year(m, question, as_of), question, as_of)
+
+
+def read_month_kw(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
+    """"last March", "next June", "this May": the passage tagger's month, placed by the
+    word (other keywords before a month are the date patterns' to read)."""
+    if m["kw"].lower() not in ("last", "next", "this") or as_of is None:
+        return None
+    return _tagged_month(timehandlers.month_kw(m, question, as_of), question, as_of)
+
+
+def _tagged_month(found: tuple | None, question: str, as_of: dt.date) -> Found | None:
+    if found is None or found[2] is None:
+        return None
+    start, end, first, _ = found
+    return _tagged_period(question, start, end, first, "month", as_of)
 
 
 def _tagged_period(question: str, start: int, end: int, first: dt.date, precision: Precision,

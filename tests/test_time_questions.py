@@ -343,6 +343,15 @@ def test_a_years_figures_are_found_in_the_months_after_it(news_bot: Bot) -> None
 
 
 @pytest.mark.slow
+def test_last_july_is_the_last_july_before_as_of(news_bot: Bot) -> None:
+    # "last July" was not read at all: January's warning stood beside July's ban
+    a = news_bot.ask("Which water company announced a hosepipe ban last July?", as_of=D(2023, 3, 1))
+    assert (a.date_from, a.date_to) == (D(2022, 7, 1), D(2022, 7, 31))
+    assert a.read_as.startswith("last July (1 Jul 2022 – 31 Jul 2022), as of 1 Mar 2023")
+    assert _ids(a) == ["hose-jul"] and not a.fell_back
+
+
+@pytest.mark.slow
 def test_a_day_past_is_reported_only_by_what_was_published_since(news_bot: Bot) -> None:
     # The July preview names 19 September too, as a day coming: it cannot say who won
     a = news_bot.ask("The Emmy Awards were presented on Monday. Which show won outstanding "

@@ -256,6 +256,9 @@ def test_wh_words_ask_or_open_a_clause(question: str, focus: bool) -> None:
     ("The court ruled on several cases this week. Which one was NOT among them?",
      "this week (11 Aug 2025 – 12 Aug 2025)"),
     ("Which monuments were removed in 2021?", "2021"),  # the asking sentence itself
+    # a named month is a date, its year read from "last": it names the event, not the news
+    ("Derek Chauvin was convicted in the death of George Floyd last May. How long could his "
+     "sentence be?", None),
 ])
 def test_dates_in_a_scene_setting_sentence_are_background(question: str, focus: str | None
                                                           ) -> None:
@@ -339,6 +342,23 @@ def test_seasons_are_read(question: str, date_from: dt.date, date_to: dt.date) -
     q = parse_time(question, as_of=AS_OF)
     assert (q.date_from, q.date_to) == (date_from, date_to)
     assert not any(w in q.text.lower() for w in ("spring", "summer", "autumn", "winter", " in the"))
+
+
+@pytest.mark.parametrize(("question", "date_from", "date_to"), [
+    # a month with a relative word, as the passage tagger reads it (as of 12 Aug 2025): "in
+    # March last year" was read as the nearest March, and "last March" not at all
+    ("What happened in March last year?", D(2024, 3, 1), D(2024, 3, 31)),
+    ("What will happen in June next year?", D(2026, 6, 1), D(2026, 6, 30)),
+    ("Who won in May this year?", D(2025, 5, 1), D(2025, 5, 31)),
+    ("What did Kallas say last March?", D(2025, 3, 1), D(2025, 3, 31)),
+    ("What did Kallas say last September?", D(2024, 9, 1), D(2024, 9, 30)),
+    ("What is planned for next March?", D(2026, 3, 1), D(2026, 3, 31)),
+    ("What did Kallas say this August?", D(2025, 8, 1), AS_OF),  # under way: its days so far
+])
+def test_a_month_with_a_relative_word(question: str, date_from: dt.date, date_to: dt.date) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (date_from, date_to)
+    assert not any(w in q.text.lower() for w in ("year", "last", "next", "this", " in?"))
 
 
 @pytest.mark.parametrize("question", [

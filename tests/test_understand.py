@@ -90,6 +90,10 @@ def test_a_given_as_of_moves_the_reading():
                       as_of=D(2022, 8, 12), today=TODAY)
     assert (year.date_from, year.date_to, year.reports_to) == (
         D(2021, 1, 1), D(2021, 12, 31), D(2022, 8, 12))
+    old_month = understand("What did Kallas say in March last year?", as_of=D(2025, 10, 1),
+                           today=TODAY)
+    assert (old_month.date_from, old_month.date_to, old_month.reports_to) == (
+        D(2024, 3, 1), D(2024, 3, 31), D(2024, 5, 1))
     # a coming period: what was announced of it in the week before the day of asking
     ahead = understand("Who plays next week?", as_of=D(2025, 3, 5), today=TODAY)
     assert (ahead.date_from, ahead.date_to) == (D(2025, 3, 10), D(2025, 3, 16))
