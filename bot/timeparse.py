@@ -216,8 +216,9 @@ def _read_in(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | 
 # Ranges first, so "from February to March 2025" is not read as "from February"; a month with
 # its relative word before "in" takes the month, so "in March last year" is not March of this.
 _READERS = ((_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range), (RE_MY, read_month_year),
-            (RE_MONTH_KW, read_month_kw), (_RE_OPEN, _read_open), (_RE_IN, _read_in), (RE_WEEKDAY, read_weekday), (RE_AGO, read_ago),
-            (RE_REL, read_relative), (RE_SEASON, read_season), (RE_QUARTER, read_quarter))
+            (RE_MONTH_KW, read_month_kw), (_RE_OPEN, _read_open), (_RE_IN, _read_in),
+            (RE_WEEKDAY, read_weekday), (RE_AGO, read_ago), (RE_REL, read_relative),
+            (RE_SEASON, read_season), (RE_QUARTER, read_quarter))
 
 
 _YEAR = re.compile(r"\b\d{4}\b")
