@@ -24,6 +24,7 @@ from bot.timerelative import (
     RE_REL,
     RE_SEASON,
     RE_WEEKDAY,
+    half,
     read_ago,
     read_month_kw,
     read_month_year,
@@ -82,7 +83,7 @@ _AFTER_YEAR_OK = frozenset(
 def _date_rx(p: str) -> str:
     """A date expression with group names prefixed by ``p`` (a range holds two)."""
     return (
-        rf"(?:(?P<{p}mod>early|mid|late)[\s-]+)?(?:"
+        rf"(?:(?P<{p}mod>early|mid|late)[\s-]+|the\s+(?P<{p}half>first|second)\s+half\s+of\s+)?(?:"
         rf"(?P<{p}iso>\d{{4}}-\d{{2}}-\d{{2}})"
         rf"|(?P<{p}d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<{p}m1>{_MONTH})"
         rf"(?:,?\s+(?P<{p}y1>\d{{4}}))?"
@@ -120,7 +121,7 @@ def _parts(m: re.Match[str], p: str) -> tuple[str | None, int | None, int | None
     mon = g[f"{p}m1"] or g[f"{p}m2"] or g[f"{p}m3"]
     day = g[f"{p}d1"] or g[f"{p}d2"]
     year = g[f"{p}y1"] or g[f"{p}y2"] or g[f"{p}y3"] or g[f"{p}y4"]
-    mod = g[f"{p}mod"].lower() if g[f"{p}mod"] else None
+    mod = (g[f"{p}mod"] or (g[f"{p}half"] and f"{g[f'{p}half']} half") or "").lower() or None
     return (mod, int(year) if year else None, month_of(mon) if mon else None,
             int(day) if day else None)
 
@@ -131,8 +132,11 @@ def _period(mod: str | None, year: int, month: int | None, day: int | None) -> _
     if day is not None:
         d = dt.date(year, month or 1, day)
         return _Period(d, d, human_date(d))
+    label = f"{dt.date(year, month, 1):%B %Y}" if month is not None else str(year)
+    if mod in ("first half", "second half"):
+        start, end = half(mod.split()[0], *part_span(None, year, month))
+        return _Period(start, end, f"the {mod} of {label}")
     start, end = part_span(mod, year, month)  # early / mid / late: days or months of it
-    label = f"{start:%B %Y}" if month is not None else str(year)
     return _Period(start, end, f"{mod} {label}" if mod else label)
 
 
@@ -165,9 +169,18 @@ def _is_verb_may_march(m: re.Match[str], p: str) -> bool:
 
 # --------------------------------------------------------------------------- readers
 
+# "between March and May last year": the year said once, after the range, relative to as-of
+_REL_YEAR_AFTER = re.compile(r"\s+(?:of\s+)?(?P<rel>last|this|next)\s+year\b", _F)
+_REL_STEP = {"last": -1, "this": 0, "next": 1}
+
+
 def _read_range(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
     amod, ay, am, ad = _parts(m, "a")
     bmod, by, bm, bd = _parts(m, "b")
+    end = m.end()
+    tail = _REL_YEAR_AFTER.match(question, end) if by is None and bm is not None else None
+    if tail and as_of is not None:
+        by, end = as_of.year + _REL_STEP[tail.group("rel").lower()], tail.end()
     if by is None:
         if ay is not None:
             by = ay + (1 if (bm or 1, bd or 1) < (am or 1, ad or 1) else 0)
@@ -182,7 +195,7 @@ def _read_range(m: re.Match[str], question: str, as_of: dt.date | None) -> Found
     a, b = _period(amod, ay, am, ad), _period(bmod, by, bm, bd)
     if b.start < a.start:
         a, b = b, a
-    return Found(m.start(), m.end(), a.start, b.end, f"{human_date(a.start)} – {human_date(b.end)}")
+    return Found(m.start(), end, a.start, b.end, f"{human_date(a.start)} – {human_date(b.end)}")
 
 
 def _read_open(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:

@@ -20,7 +20,7 @@ from index.timepatterns import HOLIDAY_BEFORE, RE_MONTH_KW, RE_MY, RE_QUARTER, R
 from index.timevocab import WEEKDAY, number_of, weekday_of
 
 __all__ = ["RE_AGO", "RE_MONTH_KW", "RE_MY", "RE_QUARTER", "RE_REL", "RE_SEASON", "RE_WEEKDAY",
-           "read_ago", "read_month_kw", "read_month_year", "read_quarter", "read_relative",
+           "half", "read_ago", "read_month_kw", "read_month_year", "read_quarter", "read_relative",
            "read_season", "read_weekday", "recent_periods"]
 
 _F = re.IGNORECASE
@@ -67,8 +67,11 @@ def read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> Fou
         if part and rel.split()[-1] in ("month", "year") and not rel.startswith(("earlier", "later")):
             # "late last year": its last months, as "late 2024" is read (index.timecalc.part_span)
             # ("the end of last year" as "late last year", as the passage tagger reads it)
-            name = (part.group("part") or _EDGE_PART[part.group("edge").lower()]).lower()
-            lo, hi = part_span(name, start.year, start.month if rel.endswith("month") else None)
+            if part.group("half"):  # "the second half of last year": its six months or days
+                lo, hi = half(part.group("half").lower(), start, end)
+            else:
+                name = (part.group("part") or _EDGE_PART[part.group("edge").lower()]).lower()
+                lo, hi = part_span(name, start.year, start.month if rel.endswith("month") else None)
             start, end = max(start, lo), min(end, hi)
             if start > end:
                 return None
@@ -191,8 +194,16 @@ def _tagged_period(question: str, start: int, end: int, first: dt.date, precisio
 
 
 _PART_BEFORE = re.compile(r"\b(?:(?:in|during|for|by|at|towards?)\s+)?(?P<w>(?P<part>early|mid|late)"
-                          r"(?:\s+|\s*-\s*)|the\s+(?P<edge>end|beginning|start|middle)\s+of\s+)$", _F)
+                          r"(?:\s+|\s*-\s*)|the\s+(?P<edge>end|beginning|start|middle)\s+of\s+"
+                          r"|the\s+(?P<half>first|second)\s+half\s+of\s+)$", _F)
 _EDGE_PART = {"end": "late", "beginning": "early", "start": "early", "middle": "mid"}
+
+
+def half(which: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The first or second half of a whole month or year: a year's halves are January to June
+    and July to December, as companies report them; a month's, its 15th day is the first's last."""
+    mid = dt.date(start.year, 7, 1) if (end - start).days > 31 else start + dt.timedelta(days=15)
+    return (start, mid - dt.timedelta(days=1)) if which == "first" else (mid, end)
 
 _DAY_OFFSET = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
                "yesterday": -1, "last night": -1, "the day before yesterday": -2, "tomorrow": 1}

@@ -352,6 +352,16 @@ def test_last_july_is_the_last_july_before_as_of(news_bot: Bot) -> None:
 
 
 @pytest.mark.slow
+def test_the_second_half_of_a_year_finds_its_quarters_reports(news_bot: Bot) -> None:
+    # "the second half of 2021" was not read: the 2022 loss stood beside the 2021 profit
+    a = news_bot.ask("What did Halvorsen Foods report in the second half of 2021?",
+                     as_of=D(2022, 8, 1))
+    assert (a.date_from, a.date_to) == (D(2021, 7, 1), D(2021, 12, 31))
+    # published in February, it reports the fourth quarter: in range by its event
+    assert _ids(a) == ["halv-q4"] and not a.fell_back
+
+
+@pytest.mark.slow
 def test_a_day_past_is_reported_only_by_what_was_published_since(news_bot: Bot) -> None:
     # The July preview names 19 September too, as a day coming: it cannot say who won
     a = news_bot.ask("The Emmy Awards were presented on Monday. Which show won outstanding "

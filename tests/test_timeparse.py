@@ -82,6 +82,7 @@ def test_time_words_are_taken_out(question: str, text: str) -> None:
     "Who served in May's cabinet?",
     "What happened on 31 February 2025?",
     "Did anything happen in 1850?",
+    "Who scored in the second half of the match?",
 ])
 def test_no_constraint(question: str) -> None:
     q = parse_time(question, as_of=AS_OF)
@@ -359,6 +360,28 @@ def test_a_month_with_a_relative_word(question: str, date_from: dt.date, date_to
     q = parse_time(question, as_of=AS_OF)
     assert (q.date_from, q.date_to) == (date_from, date_to)
     assert not any(w in q.text.lower() for w in ("year", "last", "next", "this", " in?"))
+
+
+@pytest.mark.parametrize(("question", "date_from", "date_to", "understood"), [
+    # halves, as companies report them; and a range's year said once after it (as of 12 Aug)
+    ("What did Orbitel earn in the first half of 2025?", D(2025, 1, 1), D(2025, 6, 30),
+     "the first half of 2025"),
+    ("What happened during the second half of March 2025?", D(2025, 3, 16), D(2025, 3, 31),
+     "the second half of March 2025"),
+    ("What happened in the second half of last year?", D(2024, 7, 1), D(2024, 12, 31),
+     "the second half of last year (1 Jul 2024 – 31 Dec 2024)"),
+    ("What is planned for the first half of next year?", D(2026, 1, 1), D(2026, 6, 30),
+     "the first half of next year (1 Jan 2026 – 30 Jun 2026)"),
+    ("What happened between March and May last year?", D(2024, 3, 1), D(2024, 5, 31),
+     "1 Mar 2024 – 31 May 2024"),
+    ("How many books were challenged between September and November of last year?",
+     D(2024, 9, 1), D(2024, 11, 30), "1 Sep 2024 – 30 Nov 2024"),
+])
+def test_halves_and_a_ranges_relative_year(question: str, date_from: dt.date, date_to: dt.date,
+                                           understood: str) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to, q.understood) == (date_from, date_to, understood)
+    assert not any(w in q.text.lower() for w in ("half", "year", "march", "between", " of?"))
 
 
 @pytest.mark.parametrize("question", [
