@@ -39,6 +39,7 @@ from index.timecalc import (
     day_without_year,
     month_without_year,
     part_span,
+    relative,
 )
 from index.timevocab import MAX_YEAR, MIN_YEAR, MONTH, month_of
 
@@ -170,8 +171,7 @@ def _is_verb_may_march(m: re.Match[str], p: str) -> bool:
 # --------------------------------------------------------------------------- readers
 
 # "between March and May last year": the year said once, after the range, relative to as-of
-_REL_YEAR_AFTER = re.compile(r"\s+(?:of\s+)?(?P<rel>last|this|next)\s+year\b", _F)
-_REL_STEP = {"last": -1, "this": 0, "next": 1}
+_REL_YEAR_AFTER = re.compile(r"\s+(?:of\s+)?(?P<rel>(?:last|this|next)\s+year)\b", _F)
 
 
 def _read_range(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
@@ -179,8 +179,9 @@ def _read_range(m: re.Match[str], question: str, as_of: dt.date | None) -> Found
     bmod, by, bm, bd = _parts(m, "b")
     end = m.end()
     tail = _REL_YEAR_AFTER.match(question, end) if by is None and bm is not None else None
-    if tail and as_of is not None:
-        by, end = as_of.year + _REL_STEP[tail.group("rel").lower()], tail.end()
+    year_day = relative(tail.group("rel"), as_of)[0] if tail and as_of is not None else None
+    if tail and year_day is not None:
+        by, end = year_day.year, tail.end()
     if by is None:
         if ay is not None:
             by = ay + (1 if (bm or 1, bd or 1) < (am or 1, ad or 1) else 0)

@@ -168,7 +168,7 @@ def read_month_kw(m: re.Match[str], question: str, as_of: dt.date | None) -> Fou
     return _tagged_month(timehandlers.month_kw(m, question, as_of), question, as_of)
 
 
-def _tagged_month(found: tuple | None, question: str, as_of: dt.date) -> Found | None:
+def _tagged_month(found: timehandlers.Cand | None, question: str, as_of: dt.date) -> Found | None:
     if found is None or found[2] is None:
         return None
     start, end, first, _ = found
@@ -204,6 +204,7 @@ def half(which: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     and July to December, as companies report them; a month's, its 15th day is the first's last."""
     mid = dt.date(start.year, 7, 1) if (end - start).days > 31 else start + dt.timedelta(days=15)
     return (start, mid - dt.timedelta(days=1)) if which == "first" else (mid, end)
+
 
 _DAY_OFFSET = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
                "yesterday": -1, "last night": -1, "the day before yesterday": -2, "tomorrow": 1}
