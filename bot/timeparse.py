@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from bot.fmt import human_date
 from bot.timefocus import is_background, is_deictic, is_possessive
 from bot.timerelative import (
+    EDGE_PART,
     RE_AGO,
     RE_MONTH_KW,
     RE_MY,
@@ -25,6 +26,7 @@ from bot.timerelative import (
     RE_SEASON,
     RE_WEEKDAY,
     half,
+    nth_week,
     read_ago,
     read_month_kw,
     read_month_year,
@@ -84,7 +86,9 @@ _AFTER_YEAR_OK = frozenset(
 def _date_rx(p: str) -> str:
     """A date expression with group names prefixed by ``p`` (a range holds two)."""
     return (
-        rf"(?:(?P<{p}mod>early|mid|late)[\s-]+|the\s+(?P<{p}half>first|second)\s+half\s+of\s+)?(?:"
+        rf"(?:(?P<{p}mod>early|mid|late)[\s-]+|the\s+(?P<{p}half>first|second)\s+half\s+of\s+"
+        rf"|the\s+(?P<{p}edge>end|beginning|start|middle)\s+of\s+"
+        rf"|the\s+(?P<{p}week>first|second|third|fourth|last)\s+week\s+of\s+)?(?:"
         rf"(?P<{p}iso>\d{{4}}-\d{{2}}-\d{{2}})"
         rf"|(?P<{p}d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<{p}m1>{_MONTH})"
         rf"(?:,?\s+(?P<{p}y1>\d{{4}}))?"
@@ -100,8 +104,15 @@ _RE_FROM_TO = re.compile(
 _RE_OPEN = re.compile(
     rf"\b(?P<kw>since|after|before|until|till|through|up\s+to|prior\s+to)\s+{_date_rx('a')}", _F)
 _RE_IN = re.compile(
-    rf"\b(?P<kw>in|during|on|throughout|from)\s+(?:the\s+(?:month|year)\s+of\s+)?{_date_rx('a')}",
-    _F)
+    rf"\b(?P<kw>in|during|on|throughout|from|at(?=\s+the\s+(?:end|beginning|start|middle)\s))\s+"
+    rf"(?:the\s+(?:month|year)\s+of\s+)?{_date_rx('a')}", _F)
+# "between 10 and 15 August", "from 10 to 15 August 2025", "August 15-16": days of one month
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DAY_JOIN = r"\s*(?:-|–|\s(?:to|and|until|till|through)\s)\s*"
+_RE_DAYS = re.compile(
+    rf"\b(?:(?:on|between|from|in)\s+)?(?:(?P<d1>{_DAY}){_DAY_JOIN}(?P<d2>{_DAY})\s+(?:of\s+)?"
+    rf"(?P<m1>{_MONTH})|(?P<m2>{_MONTH})\s+(?P<d3>{_DAY}){_DAY_JOIN}(?P<d4>{_DAY}))"
+    rf"(?:,?\s+(?P<y>\d{{4}}))?(?![\w%'’-])", _F)
 
 
 def _year_of(month: int, day: int | None, as_of: dt.date, mode: str) -> int:
@@ -122,7 +133,9 @@ def _parts(m: re.Match[str], p: str) -> tuple[str | None, int | None, int | None
     mon = g[f"{p}m1"] or g[f"{p}m2"] or g[f"{p}m3"]
     day = g[f"{p}d1"] or g[f"{p}d2"]
     year = g[f"{p}y1"] or g[f"{p}y2"] or g[f"{p}y3"] or g[f"{p}y4"]
-    mod = (g[f"{p}mod"] or (g[f"{p}half"] and f"{g[f'{p}half']} half") or "").lower() or None
+    mod = (g[f"{p}mod"] or (g[f"{p}edge"] and EDGE_PART[g[f"{p}edge"].lower()])
+           or (g[f"{p}half"] and f"{g[f'{p}half']} half")
+           or (g[f"{p}week"] and f"{g[f'{p}week']} week") or "").lower() or None
     return (mod, int(year) if year else None, month_of(mon) if mon else None,
             int(day) if day else None)
 
@@ -136,6 +149,9 @@ def _period(mod: str | None, year: int, month: int | None, day: int | None) -> _
     label = f"{dt.date(year, month, 1):%B %Y}" if month is not None else str(year)
     if mod in ("first half", "second half"):
         start, end = half(mod.split()[0], *part_span(None, year, month))
+        return _Period(start, end, f"the {mod} of {label}")
+    if mod is not None and mod.endswith(" week"):
+        start, end = nth_week(mod.split()[0], *part_span(None, year, month))
         return _Period(start, end, f"the {mod} of {label}")
     start, end = part_span(mod, year, month)  # early / mid / late: days or months of it
     return _Period(start, end, f"{mod} {label}" if mod else label)
@@ -199,6 +215,21 @@ def _read_range(m: re.Match[str], question: str, as_of: dt.date | None) -> Found
     return Found(m.start(), end, a.start, b.end, f"{human_date(a.start)} – {human_date(b.end)}")
 
 
+def _read_days(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
+    month = month_of(m["m1"] or m["m2"])
+    first, last = (int(re.match(r"\d+", d).group()) for d in (m["d1"] or m["d3"], m["d2"] or m["d4"]))
+    if first >= last:
+        return None  # "7-1 August" is no range of days
+    if m["y"]:
+        year = int(m["y"])
+    elif as_of is None:
+        return None
+    else:
+        year = _year_of(month, last, as_of, clause_mode(question, m.start(), m.end()))
+    lo, hi = _period(None, year, month, first).start, _period(None, year, month, last).end
+    return Found(m.start(), m.end(), lo, hi, days_words(lo, hi))
+
+
 def _read_open(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
     if _year_is_modifier(m, question, "a") or _is_verb_may_march(m, "a"):
         return None
@@ -227,12 +258,13 @@ def _read_in(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | 
     return Found(m.start(), m.end(), per.start, per.end, per.label)
 
 
-# Ranges first, so "from February to March 2025" is not read as "from February"; a month with
-# its relative word before "in" takes the month, so "in March last year" is not March of this.
-_READERS = ((_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range), (RE_MY, read_month_year),
-            (RE_MONTH_KW, read_month_kw), (_RE_OPEN, _read_open), (_RE_IN, _read_in),
-            (RE_WEEKDAY, read_weekday), (RE_AGO, read_ago), (RE_REL, read_relative),
-            (RE_SEASON, read_season), (RE_QUARTER, read_quarter))
+# Ranges first (of days, then of dates), so "from February to March 2025" is not read as "from
+# February"; a month with its relative word before "in" takes the month, so "in March last
+# year" is not March of this.
+_READERS = ((_RE_DAYS, _read_days), (_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range),
+            (RE_MY, read_month_year), (RE_MONTH_KW, read_month_kw), (_RE_OPEN, _read_open),
+            (_RE_IN, _read_in), (RE_WEEKDAY, read_weekday), (RE_AGO, read_ago),
+            (RE_REL, read_relative), (RE_SEASON, read_season), (RE_QUARTER, read_quarter))
 
 
 _YEAR = re.compile(r"\b\d{4}\b")

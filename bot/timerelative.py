@@ -19,9 +19,9 @@ from index.timecalc import add_months, ago_offset, month_end, part_span, relativ
 from index.timepatterns import HOLIDAY_BEFORE, RE_MONTH_KW, RE_MY, RE_QUARTER, RE_SEASON
 from index.timevocab import WEEKDAY, number_of, weekday_of
 
-__all__ = ["RE_AGO", "RE_MONTH_KW", "RE_MY", "RE_QUARTER", "RE_REL", "RE_SEASON", "RE_WEEKDAY",
-           "half", "read_ago", "read_month_kw", "read_month_year", "read_quarter", "read_relative",
-           "read_season", "read_weekday", "recent_periods"]
+__all__ = ["EDGE_PART", "RE_AGO", "RE_MONTH_KW", "RE_MY", "RE_QUARTER", "RE_REL", "RE_SEASON",
+           "RE_WEEKDAY", "half", "nth_week", "read_ago", "read_month_kw", "read_month_year",
+           "read_quarter", "read_relative", "read_season", "read_weekday", "recent_periods"]
 
 _F = re.IGNORECASE
 RE_WEEKDAY = re.compile(
@@ -46,10 +46,10 @@ RE_AGO = re.compile(r"\b(?P<qty>\d{1,3}|an?|one|two|three|four|five|six|seven|ei
 RE_REL = re.compile(
     r"\b(?:(?P<prep>in|during|over|from|by|at)\s+)?(?P<rel>the\s+day\s+before\s+yesterday"
     r"|yesterday|(?:(?:earlier|later)\s+)?today|tonight|tomorrow|last\s+night"
-    r"|this\s+(?:morning|afternoon|evening)|the\s+weekend"
+    r"|this\s+(?:morning|afternoon|evening)|the\s+weekend|this\s+past\s+weekend"
     r"|(?:(?:earlier|later)\s+)?(?:last|this|next|coming)\s+(?:week(?:end)?|month|year))"
     r"(?P<poss>['’]s)?\b"
-    r"|\b(?:in|over|during|within|for)\s+the\s+(?:past|last)\s+"
+    r"|\b(?:(?:in|over|during|within|for)\s+the\s+(?:past|last)|this\s+past)\s+"
     r"(?:(?P<n>\d{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?"
     r"(?P<unit>hours?|days?|weeks?|fortnights?|months?|years?)\b", _F)
 
@@ -61,7 +61,9 @@ def read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> Fou
         rel = " ".join(m.group("rel").lower().split())
         if rel == "the weekend" and (m.group("prep") or "").lower() not in ("over", "during", "at"):
             return None  # "the weekend before the vote" names no weekend of its own
-        start, end = _relative_period(rel, as_of, clause_mode(question, m.start(), m.end()))
+        # "this past weekend": the one just gone, as "last weekend" is read
+        said = "last weekend" if rel == "this past weekend" else rel
+        start, end = _relative_period(said, as_of, clause_mode(question, m.start(), m.end()))
         words = rel
         part = _PART_BEFORE.search(question, 0, m.start())
         if part and rel.split()[-1] in ("month", "year") and not rel.startswith(("earlier", "later")):
@@ -70,7 +72,7 @@ def read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> Fou
             if part.group("half"):  # "the second half of last year": its six months or days
                 lo, hi = half(part.group("half").lower(), start, end)
             else:
-                name = (part.group("part") or _EDGE_PART[part.group("edge").lower()]).lower()
+                name = (part.group("part") or EDGE_PART[part.group("edge").lower()]).lower()
                 lo, hi = part_span(name, start.year, start.month if rel.endswith("month") else None)
             start, end = max(start, lo), min(end, hi)
             if start > end:
@@ -196,7 +198,15 @@ def _tagged_period(question: str, start: int, end: int, first: dt.date, precisio
 _PART_BEFORE = re.compile(r"\b(?:(?:in|during|for|by|at|towards?)\s+)?(?P<w>(?P<part>early|mid|late)"
                           r"(?:\s+|\s*-\s*)|the\s+(?P<edge>end|beginning|start|middle)\s+of\s+"
                           r"|the\s+(?P<half>first|second)\s+half\s+of\s+)$", _F)
-_EDGE_PART = {"end": "late", "beginning": "early", "start": "early", "middle": "mid"}
+EDGE_PART = {"end": "late", "beginning": "early", "start": "early", "middle": "mid"}
+
+
+def nth_week(which: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """"The first week of August": its days 1-7 (second 8-14...); "the last week", its last 7."""
+    if which == "last":
+        return end - dt.timedelta(days=6), end
+    lo = start + dt.timedelta(days=7 * ("first", "second", "third", "fourth").index(which))
+    return lo, min(end, lo + dt.timedelta(days=6))
 
 
 def half(which: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:

@@ -362,6 +362,15 @@ def test_the_second_half_of_a_year_finds_its_quarters_reports(news_bot: Bot) -> 
 
 
 @pytest.mark.slow
+def test_a_range_of_days_in_one_month_is_read(news_bot: Bot) -> None:
+    # "between 18 and 22 September" was not read: July's preview stood beside the winner
+    a = news_bot.ask("Which show won the Emmy for outstanding drama series between 18 and 22 "
+                     "September 2016?")
+    assert (a.date_from, a.date_to) == (D(2016, 9, 18), D(2016, 9, 22))
+    assert _ids(a) == ["emmy-night"] and not a.fell_back
+
+
+@pytest.mark.slow
 def test_a_day_past_is_reported_only_by_what_was_published_since(news_bot: Bot) -> None:
     # The July preview names 19 September too, as a day coming: it cannot say who won
     a = news_bot.ask("The Emmy Awards were presented on Monday. Which show won outstanding "

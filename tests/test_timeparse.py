@@ -83,6 +83,8 @@ def test_time_words_are_taken_out(question: str, text: str) -> None:
     "What happened on 31 February 2025?",
     "Did anything happen in 1850?",
     "Who scored in the second half of the match?",
+    "What did he say at the end of the day?",
+    "What happened on 7-1 August?",
 ])
 def test_no_constraint(question: str) -> None:
     q = parse_time(question, as_of=AS_OF)
@@ -382,6 +384,35 @@ def test_halves_and_a_ranges_relative_year(question: str, date_from: dt.date, da
     q = parse_time(question, as_of=AS_OF)
     assert (q.date_from, q.date_to, q.understood) == (date_from, date_to, understood)
     assert not any(w in q.text.lower() for w in ("half", "year", "march", "between", " of?"))
+
+
+@pytest.mark.parametrize(("question", "date_from", "date_to", "understood"), [
+    # days of one month, a month's edges and its weeks, as a journalist writes them (12 Aug)
+    ("What happened between 10 and 15 August?", D(2025, 8, 10), D(2025, 8, 15),
+     "10 Aug 2025 – 15 Aug 2025"),
+    ("What happened from 10 to 15 August 2024?", D(2024, 8, 10), D(2024, 8, 15),
+     "10 Aug 2024 – 15 Aug 2024"),
+    ("What did Putin say on August 15-16?", D(2025, 8, 15), D(2025, 8, 16),
+     "15 Aug 2025 – 16 Aug 2025"),
+    ("Who will attend the summit on 1-2 September?", D(2025, 9, 1), D(2025, 9, 2),
+     "1 Sep 2025 – 2 Sep 2025"),
+    ("What was agreed at the end of February?", D(2025, 2, 21), D(2025, 2, 28),
+     "late February 2025"),
+    ("What did Kallas say at the beginning of August?", D(2025, 8, 1), D(2025, 8, 10),
+     "early August 2025"),
+    ("What did Kallas say in the first week of August?", D(2025, 8, 1), D(2025, 8, 7),
+     "the first week of August 2025"),
+    ("What happened in the last week of July?", D(2025, 7, 25), D(2025, 7, 31),
+     "the last week of July 2025"),
+    ("What happened this past weekend?", D(2025, 8, 9), D(2025, 8, 10),
+     "this past weekend (9 Aug 2025 – 10 Aug 2025)"),
+])
+def test_days_edges_and_weeks_of_a_month(question: str, date_from: dt.date, date_to: dt.date,
+                                         understood: str) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to, q.understood) == (date_from, date_to, understood)
+    assert not any(w in q.text.lower() for w in ("august", "february", "july", "september",
+                                                 "week", " on?", " at?", "-"))
 
 
 @pytest.mark.parametrize("question", [
