@@ -106,6 +106,9 @@ _RE_OPEN = re.compile(
 _RE_IN = re.compile(
     rf"\b(?P<kw>in|during|on|throughout|from|at(?=\s+the\s+(?:end|beginning|start|middle)\s))\s+"
     rf"(?:the\s+(?:month|year)\s+of\s+)?{_date_rx('a')}", _F)
+# "in 2024 and 2025", "in March or April": one range from the first to the second
+_RE_IN_PAIR = re.compile(rf"\b(?:in|during)\s+{_date_rx('a')}\s+(?:and|or|&)\s+(?:in\s+)?"
+                         rf"{_date_rx('b')}", _F)
 # "between 10 and 15 August", "from 10 to 15 August 2025", "August 15-16": days of one month
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DAY_JOIN = r"\s*(?:-|–|\s(?:to|and|until|till|through)\s)\s*"
@@ -230,6 +233,12 @@ def _read_days(m: re.Match[str], question: str, as_of: dt.date | None) -> Found 
     return Found(m.start(), m.end(), lo, hi, days_words(lo, hi))
 
 
+def _read_pair(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
+    if any(_year_is_modifier(m, question, p) or _is_verb_may_march(m, p) for p in "ab"):
+        return None  # "in 2024 and 2025 budgets"
+    return _read_range(m, question, as_of)
+
+
 def _read_open(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
     if _year_is_modifier(m, question, "a") or _is_verb_may_march(m, "a"):
         return None
@@ -262,9 +271,10 @@ def _read_in(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | 
 # February"; a month with its relative word before "in" takes the month, so "in March last
 # year" is not March of this.
 _READERS = ((_RE_DAYS, _read_days), (_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range),
-            (RE_MY, read_month_year), (RE_MONTH_KW, read_month_kw), (_RE_OPEN, _read_open),
-            (_RE_IN, _read_in), (RE_WEEKDAY, read_weekday), (RE_AGO, read_ago),
-            (RE_REL, read_relative), (RE_SEASON, read_season), (RE_QUARTER, read_quarter))
+            (_RE_IN_PAIR, _read_pair), (RE_MY, read_month_year), (RE_MONTH_KW, read_month_kw),
+            (_RE_OPEN, _read_open), (_RE_IN, _read_in), (RE_WEEKDAY, read_weekday),
+            (RE_AGO, read_ago), (RE_REL, read_relative), (RE_SEASON, read_season),
+            (RE_QUARTER, read_quarter))
 
 
 _YEAR = re.compile(r"\b\d{4}\b")

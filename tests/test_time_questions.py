@@ -371,6 +371,15 @@ def test_a_range_of_days_in_one_month_is_read(news_bot: Bot) -> None:
 
 
 @pytest.mark.slow
+def test_two_months_joined_by_and_are_one_range(news_bot: Bot) -> None:
+    # "in October" alone was read, "and November 2011" searched as words: October had nothing
+    a = news_bot.ask("What did the Arab League decide in October and November 2011?",
+                     as_of=D(2012, 1, 10))
+    assert (a.date_from, a.date_to) == (D(2011, 10, 1), D(2011, 11, 30))
+    assert {"al-1", "al-2", "al-3"} <= set(_ids(a)) and not a.fell_back
+
+
+@pytest.mark.slow
 def test_a_day_past_is_reported_only_by_what_was_published_since(news_bot: Bot) -> None:
     # The July preview names 19 September too, as a day coming: it cannot say who won
     a = news_bot.ask("The Emmy Awards were presented on Monday. Which show won outstanding "

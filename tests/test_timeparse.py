@@ -415,6 +415,27 @@ def test_days_edges_and_weeks_of_a_month(question: str, date_from: dt.date, date
                                                  "week", " on?", " at?", "-"))
 
 
+@pytest.mark.parametrize(("question", "date_from", "date_to"), [
+    # two dates joined by "and" / "or" under one preposition: one range over both (12 Aug)
+    ("What did von der Leyen say in 2024 and 2025?", D(2024, 1, 1), D(2025, 12, 31)),
+    ("What happened in March and April?", D(2025, 3, 1), D(2025, 4, 30)),
+    ("What happened in March or April last year?", D(2024, 3, 1), D(2024, 4, 30)),
+    ("What happened in August and in September 2024?", D(2024, 8, 1), D(2024, 9, 30)),
+])
+def test_two_dates_joined_make_one_range(question: str, date_from: dt.date, date_to: dt.date
+                                         ) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (date_from, date_to)
+    assert q.text.startswith("What ") and not any(ch.isdigit() for ch in q.text)
+    assert not any(w in q.text for w in (" and", " or", "March", "August", "year"))
+
+
+def test_a_year_joined_to_a_modifier_stays_a_word() -> None:
+    q = parse_time("What happened in 2024 and 2025 budgets?", as_of=AS_OF)
+    assert (q.date_from, q.date_to) == (D(2024, 1, 1), D(2024, 12, 31))
+    assert q.text == "What happened and 2025 budgets?"
+
+
 @pytest.mark.parametrize("question", [
     "Who led the Arab Spring protests?", "Why do prices fall in a hot summer?",
     "Who won medals at the 2020 Summer Olympics?", "What is a summer school?",
