@@ -90,7 +90,7 @@ def _date_rx(p: str) -> str:
         rf"|the\s+(?P<{p}edge>end|beginning|start|middle)\s+of\s+"
         rf"|the\s+(?P<{p}week>first|second|third|fourth|last)\s+week\s+of\s+)?(?:"
         rf"(?P<{p}iso>\d{{4}}-\d{{2}}-\d{{2}})"
-        rf"|(?P<{p}d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<{p}m1>{_MONTH})"
+        rf"|(?:the\s+)?(?P<{p}d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<{p}m1>{_MONTH})"
         rf"(?:,?\s+(?P<{p}y1>\d{{4}}))?"
         rf"|(?P<{p}m2>{_MONTH})\s+(?P<{p}d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<{p}y2>\d{{4}}))?"
         rf"|(?P<{p}m3>{_MONTH})(?:,?\s+(?P<{p}y3>\d{{4}}))?"
@@ -105,7 +105,7 @@ _RE_OPEN = re.compile(
     rf"\b(?P<kw>since|after|before|until|till|through|up\s+to|prior\s+to)\s+{_date_rx('a')}", _F)
 _RE_IN = re.compile(
     rf"\b(?P<kw>in|during|on|throughout|from|at(?=\s+the\s+(?:end|beginning|start|middle)\s))\s+"
-    rf"(?:the\s+(?:month|year)\s+of\s+)?{_date_rx('a')}", _F)
+    rf"(?:the\s+(?:month|year|(?P<weekof>week))\s+of\s+)?{_date_rx('a')}", _F)
 # "in 2024 and 2025", "in March or April": one range from the first to the second
 _RE_IN_PAIR = re.compile(rf"\b(?:in|during)\s+{_date_rx('a')}\s+(?:and|or|&)\s+(?:in\s+)?"
                          rf"{_date_rx('b')}", _F)
@@ -113,7 +113,8 @@ _RE_IN_PAIR = re.compile(rf"\b(?:in|during)\s+{_date_rx('a')}\s+(?:and|or|&)\s+(
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DAY_JOIN = r"\s*(?:-|–|\s(?:to|and|until|till|through)\s)\s*"
 _RE_DAYS = re.compile(
-    rf"\b(?:(?:on|between|from|in)\s+)?(?:(?P<d1>{_DAY}){_DAY_JOIN}(?P<d2>{_DAY})\s+(?:of\s+)?"
+    rf"\b(?:(?:on|between|from|in|over|during|at)\s+)?(?:the\s+(?:weekend|days)\s+of\s+)?"
+    rf"(?:(?P<d1>{_DAY}){_DAY_JOIN}(?P<d2>{_DAY})\s+(?:of\s+)?"
     rf"(?P<m1>{_MONTH})|(?P<m2>{_MONTH})\s+(?P<d3>{_DAY}){_DAY_JOIN}(?P<d4>{_DAY}))"
     rf"(?:,?\s+(?P<y>\d{{4}}))?(?![\w%'’-])", _F)
 
@@ -264,6 +265,12 @@ def _read_in(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | 
     per = _single(m, "a", as_of, question)
     if per is None or (kw == "on" and per.start != per.end):
         return None  # "on" takes a day: "on August 2025" is not said
+    if m.group("weekof"):  # "in the week of 11 August": its Monday to Sunday
+        if per.start != per.end:
+            return None
+        monday = per.start - dt.timedelta(days=per.start.weekday())
+        return Found(m.start(), m.end(), monday, monday + dt.timedelta(days=6),
+                     f"the week of {per.label}")
     return Found(m.start(), m.end(), per.start, per.end, per.label)
 
 

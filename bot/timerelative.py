@@ -42,7 +42,7 @@ _RECENT_DAYS = {"days": 7, "weeks": 30, "months": 90, None: 30}
 # "two days ago", "a week ago": the day, week, month or year that many units before as-of, by
 # the passage tagger's reading of the count (``ago_offset``)
 RE_AGO = re.compile(r"\b(?P<qty>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten"
-                    r"|eleven|twelve)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b", _F)
+                    r"|eleven|twelve)\s+(?P<unit>days?|weeks?|fortnights?|months?|years?)\s+ago\b", _F)
 RE_REL = re.compile(
     r"\b(?:(?P<prep>in|during|over|from|by|at)\s+)?(?P<rel>the\s+day\s+before\s+yesterday"
     r"|yesterday|(?:(?:earlier|later)\s+)?today|tonight|tomorrow|last\s+night"
@@ -96,6 +96,8 @@ def read_ago(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | 
     if as_of is None or off is None:
         return None
     unit, n = off
+    if unit == "day" and m.group("unit").lower().startswith("fortnight"):
+        unit, n = "week", n // 7  # "a fortnight ago": that week, as "two weeks ago" is read
     if unit == "day":
         start = end = as_of - dt.timedelta(days=n)
     else:

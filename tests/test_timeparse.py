@@ -406,13 +406,21 @@ def test_halves_and_a_ranges_relative_year(question: str, date_from: dt.date, da
      "the last week of July 2025"),
     ("What happened this past weekend?", D(2025, 8, 9), D(2025, 8, 10),
      "this past weekend (9 Aug 2025 – 10 Aug 2025)"),
+    ("What happened on the weekend of 2-3 August?", D(2025, 8, 2), D(2025, 8, 3),
+     "2 Aug 2025 – 3 Aug 2025"),
+    ("What happened in the week of 4 August?", D(2025, 8, 4), D(2025, 8, 10),
+     "the week of 4 Aug 2025"),
+    ("What did Kallas say on the 5th of August?", D(2025, 8, 5), D(2025, 8, 5), "5 Aug 2025"),
+    ("What happened a fortnight ago?", D(2025, 7, 28), D(2025, 8, 3),
+     "a fortnight ago (28 Jul 2025 – 3 Aug 2025)"),
 ])
 def test_days_edges_and_weeks_of_a_month(question: str, date_from: dt.date, date_to: dt.date,
                                          understood: str) -> None:
     q = parse_time(question, as_of=AS_OF)
     assert (q.date_from, q.date_to, q.understood) == (date_from, date_to, understood)
     assert not any(w in q.text.lower() for w in ("august", "february", "july", "september",
-                                                 "week", " on?", " at?", "-"))
+                                                 "week", " on?", " at?", "-", " of?",
+                                                 "ago"))
 
 
 @pytest.mark.parametrize(("question", "date_from", "date_to"), [
