@@ -22,6 +22,7 @@ from bot.timerelative import (
     RE_MONTH_KW,
     RE_MY,
     RE_QUARTER,
+    RE_QUARTER_Q,
     RE_REL,
     RE_SEASON,
     RE_WEEKDAY,
@@ -281,7 +282,7 @@ _READERS = ((_RE_DAYS, _read_days), (_RE_BETWEEN, _read_range), (_RE_FROM_TO, _r
             (_RE_IN_PAIR, _read_pair), (RE_MY, read_month_year), (RE_MONTH_KW, read_month_kw),
             (_RE_OPEN, _read_open), (_RE_IN, _read_in), (RE_WEEKDAY, read_weekday),
             (RE_AGO, read_ago), (RE_REL, read_relative), (RE_SEASON, read_season),
-            (RE_QUARTER, read_quarter))
+            (RE_QUARTER, read_quarter), (RE_QUARTER_Q, read_quarter))
 
 
 _YEAR = re.compile(r"\b\d{4}\b")

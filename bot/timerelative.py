@@ -16,12 +16,20 @@ from index import timehandlers
 from index.eventspan import event_span
 from index.models import EventDate, Precision
 from index.timecalc import add_months, ago_offset, month_end, part_span, relative, weekday, weekend
-from index.timepatterns import HOLIDAY_BEFORE, RE_MONTH_KW, RE_MY, RE_QUARTER, RE_SEASON
+from index.timepatterns import (
+    HOLIDAY_BEFORE,
+    RE_MONTH_KW,
+    RE_MY,
+    RE_QUARTER,
+    RE_QUARTER_Q,
+    RE_SEASON,
+)
 from index.timevocab import WEEKDAY, number_of, weekday_of
 
-__all__ = ["EDGE_PART", "RE_AGO", "RE_MONTH_KW", "RE_MY", "RE_QUARTER", "RE_REL", "RE_SEASON",
-           "RE_WEEKDAY", "half", "nth_week", "read_ago", "read_month_kw", "read_month_year",
-           "read_quarter", "read_relative", "read_season", "read_weekday", "recent_periods"]
+__all__ = ["EDGE_PART", "RE_AGO", "RE_MONTH_KW", "RE_MY", "RE_QUARTER", "RE_QUARTER_Q", "RE_REL",
+           "RE_SEASON", "RE_WEEKDAY", "half", "nth_week", "read_ago", "read_month_kw",
+           "read_month_year", "read_quarter", "read_relative", "read_season", "read_weekday",
+           "recent_periods"]
 
 _F = re.IGNORECASE
 RE_WEEKDAY = re.compile(

@@ -185,7 +185,13 @@ def season(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
 
 
 def quarter(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
-    q = ("first", "second", "third", "fourth").index(m["q"].lower())
+    if m["q"].isdigit():  # "Q3"
+        if not (m["y"] or m["y0"]) and _CAP_WORD_BEFORE.search(text, max(0, m.start() - 40),
+                                                                m.start()):
+            return None  # "the Audi Q3", "Model Q4": a name
+        q = int(m["q"]) - 1
+    else:
+        q = ("first", "second", "third", "fourth").index(m["q"].lower())
     if m["y"] or m["y0"]:
         y = int(m["y"] or m["y0"])
     elif anchor is None:

@@ -67,6 +67,10 @@ RE_QUARTER = re.compile(
     r"\b(?:(?:the|its|a)\s+)?(?:(?P<y0>(?:19|20)\d\d)\s+)?(?:(?:fiscal|financial)\s+)?"
     r"(?P<q>first|second|third|fourth)"
     r"[\s-]+quarter\b(?:\s+of\s+(?:(?:fiscal|financial)\s+)?(?P<y>\d{4})(?!\d))?", _F)
+# "Q1 2025", "2024 Q4", "Q3": as analysts write a quarter (case-sensitive: "q3" is no quarter)
+RE_QUARTER_Q = re.compile(
+    r"(?<![\w/-])(?:(?P<y0>(?:19|20)\d\d)\s+)?Q(?P<q>[1-4])(?:(?:\s+|\s*[-/]\s*)(?P<y>(?:19|20)\d\d))?"
+    r"(?![\w/-])")
 # A quarter named by reference to one named before: "the quarter", "a year earlier".
 RE_QUARTER_REF = re.compile(
     r"\b(?:the\s+(?:(?:latest|same|current|most\s+recent|recent|(?P<y>(?:19|20)\d\d))\s+)?"

@@ -585,6 +585,16 @@ def test_a_quarter_of_a_named_year() -> None:
         ("the 1988 third quarter", D(1988, 7, 1), "quarter")]
 
 
+def test_quarters_as_analysts_write_them() -> None:
+    anchor = D(2025, 8, 1)
+    assert _dates("Q1 2025 profit rose, and 2024 Q4 sales fell.", anchor) == [
+        ("Q1 2025", D(2025, 1, 1), "quarter"), ("2024 Q4", D(2024, 10, 1), "quarter")]
+    assert _dates("In Q2-2024 it lost money; Q3 earnings beat estimates.", anchor) == [
+        ("Q2-2024", D(2024, 4, 1), "quarter"), ("Q3", D(2025, 7, 1), "quarter")]
+    # names and other codes are no quarters
+    assert _dates("The Audi Q3 and the FAQ1 list; q2 is lower case.", anchor) == []
+
+
 def test_prepositions_that_look_like_tense_cues() -> None:
     saturday = D(1998, 8, 8)
     text = "Six people died in blasts next to the U.S. embassies in Kenya on Friday."

@@ -87,6 +87,9 @@ RECORDS = [
     {"id": "halv-q2", "date": "2022-07-28", "source": "Business Desk", "title": "Halvorsen loss",
      "text": "Halvorsen Foods reported a net loss of $40 million for the second quarter, citing "
              "weak demand."},
+    {"id": "orb-q1", "date": "2022-05-05", "source": "Business Desk", "title": "Corvane results",
+     "text": "Corvane's Q1 2022 revenue rose 12% to $3.1 billion, helped by demand for its "
+             "satellite services, the company said."},
     {"id": "births-low", "date": "2021-07-02", "source": "Wire", "title": "Births fall",
      "text": "Births in England and Wales fell to a record low during the pandemic, the Office "
              "for National Statistics said."},
@@ -380,6 +383,19 @@ def test_two_months_joined_by_and_are_one_range(news_bot: Bot) -> None:
 
 
 @pytest.mark.slow
+def test_a_quarter_as_analysts_write_it_is_read_in_passages_and_questions(news_bot: Bot) -> None:
+    # "Q1 2022" in the May report is its event: a question of the first quarter finds it
+    a = news_bot.ask("How much did Corvane's revenue rise in the first quarter of 2022?",
+                     as_of=D(2022, 8, 1))
+    assert (a.date_from, a.date_to) == (D(2022, 1, 1), D(2022, 3, 31))
+    assert _ids(a)[:1] == ["orb-q1"] and not a.fell_back
+    # and a question written so reads the quarter too
+    b = news_bot.ask("What did Halvorsen Foods report for Q4 2021?", as_of=D(2022, 8, 1))
+    assert (b.date_from, b.date_to) == (D(2021, 10, 1), D(2021, 12, 31))
+    assert _ids(b) == ["halv-q4"] and not b.fell_back
+
+
+@pytest.mark.slow
 def test_a_day_past_is_reported_only_by_what_was_published_since(news_bot: Bot) -> None:
     # The July preview names 19 September too, as a day coming: it cannot say who won
     a = news_bot.ask("The Emmy Awards were presented on Monday. Which show won outstanding "
@@ -570,7 +586,7 @@ def test_a_question_with_a_time_and_no_topic_lists_that_times_articles(news_bot:
     # no time either: the latest articles, one a day from the corpus' last day back
     e = news_bot.ask("What's new?", k=2)
     assert _ids(e) == ["grocer", "air"]
-    assert e.message.startswith("no topic or time in the question: the latest 2 of the 23 dated")
+    assert e.message.startswith("no topic or time in the question: the latest 2 of the 24 dated")
     # as a timeline: the days of that time with the most articles published, oldest first
     tl = news_bot.timeline("What happened last week?", as_of=D(2022, 4, 29))
     assert [(d.date, [_ids_of(h) for h in d.hits]) for d in tl.dates] == [
