@@ -15,9 +15,22 @@ import re
 from dataclasses import dataclass
 
 from bot.fmt import human_date
+from bot.timedates import (
+    RE_BETWEEN,
+    RE_DAYS,
+    RE_FROM_TO,
+    RE_IN,
+    RE_IN_PAIR,
+    RE_OPEN,
+    modifies,
+    read_days,
+    read_in,
+    read_open,
+    read_pair,
+    read_range,
+)
 from bot.timefocus import is_background, is_deictic, is_possessive
 from bot.timerelative import (
-    EDGE_PART,
     RE_AGO,
     RE_MONTH_KW,
     RE_MY,
@@ -26,8 +39,6 @@ from bot.timerelative import (
     RE_REL,
     RE_SEASON,
     RE_WEEKDAY,
-    half,
-    nth_week,
     read_ago,
     read_month_kw,
     read_month_year,
@@ -38,13 +49,6 @@ from bot.timerelative import (
     recent_periods,
 )
 from bot.timewords import Found, clause_mode, days_words
-from index.timecalc import (
-    day_without_year,
-    month_without_year,
-    part_span,
-    relative,
-)
-from index.timevocab import MAX_YEAR, MIN_YEAR, MONTH, month_of
 
 __all__ = ["TimeQuery", "combine_ranges", "parse_time"]
 
@@ -69,225 +73,20 @@ class TimeQuery:
     ahead: bool = False
 
 
-@dataclass(frozen=True)
-class _Period:
-    start: dt.date
-    end: dt.date  # inclusive
-    label: str
-
-
-_MONTH = MONTH
-# A bare year must not be a modifier: "in 2025 budget talks" is not "in 2025".
-_AFTER_YEAR_OK = frozenset(
-    "about on of for with and or to in at by from regarding concerning the a an did was were is "
-    "are has have had that when what who whom how why so as than then where which while said "
-    "say says do does before after since until till through between".split())
-
-
-def _date_rx(p: str) -> str:
-    """A date expression with group names prefixed by ``p`` (a range holds two)."""
-    return (
-        rf"(?:(?P<{p}mod>early|mid|late)[\s-]+|the\s+(?P<{p}half>first|second)\s+half\s+of\s+"
-        rf"|the\s+(?P<{p}edge>end|beginning|start|middle)\s+of\s+"
-        rf"|the\s+(?P<{p}week>first|second|third|fourth|last)\s+week\s+of\s+)?(?:"
-        rf"(?P<{p}iso>\d{{4}}-\d{{2}}-\d{{2}})"
-        rf"|(?:the\s+)?(?P<{p}d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<{p}m1>{_MONTH})"
-        rf"(?:,?\s+(?P<{p}y1>\d{{4}}))?"
-        rf"|(?P<{p}m2>{_MONTH})\s+(?P<{p}d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<{p}y2>\d{{4}}))?"
-        rf"|(?P<{p}m3>{_MONTH})(?:,?\s+(?P<{p}y3>\d{{4}}))?"
-        rf"|(?P<{p}y4>\d{{4}}))(?![\w%'’-])")
-
-
-_F = re.IGNORECASE
-_RE_BETWEEN = re.compile(rf"\bbetween\s+{_date_rx('a')}\s+(?:and|&)\s+{_date_rx('b')}", _F)
-_RE_FROM_TO = re.compile(
-    rf"\bfrom\s+{_date_rx('a')}\s*(?:\s(?:to|until|till|through)\s|[-–])\s*{_date_rx('b')}", _F)
-_RE_OPEN = re.compile(
-    rf"\b(?P<kw>since|after|before|until|till|through|up\s+to|prior\s+to)\s+{_date_rx('a')}", _F)
-_RE_IN = re.compile(
-    rf"\b(?P<kw>in|during|on|throughout|from|at(?=\s+the\s+(?:end|beginning|start|middle)\s))\s+"
-    rf"(?:the\s+(?:month|year|(?P<weekof>week))\s+of\s+)?{_date_rx('a')}", _F)
-# "in 2024 and 2025", "in March or April": one range from the first to the second
-_RE_IN_PAIR = re.compile(rf"\b(?:in|during)\s+{_date_rx('a')}\s+(?:and|or|&)\s+(?:in\s+)?"
-                         rf"{_date_rx('b')}", _F)
-# "between 10 and 15 August", "from 10 to 15 August 2025", "August 15-16": days of one month
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_DAY_JOIN = r"\s*(?:-|–|\s(?:to|and|until|till|through)\s)\s*"
-_RE_DAYS = re.compile(
-    rf"\b(?:(?:on|between|from|in|over|during|at)\s+)?(?:the\s+(?:weekend|days)\s+of\s+)?"
-    rf"(?:(?P<d1>{_DAY}){_DAY_JOIN}(?P<d2>{_DAY})\s+(?:of\s+)?"
-    rf"(?P<m1>{_MONTH})|(?P<m2>{_MONTH})\s+(?P<d3>{_DAY}){_DAY_JOIN}(?P<d4>{_DAY}))"
-    rf"(?:,?\s+(?P<y>\d{{4}}))?(?![\w%'’-])", _F)
-
-
-def _year_of(month: int, day: int | None, as_of: dt.date, mode: str) -> int:
-    """The year of a year-less (month, day), placed by the same engine as passage dates."""
-    d = (month_without_year(month, as_of, mode) if day is None
-         else day_without_year(month, day, as_of, mode))
-    if d is None:
-        raise ValueError((month, day))
-    return d.year
-
-
-def _parts(m: re.Match[str], p: str) -> tuple[str | None, int | None, int | None, int | None]:
-    """(modifier, year, month, day) of date expression ``p``; raises ValueError if invalid."""
-    g = m.groupdict()
-    if g[f"{p}iso"]:
-        d = dt.date.fromisoformat(g[f"{p}iso"])
-        return None, d.year, d.month, d.day
-    mon = g[f"{p}m1"] or g[f"{p}m2"] or g[f"{p}m3"]
-    day = g[f"{p}d1"] or g[f"{p}d2"]
-    year = g[f"{p}y1"] or g[f"{p}y2"] or g[f"{p}y3"] or g[f"{p}y4"]
-    mod = (g[f"{p}mod"] or (g[f"{p}edge"] and EDGE_PART[g[f"{p}edge"].lower()])
-           or (g[f"{p}half"] and f"{g[f'{p}half']} half")
-           or (g[f"{p}week"] and f"{g[f'{p}week']} week") or "").lower() or None
-    return (mod, int(year) if year else None, month_of(mon) if mon else None,
-            int(day) if day else None)
-
-
-def _period(mod: str | None, year: int, month: int | None, day: int | None) -> _Period:
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(year)
-    if day is not None:
-        d = dt.date(year, month or 1, day)
-        return _Period(d, d, human_date(d))
-    label = f"{dt.date(year, month, 1):%B %Y}" if month is not None else str(year)
-    if mod in ("first half", "second half"):
-        start, end = half(mod.split()[0], *part_span(None, year, month))
-        return _Period(start, end, f"the {mod} of {label}")
-    if mod is not None and mod.endswith(" week"):
-        start, end = nth_week(mod.split()[0], *part_span(None, year, month))
-        return _Period(start, end, f"the {mod} of {label}")
-    start, end = part_span(mod, year, month)  # early / mid / late: days or months of it
-    return _Period(start, end, f"{mod} {label}" if mod else label)
-
-
-def _single(m: re.Match[str], p: str, as_of: dt.date | None, question: str) -> _Period | None:
-    """The period of one expression, placing a year-less one by the question's tense."""
-    mod, year, month, day = _parts(m, p)
-    if year is None:
-        if as_of is None or month is None:
-            return None
-        year = _year_of(month, day, as_of, clause_mode(question, m.start(), m.end()))
-    return _period(mod, year, month, day)
-
-
-def _year_is_modifier(m: re.Match[str], question: str, p: str) -> bool:
-    """"in 2025 budget talks": a bare year followed by a content word is an adjective."""
-    return bool(m.group(f"{p}y4")) and _modifies(question, m.end())
-
-
-def _modifies(question: str, end: int) -> bool:
-    """Whether a content word follows ``end``: what stands there modifies it."""
-    nxt = re.match(r"\s+([A-Za-z]+)", question[end:])
-    return bool(nxt) and nxt.group(1).lower() not in _AFTER_YEAR_OK
-
-
-def _is_verb_may_march(m: re.Match[str], p: str) -> bool:
-    """A lone lowercase "may"/"march" after "in" is rarely a month but costs little to skip."""
-    token = m.group(f"{p}m3")
-    return bool(token) and token in ("may", "march") and not m.group(f"{p}y3")
-
-
-# --------------------------------------------------------------------------- readers
-
-# "between March and May last year": the year said once, after the range, relative to as-of
-_REL_YEAR_AFTER = re.compile(r"\s+(?:of\s+)?(?P<rel>(?:last|this|next)\s+year)\b", _F)
-
-
-def _read_range(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
-    amod, ay, am, ad = _parts(m, "a")
-    bmod, by, bm, bd = _parts(m, "b")
-    end = m.end()
-    tail = _REL_YEAR_AFTER.match(question, end) if by is None and bm is not None else None
-    year_day = relative(tail.group("rel"), as_of)[0] if tail and as_of is not None else None
-    if tail and year_day is not None:
-        by, end = year_day.year, tail.end()
-    if by is None:
-        if ay is not None:
-            by = ay + (1 if (bm or 1, bd or 1) < (am or 1, ad or 1) else 0)
-        elif as_of is not None and bm is not None:
-            by = _year_of(bm, bd, as_of, clause_mode(question, m.start(), m.end()))
-        else:
-            return None
-    if ay is None:  # "between February and March 2025": the year is the end's
-        if am is None:
-            return None
-        ay = by - (1 if (am, ad or 1) > (bm or 12, bd or 31) else 0)
-    a, b = _period(amod, ay, am, ad), _period(bmod, by, bm, bd)
-    if b.start < a.start:
-        a, b = b, a
-    return Found(m.start(), end, a.start, b.end, f"{human_date(a.start)} – {human_date(b.end)}")
-
-
-def _read_days(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
-    month = month_of(m["m1"] or m["m2"])
-    first, last = (int(re.match(r"\d+", d).group()) for d in (m["d1"] or m["d3"], m["d2"] or m["d4"]))
-    if first >= last:
-        return None  # "7-1 August" is no range of days
-    if m["y"]:
-        year = int(m["y"])
-    elif as_of is None:
-        return None
-    else:
-        year = _year_of(month, last, as_of, clause_mode(question, m.start(), m.end()))
-    lo, hi = _period(None, year, month, first).start, _period(None, year, month, last).end
-    return Found(m.start(), m.end(), lo, hi, days_words(lo, hi))
-
-
-def _read_pair(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
-    if any(_year_is_modifier(m, question, p) or _is_verb_may_march(m, p) for p in "ab"):
-        return None  # "in 2024 and 2025 budgets"
-    return _read_range(m, question, as_of)
-
-
-def _read_open(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
-    if _year_is_modifier(m, question, "a") or _is_verb_may_march(m, "a"):
-        return None
-    per = _single(m, "a", as_of, question)
-    if per is None:
-        return None
-    kw = " ".join(m.group("kw").lower().split())
-    if kw == "since":
-        return Found(m.start(), m.end(), per.start, None, f"since {human_date(per.start)}")
-    if kw == "after":
-        return Found(m.start(), m.end(), per.end + dt.timedelta(days=1), None,
-                      f"after {per.label}")
-    if kw in ("before", "prior to"):
-        return Found(m.start(), m.end(), None, per.start - dt.timedelta(days=1),
-                      f"before {per.label}")
-    return Found(m.start(), m.end(), None, per.end, f"through {per.label}")
-
-
-def _read_in(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
-    if _year_is_modifier(m, question, "a") or _is_verb_may_march(m, "a"):
-        return None
-    kw = m.group("kw").lower()
-    per = _single(m, "a", as_of, question)
-    if per is None or (kw == "on" and per.start != per.end):
-        return None  # "on" takes a day: "on August 2025" is not said
-    if m.group("weekof"):  # "in the week of 11 August": its Monday to Sunday
-        if per.start != per.end:
-            return None
-        monday = per.start - dt.timedelta(days=per.start.weekday())
-        return Found(m.start(), m.end(), monday, monday + dt.timedelta(days=6),
-                     f"the week of {per.label}")
-    return Found(m.start(), m.end(), per.start, per.end, per.label)
-
-
 # Ranges first (of days, then of dates), so "from February to March 2025" is not read as "from
 # February"; a month with its relative word before "in" takes the month, so "in March last
 # year" is not March of this.
-_READERS = ((_RE_DAYS, _read_days), (_RE_BETWEEN, _read_range), (_RE_FROM_TO, _read_range),
-            (_RE_IN_PAIR, _read_pair), (RE_MY, read_month_year), (RE_MONTH_KW, read_month_kw),
-            (_RE_OPEN, _read_open), (_RE_IN, _read_in), (RE_WEEKDAY, read_weekday),
+_READERS = ((RE_DAYS, read_days), (RE_BETWEEN, read_range), (RE_FROM_TO, read_range),
+            (RE_IN_PAIR, read_pair), (RE_MY, read_month_year), (RE_MONTH_KW, read_month_kw),
+            (RE_OPEN, read_open), (RE_IN, read_in), (RE_WEEKDAY, read_weekday),
             (RE_AGO, read_ago), (RE_REL, read_relative), (RE_SEASON, read_season),
             (RE_QUARTER, read_quarter), (RE_QUARTER_Q, read_quarter))
 
 
+_F = re.IGNORECASE
 _YEAR = re.compile(r"\b\d{4}\b")
 # "since Monday", "after last week", "until this summer": a period read by the readers after
-# _RE_OPEN's keywords, which that pattern's dates do not cover
+# RE_OPEN's keywords, which that pattern's dates do not cover
 _OPEN_BEFORE = re.compile(r"\b(?P<kw>since|after|before|until|till|prior\s+to)\s+(?:the\s+)?$", _F)
 
 
@@ -353,7 +152,7 @@ def edition_years(question: str, taken: list[Found], as_of: dt.date | None) -> l
     out = []
     for m in _YEAR.finditer(question):
         year = int(m.group(0))
-        if (year in (as_of.year, as_of.year + 1) and _modifies(question, m.end())
+        if (year in (as_of.year, as_of.year + 1) and modifies(question, m.end())
                 and not any(f.start <= m.start() < f.end for f in taken)):
             out.append(Found(m.start(), m.end(), dt.date(year, 1, 1), dt.date(year, 12, 31),
                              f"{year}, as a name's year"))
