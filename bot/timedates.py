@@ -103,7 +103,7 @@ def _period(mod: str | None, year: int, month: int | None, day: int | None) -> _
         return _Period(d, d, human_date(d))
     label = f"{dt.date(year, month, 1):%B %Y}" if month is not None else str(year)
     if mod in ("first half", "second half"):
-        start, end = half(mod.split()[0], *part_span(None, year, month))
+        start, end = half(mod.split()[0], *part_span(None, year, month), year=month is None)
         return _Period(start, end, f"the {mod} of {label}")
     if mod is not None and mod.endswith(" week"):
         start, end = nth_week(mod.split()[0], *part_span(None, year, month))

@@ -78,7 +78,7 @@ def read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> Fou
             # "late last year": its last months, as "late 2024" is read (index.timecalc.part_span)
             # ("the end of last year" as "late last year", as the passage tagger reads it)
             if part.group("half"):  # "the second half of last year": its six months or days
-                lo, hi = half(part.group("half").lower(), start, end)
+                lo, hi = half(part.group("half").lower(), start, end, year=rel.endswith("year"))
             else:
                 name = (part.group("part") or EDGE_PART[part.group("edge").lower()]).lower()
                 lo, hi = part_span(name, start.year, start.month if rel.endswith("month") else None)
@@ -219,10 +219,10 @@ def nth_week(which: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date
     return lo, min(end, lo + dt.timedelta(days=6))
 
 
-def half(which: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The first or second half of a whole month or year: a year's halves are January to June
-    and July to December, as companies report them; a month's, its 15th day is the first's last."""
-    mid = dt.date(start.year, 7, 1) if (end - start).days > 31 else start + dt.timedelta(days=15)
+def half(which: str, start: dt.date, end: dt.date, *, year: bool) -> tuple[dt.date, dt.date]:
+    """The first or second half of a year (January to June, July to December, as companies
+    report them) or of a month (its 15th day is the first half's last), within start..end."""
+    mid = dt.date(start.year, 7, 1) if year else dt.date(start.year, start.month, 16)
     return (start, mid - dt.timedelta(days=1)) if which == "first" else (mid, end)
 
 

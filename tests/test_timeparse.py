@@ -387,6 +387,11 @@ def test_halves_and_a_ranges_relative_year(question: str, date_from: dt.date, da
     assert not any(w in q.text.lower() for w in ("half", "year", "march", "between", " of?"))
 
 
+def test_a_half_of_this_year_is_a_half_of_the_year_in_january_too() -> None:
+    q = parse_time("What happened in the first half of this year?", as_of=D(2025, 1, 20))
+    assert (q.date_from, q.date_to) == (D(2025, 1, 1), D(2025, 1, 20))  # not 1-15 January
+
+
 @pytest.mark.parametrize(("question", "date_from", "date_to", "understood"), [
     # days of one month, a month's edges and its weeks, as a journalist writes them (12 Aug)
     ("What happened between 10 and 15 August?", D(2025, 8, 10), D(2025, 8, 15),
