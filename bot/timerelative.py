@@ -40,9 +40,11 @@ RE_WEEKDAY = re.compile(
 # Friday", "who stars in Wednesday").
 _NAME_AFTER = re.compile(r"\s+[A-Z]")
 _RECURS_BEFORE = re.compile(r"\b(?:every|each|a|the|of|in)\s+$", _F)
-# "Recently", "in recent weeks": vague by nature, so never a filter, but the question says its
-# news is from the days before "as of" (soft before hard). Days each reaches back, set a priori.
-_RE_RECENT = re.compile(r"\b(?:recently|lately|newly|latest|(?:in|over)\s+(?:the\s+)?recent\s+"
+# "Recently", "in recent weeks", "over the past few days": vague by nature, so never a filter,
+# but the question says its news is from the days before "as of" (soft before hard). Days each
+# reaches back, set a priori.
+_RE_RECENT = re.compile(r"\b(?:recently|lately|newly|latest|(?:in|over|during)\s+(?:the\s+)?"
+                        r"(?:recent|(?:past|last)\s+(?:few|several|couple\s+of))\s+"
                         r"(?P<unit>days|weeks|months)|just(?=\s+(?:[a-z]+ed|won|made|became|hit|set"
                         r"|broke|took|gave|got|began|unveiled|announced)\b)|(?<=\b(?:a|A)\s)new\s+"
                         r"(?:report|study|survey|poll|analysis|research|data|figures))\b", _F)

@@ -396,6 +396,16 @@ def test_a_quarter_as_analysts_write_it_is_read_in_passages_and_questions(news_b
 
 
 @pytest.mark.slow
+def test_the_past_few_days_rank_their_news_higher_and_filter_nothing(news_bot: Bot) -> None:
+    # January's warning words the question better; the ban of the past few days comes first
+    a = news_bot.ask("Which water company warned of a hosepipe ban over the past few days?",
+                     as_of=D(2022, 7, 25))
+    assert (a.date_from, a.date_to) == (None, None)
+    assert "over the past few days (18 Jul 2022 – 25 Jul 2022)" in a.read_as
+    assert _ids(a)[0] == "hose-jul"
+
+
+@pytest.mark.slow
 def test_a_day_past_is_reported_only_by_what_was_published_since(news_bot: Bot) -> None:
     # The July preview names 19 September too, as a day coming: it cannot say who won
     a = news_bot.ask("The Emmy Awards were presented on Monday. Which show won outstanding "

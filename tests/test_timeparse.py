@@ -287,6 +287,15 @@ def test_recently_is_background_that_ranks_never_a_filter() -> None:
         assert (q.date_from, q.date_to) == (None, None)
     for question in ("What did he just say?", "Which new products were shown?"):
         assert parse_time(question, as_of=AS_OF).background_periods == (), question
+    # "the past few days" is as vague: a hint as far back as "in recent days", never a filter;
+    # a counted "the past two days" stays a filter
+    few = parse_time("What did Kallas say over the past few days?", as_of=AS_OF)
+    assert (few.date_from, few.date_to, few.background_periods) == (None, None,
+                                                                     ((D(2025, 8, 5), AS_OF),))
+    weeks = parse_time("Who resigned in the last couple of weeks?", as_of=AS_OF)
+    assert weeks.background_periods == ((D(2025, 7, 13), AS_OF),)
+    two = parse_time("What did Kallas say in the past two days?", as_of=AS_OF)
+    assert (two.date_from, two.date_to, two.background_periods) == (D(2025, 8, 11), AS_OF, ())
 
 
 
