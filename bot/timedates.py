@@ -55,7 +55,7 @@ RE_FROM_TO = re.compile(
 RE_OPEN = re.compile(
     rf"\b(?P<kw>since|after|before|until|till|through|up\s+to|prior\s+to)\s+{_date_rx('a')}", _F)
 RE_IN = re.compile(
-    rf"\b(?P<kw>in|during|on|throughout|from|at(?=\s+the\s+(?:end|beginning|start|middle)\s))\s+"
+    rf"\b(?P<kw>in|during|on|throughout|from|for|at(?=\s+the\s+(?:end|beginning|start|middle)\s))\s+"
     rf"(?:the\s+(?:month|year|(?P<weekof>week))\s+of\s+)?{_date_rx('a')}", _F)
 # "in 2024 and 2025", "in March or April": one range from the first to the second
 RE_IN_PAIR = re.compile(rf"\b(?:in|during)\s+{_date_rx('a')}\s+(?:and|or|&)\s+(?:in\s+)?"

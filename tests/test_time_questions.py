@@ -362,6 +362,10 @@ def test_the_second_half_of_a_year_finds_its_quarters_reports(news_bot: Bot) -> 
     assert (a.date_from, a.date_to) == (D(2021, 7, 1), D(2021, 12, 31))
     # published in February, it reports the fourth quarter: in range by its event
     assert _ids(a) == ["halv-q4"] and not a.fell_back
+    # asked "for" the half, as results are
+    b = news_bot.ask("What did Halvorsen Foods report for the second half of 2021?",
+                     as_of=D(2022, 8, 1))
+    assert (b.date_from, b.date_to) == (D(2021, 7, 1), D(2021, 12, 31)) and _ids(b) == ["halv-q4"]
 
 
 @pytest.mark.slow
