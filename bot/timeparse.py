@@ -1,7 +1,7 @@
 """Time constraints in questions: "What did Kallas say in August 2025?" -> a date range.
 
 Rule-based and precise rather than greedy: an expression is read only after a word that
-makes it temporal (in, on, during, since, after, before, until, between, from...to, last,
+makes it temporal (in, on, for, during, since, after, before, until, between, from...to, last,
 this, past), so the modal "may", "march on Kyiv", "the 2025 budget" and "30-day" stay words.
 Year-less and relative expressions are placed against ``as_of`` (the corpus' latest date),
 by the question's tense, with the calendar engine and vocabulary that passage dating uses
