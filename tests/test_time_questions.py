@@ -61,8 +61,8 @@ RECORDS = [
      "text": "The Nationals and the Astros are facing off in the World Series, which opened in "
              "Houston."},
     {"id": "series-21", "date": "2021-10-28", "source": "Sports Desk", "title": "Fall Classic",
-     "text": "The Braves took game one from the Astros as baseball's championship opened in "
-             "Houston."},
+     "text": "The Braves and the Astros faced off in game one of baseball's championship, which "
+             "opened in Houston."},
     {"id": "emmy-preview", "date": "2016-07-14", "source": "Arts Desk", "title": "Emmy nominations",
      "text": "The Emmy Awards will be presented on Monday, Sept. 19, and Harbor Lights leads the "
              "nominations, including one for outstanding drama series."},
