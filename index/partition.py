@@ -23,6 +23,7 @@ on-disk merge is the route for a single shard larger than RAM, at the cost of a 
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 MIN_PARALLEL = 100_000  # vectors: 3-7 s of encoding a core, worth a round of Ray tasks
 PART_SIZE = 100_000  # vectors a task: ~40 MB of codes to ship back
 MAX_RETRIES = 4  # a task whose worker died is run again (its part is merged once)
+SETTLE_SECONDS = 5.0  # after a failure, how long a part being cancelled is waited for
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,25 @@ def encode_parts(index: VectorIndex, ids: np.ndarray, vectors: np.ndarray, *,
         try:
             raw = ray.get(done[0])
         except ray.exceptions.RayError as err:  # a raise, or retries spent: nothing committed
-            for ref in pending:
-                ray.cancel(ref)
+            _settle(pending)
             exc = getattr(err, "cause", None) or err  # a task's own exception, when it raised
             cause = " ".join([type(exc).__name__, *str(exc).strip().splitlines()[-1:]])[:160]
             raise TimelineError(f"a FAISS part could not be encoded on the Ray cluster ({cause}); "
                                 "run the build again") from err
         yield VectorIndex.from_bytes(raw)
+
+
+def _settle(pending: list[Any]) -> None:
+    """Cancel the parts not merged and collect how each ended. Ray prints the error of a task
+    whose result nobody fetched ("Unhandled error") when its reference goes: a part that failed
+    like the one reported would be reported again, as a traceback after the readable line."""
+    import ray
+
+    for ref in pending:
+        ray.cancel(ref)
+    for ref in pending:  # raises its cancelling, or the failure already reported
+        with contextlib.suppress(Exception):
+            ray.get(ref, timeout=SETTLE_SECONDS)
 
 
 def _encode_part(twin: Any, ids: np.ndarray, vectors: np.ndarray) -> np.ndarray:
