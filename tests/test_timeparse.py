@@ -381,6 +381,8 @@ def test_a_month_with_a_relative_word(question: str, date_from: dt.date, date_to
     # halves, as companies report them; and a range's year said once after it (as of 12 Aug)
     ("What did Orbitel earn in the first half of 2025?", D(2025, 1, 1), D(2025, 6, 30),
      "the first half of 2025"),
+    ("What did Orbitel earn in H2 2024?", D(2024, 7, 1), D(2024, 12, 31),
+     "the second half of 2024"),
     ("What happened during the second half of March 2025?", D(2025, 3, 16), D(2025, 3, 31),
      "the second half of March 2025"),
     ("What happened in the second half of last year?", D(2024, 7, 1), D(2024, 12, 31),
@@ -397,6 +399,16 @@ def test_halves_and_a_ranges_relative_year(question: str, date_from: dt.date, da
     q = parse_time(question, as_of=AS_OF)
     assert (q.date_from, q.date_to, q.understood) == (date_from, date_to, understood)
     assert not any(w in q.text.lower() for w in ("half", "year", "march", "between", " of?"))
+
+
+@pytest.mark.parametrize("question", [
+    "What did Orbitel earn in h1 2025?",  # lower case: no label
+    "How did the H1N1 virus spread?",
+    "What happened in H3 2025?",
+])
+def test_what_is_no_half(question: str) -> None:
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to, q.text) == (None, None, question)
 
 
 def test_a_half_of_this_year_is_a_half_of_the_year_in_january_too() -> None:
