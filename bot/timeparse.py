@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.fmt import human_date
 from bot.timedates import (
@@ -32,6 +32,7 @@ from bot.timedates import (
 from bot.timefocus import is_background, is_deictic, is_possessive
 from bot.timerelative import (
     RE_AGO,
+    RE_FISCAL,
     RE_MONTH_KW,
     RE_MY,
     RE_QUARTER,
@@ -39,7 +40,9 @@ from bot.timerelative import (
     RE_REL,
     RE_SEASON,
     RE_WEEKDAY,
+    is_fiscal,
     read_ago,
+    read_fiscal,
     read_month_kw,
     read_month_year,
     read_quarter,
@@ -80,7 +83,7 @@ _READERS = ((RE_DAYS, read_days), (RE_BETWEEN, read_range), (RE_FROM_TO, read_ra
             (RE_IN_PAIR, read_pair), (RE_MY, read_month_year), (RE_MONTH_KW, read_month_kw),
             (RE_OPEN, read_open), (RE_IN, read_in), (RE_WEEKDAY, read_weekday),
             (RE_AGO, read_ago), (RE_REL, read_relative), (RE_SEASON, read_season),
-            (RE_QUARTER, read_quarter), (RE_QUARTER_Q, read_quarter))
+            (RE_QUARTER, read_quarter), (RE_QUARTER_Q, read_quarter), (RE_FISCAL, read_fiscal))
 
 
 _F = re.IGNORECASE
@@ -186,8 +189,11 @@ def parse_time(question: str, *, as_of: dt.date | None) -> TimeQuery:
                 f = None  # "31 February", "in 9999": not a date, so not a constraint
             if f is not None:
                 found.append(_opened(f, question))
-    found = _joined(found, question)
-    background = [f for f in found if is_background(question, f.start, f.end)]
+    found = [replace(f, understood=f"{f.understood.split(' (', 1)[0]}, a fiscal period (its "
+                                   "days vary by company or government)")
+             if is_fiscal(question, f.start, f.end) else f for f in _joined(found, question)]
+    background = [f for f in found if is_background(question, f.start, f.end)
+                  or is_fiscal(question, f.start, f.end)]
     found = [f for f in found if f not in background]
     date_from = date_to = None
     taken: list[Found] = []
@@ -201,7 +207,8 @@ def parse_time(question: str, *, as_of: dt.date | None) -> TimeQuery:
     background = sorted(background + recent, key=lambda f: f.start)
     aside = tuple(f.understood for f in background)
     periods = tuple((f.date_from, f.date_to) for f in background
-                    if f in recent or is_deictic(question[f.start:f.end]))
+                    if f in recent or (is_deictic(question[f.start:f.end])
+                                       and not is_fiscal(question, f.start, f.end)))
     if not taken:
         return TimeQuery(question, None, None, None, aside, periods)
     ahead = all(clause_mode(question, f.start, f.end) == "future" for f in taken)

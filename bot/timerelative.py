@@ -18,6 +18,7 @@ from index.models import EventDate, Precision
 from index.timecalc import add_months, ago_offset, month_end, part_span, relative, weekday, weekend
 from index.timepatterns import (
     HOLIDAY_BEFORE,
+    RE_FISCAL,
     RE_MONTH_KW,
     RE_MY,
     RE_QUARTER,
@@ -26,10 +27,10 @@ from index.timepatterns import (
 )
 from index.timevocab import WEEKDAY, number_of, weekday_of
 
-__all__ = ["EDGE_PART", "RE_AGO", "RE_MONTH_KW", "RE_MY", "RE_QUARTER", "RE_QUARTER_Q", "RE_REL",
-           "RE_SEASON", "RE_WEEKDAY", "half", "nth_week", "read_ago", "read_month_kw",
-           "read_month_year", "read_quarter", "read_relative", "read_season", "read_weekday",
-           "recent_periods"]
+__all__ = ["EDGE_PART", "RE_AGO", "RE_FISCAL", "RE_MONTH_KW", "RE_MY", "RE_QUARTER", "RE_QUARTER_Q",
+           "RE_REL", "RE_SEASON", "RE_WEEKDAY", "half", "is_fiscal", "nth_week", "read_ago", "read_fiscal",
+           "read_month_kw", "read_month_year", "read_quarter", "read_relative", "read_season",
+           "read_weekday", "recent_periods"]
 
 _F = re.IGNORECASE
 RE_WEEKDAY = re.compile(
@@ -164,6 +165,25 @@ def read_quarter(m: re.Match[str], question: str, as_of: dt.date | None) -> Foun
     start, end, first, precision = found
     return _tagged_period(question, start, end, first, precision,
                           None if m["y"] or m["y0"] else as_of)
+
+
+def read_fiscal(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
+    """"fiscal 2024", "FY25", "this fiscal year": the passage tagger's year (the one it is
+    named for), which the question reader keeps as background (``is_fiscal``)."""
+    found = timehandlers.fiscal(m, question, as_of)
+    if found is None or found[2] is None:
+        return None
+    start, end, first, precision = found
+    return _tagged_period(question, start, end, first, precision, None)
+
+
+# A fiscal period's days vary by company or government (Apple's fiscal 2024 ended in September 2024,
+# Nvidia's in January 2024): read, but too uncertain to filter on.
+_FISCAL_WORD = re.compile(r"\b(?:fiscal|financial)\b|(?-i:\bFY)", _F)
+
+
+def is_fiscal(question: str, start: int, end: int) -> bool:
+    return bool(_FISCAL_WORD.search(question, start, end))
 
 
 def read_month_year(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:

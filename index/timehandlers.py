@@ -19,6 +19,7 @@ from index.timepatterns import (
     YEAR_BEFORE,
     is_count,
     is_generic_present,
+    label_year,
     points_forward,
     quoted_from_elsewhere,
 )
@@ -193,7 +194,7 @@ def quarter(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
     else:
         q = ("first", "second", "third", "fourth").index(m["q"].lower())
     if m["y"] or m["y0"]:
-        y = int(m["y"] or m["y0"])
+        y = label_year(m["y"] or m["y0"])
     elif anchor is None:
         return m.start(), m.end(), None, "quarter"
     else:  # the nearest such quarter, the current one included: results lag the quarter
@@ -214,8 +215,8 @@ def quarter_ref(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | N
 
 
 def fiscal(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
-    if m["y"]:
-        y = int(m["y"])
+    if m["y"] or m["fy"]:
+        y = label_year(m["y"] or m["fy"])
     elif anchor is None:
         return m.start(), m.end(), None, "year"
     else:

@@ -67,10 +67,13 @@ RE_QUARTER = re.compile(
     r"\b(?:(?:the|its|a)\s+)?(?:(?P<y0>(?:19|20)\d\d)\s+)?(?:(?:fiscal|financial)\s+)?"
     r"(?P<q>first|second|third|fourth)"
     r"[\s-]+quarter\b(?:\s+of\s+(?:(?:fiscal|financial)\s+)?(?P<y>\d{4})(?!\d))?", _F)
-# "Q1 2025", "2024 Q4", "Q3": as analysts write a quarter (case-sensitive: "q3" is no quarter)
+# "FY2025", "FY 25", "FY'25": a fiscal year as companies label it, by the year it ends in
+FY = r"FY\s?['’]?(?:19|20)?\d\d(?![\w'’])"
+# "Q1 2025", "2024 Q4", "Q3", "Q2 FY2025": as analysts write a quarter (case-sensitive: "q3" is
+# no quarter)
 RE_QUARTER_Q = re.compile(
-    r"(?<![\w/-])(?:(?P<y0>(?:19|20)\d\d)\s+)?Q(?P<q>[1-4])(?:(?:\s+|\s*[-/]\s*)(?P<y>(?:19|20)\d\d))?"
-    r"(?![\w/-])")
+    rf"(?<![\w/-])(?:(?P<y0>(?:19|20)\d\d|{FY})\s+)?Q(?P<q>[1-4])"
+    rf"(?:(?:\s+|\s*[-/]\s*)(?P<y>(?:19|20)\d\d|{FY}))?(?![\w/-])")
 # A quarter named by reference to one named before: "the quarter", "a year earlier".
 RE_QUARTER_REF = re.compile(
     r"\b(?:the\s+(?:(?:latest|same|current|most\s+recent|recent|(?P<y>(?:19|20)\d\d))\s+)?"
@@ -78,8 +81,17 @@ RE_QUARTER_REF = re.compile(
     r"|(?:the\s+)?year[-\s](?:ago|earlier)(?:\s+(?:quarter|period))?|a\s+year\s+(?:earlier|ago))"
     r"\b(?!-)", _F)
 RE_FISCAL = re.compile(
-    r"\b(?:(?:fiscal|financial)(?:\s+year)?\s+(?P<y>\d{4})(?!\d)"
+    rf"\b(?:(?:fiscal|financial)(?:\s+year)?\s+(?P<y>\d{{4}})(?!\d)|(?-i:(?P<fy>{FY}))"
     r"|(?P<rel>this|last|next|previous|the\s+current)\s+(?:fiscal|financial)\s+year)\b", _F)
+
+
+def label_year(label: str) -> int:
+    """A year as written ("2025"), or a fiscal label's ("FY2025", "FY 25", "FY'25" -> 2025):
+    TimeML writes a fiscal year as the calendar year it is named for ("fiscal 1989" is 1989)."""
+    digits = re.sub(r"\D", "", label)
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)
+
+
 RE_YEAR_KW = re.compile(
     r"(?:\b(?P<kw>in|since|by|during|until|till|through|throughout|from|before|after|of|early"
     r"|late|mid|around|between|and|or|to|into|for|both)|(?<=\d{4})(?P<kw2>,))\s*-?\s*"

@@ -139,7 +139,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Handler, _Trigger | None], ...] = (
     (RE_QUARTER, h.quarter, _Trigger(re.compile("quarter"), 40, 48)),
     (RE_QUARTER_Q, h.quarter, _Trigger(re.compile("Q[1-4]"), 8, 8, False)),
     (RE_QUARTER_REF, h.quarter_ref, _Trigger(re.compile("quarter|period|ago|earlier"), 40, 40)),
-    (RE_FISCAL, h.fiscal, _Trigger(re.compile("fiscal|financial"), 24, 40)),
+    (RE_FISCAL, h.fiscal, _Trigger(re.compile("fiscal|financial|fy"), 24, 40)),
     (RE_AGO, h.relative, _Trigger(re.compile("ago"), 56, 8)),
     (RE_REL, h.relative, _Trigger(re.compile(
         "yesterday|today|tonight|tomorrow|night|this|last|next|previous|coming|weekend|end of"

@@ -595,6 +595,18 @@ def test_quarters_as_analysts_write_them() -> None:
     assert _dates("The Audi Q3 and the FAQ1 list; q2 is lower case.", anchor) == []
 
 
+def test_fiscal_labels_are_the_years_they_name() -> None:
+    # as TimeML writes "fiscal 1989": the year the label names, whatever the company's calendar
+    anchor = D(2025, 8, 1)
+    assert _dates("Revenue rose in FY2024 and FY'25, and in FY 23.", anchor) == [
+        ("FY2024", D(2024, 1, 1), "year"), ("FY'25", D(2025, 1, 1), "year"),
+        ("FY 23", D(2023, 1, 1), "year")]
+    # a fiscal quarter is of its label's year, not the anchor's nearest quarter
+    assert _dates("Nvidia reported Q2 FY2026 results; FY2024 Q4 was weaker.", anchor) == [
+        ("Q2 FY2026", D(2026, 4, 1), "quarter"), ("FY2024 Q4", D(2024, 10, 1), "quarter")]
+    assert _dates("FYI, the fy2024 memo and FY20245 code.", anchor) == []
+
+
 def test_prepositions_that_look_like_tense_cues() -> None:
     saturday = D(1998, 8, 8)
     text = "Six people died in blasts next to the U.S. embassies in Kenya on Friday."

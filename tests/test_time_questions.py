@@ -653,3 +653,20 @@ def test_a_quarter_is_read_as_its_months(news_bot: Bot) -> None:
     a = news_bot.ask("What did Halvorsen Foods report in the second quarter?", as_of=D(2022, 8, 20))
     assert (a.date_from, a.date_to) == (D(2022, 4, 1), D(2022, 6, 30))
     assert _ids(a) == ["halv-q2"]  # published after the quarter, reporting it
+
+
+@pytest.mark.slow
+def test_a_fiscal_quarter_is_no_calendar_filter(tmp_path: Path, real_embedder) -> None:
+    corvane = {"id": "corvane", "date": "2024-08-28", "source": "Business Desk",
+               "title": "Corvane results",
+               "text": "Corvane Outdoor, the camping gear maker, said revenue for its fiscal second "
+                       "quarter rose 18 percent to $412 million, helped by strong tent sales."}
+    news = tmp_path / "news.jsonl"
+    news.write_text("\n".join(json.dumps(r) for r in [corvane, *RECORDS[-4:]]) + "\n")
+    build_index([news], tmp_path / "index", embedder=real_embedder)
+    bot = Bot(open_index(tmp_path / "index"), real_embedder)
+    # read as calendar April-June 2025, "Q2 FY2025" left out the August 2024 report of it
+    a = bot.ask("What revenue did Corvane Outdoor report for Q2 FY2025?", as_of=D(2025, 1, 15))
+    assert (a.date_from, a.date_to) == (None, None) and not a.fell_back
+    assert "Q2 FY2025, a fiscal period (its days vary by company or government)" in a.read_as
+    assert _ids(a)[0] == "corvane"

@@ -272,6 +272,23 @@ def test_dates_in_a_scene_setting_sentence_are_background(question: str, focus: 
     assert parse_time(question, as_of=AS_OF).understood == focus
 
 
+@pytest.mark.parametrize(("question", "words"), [
+    ("What did Apple earn in fiscal 2024?", "fiscal 2024"),
+    ("What did Apple earn in FY2024?", "FY2024"),
+    ("What did Nvidia report for Q2 FY2025?", "Q2 FY2025"),
+    ("What did Nvidia report for the first quarter of fiscal 2025?",
+     "the first quarter of fiscal 2025"),
+    ("What did Tesla report in the last fiscal year?", "last fiscal year"),
+])
+def test_a_fiscal_period_is_background(question: str, words: str) -> None:
+    # Apple's fiscal 2024 ended in September 2024, Nvidia's in January 2024: no filter can hold
+    # every company's, so the words stay in the search and the reader is told why
+    q = parse_time(question, as_of=AS_OF)
+    assert (q.date_from, q.date_to, q.text) == (None, None, question)
+    assert q.background == (f"{words}, a fiscal period (its days vary by company or government)",)
+    assert q.background_periods == ()
+
+
 def test_recently_is_background_that_ranks_never_a_filter() -> None:
     q = parse_time("Which chain recently debuted a bag of bacon?", as_of=AS_OF)
     assert (q.date_from, q.date_to) == (None, None)
