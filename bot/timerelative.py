@@ -58,7 +58,8 @@ RE_REL = re.compile(
     r"\b(?:(?P<prep>in|during|over|from|by|at)\s+)?(?P<rel>the\s+day\s+before\s+yesterday"
     r"|yesterday|(?:(?:earlier|later)\s+)?today|tonight|tomorrow|last\s+night"
     r"|this\s+(?:morning|afternoon|evening)|the\s+weekend|this\s+past\s+weekend"
-    r"|(?:(?:earlier|later)\s+)?(?:last|this|next|coming)\s+(?:week(?:end)?|month|year))"
+    r"|(?:(?:earlier|later)\s+)?(?:last|this|next|coming)\s+(?:week(?:end)?|month|year)"
+    r"|(?<=of\s)the\s+(?:month|year))"  # "the end of the year": this one, as the tagger reads it
     r"(?P<poss>['’]s)?\b"
     r"|\b(?:(?:in|over|during|within|for)\s+the\s+(?:past|last)|this\s+past)\s+"
     r"(?:(?P<n>\d{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?"
@@ -74,9 +75,13 @@ def read_relative(m: re.Match[str], question: str, as_of: dt.date | None) -> Fou
             return None  # "the weekend before the vote" names no weekend of its own
         # "this past weekend": the one just gone, as "last weekend" is read
         said = "last weekend" if rel == "this past weekend" else rel
+        part = _PART_BEFORE.search(question, 0, m.start())
+        if rel in ("the month", "the year"):
+            if not (part and part.group("edge")):
+                return None  # "the year" names one only after an edge: "the end of the year"
+            said = rel.replace("the", "this", 1)
         start, end = _relative_period(said, as_of, clause_mode(question, m.start(), m.end()))
         words = rel
-        part = _PART_BEFORE.search(question, 0, m.start())
         if part and rel.split()[-1] in ("month", "year") and not rel.startswith(("earlier", "later")):
             # "late last year": its last months, as "late 2024" is read (index.timecalc.part_span)
             # ("the end of last year" as "late last year", as the passage tagger reads it)

@@ -87,6 +87,8 @@ def test_time_words_are_taken_out(question: str, text: str) -> None:
     "How did the Audi Q3 sell?",
     "Who paid for 2000 tickets?",
     "What happened on 7-1 August?",
+    "What happened in the year of the dragon?",
+    "Who was named person of the year?",
 ])
 def test_no_constraint(question: str) -> None:
     q = parse_time(question, as_of=AS_OF)
@@ -555,6 +557,11 @@ def test_quarters_are_read(question: str, date_from: dt.date, date_to: dt.date) 
     ("What happened early this year?", D(2025, 1, 1), D(2025, 4, 30)),
     ("What happened at the end of last year?", D(2024, 9, 1), D(2024, 12, 31)),
     ("What was agreed at the beginning of this month?", D(2025, 8, 1), D(2025, 8, 10)),
+    # "the year", "the month" after an edge: this one, as the passage tagger reads them
+    ("What happened at the start of the year?", D(2025, 1, 1), D(2025, 4, 30)),
+    ("How many fires have there been since the start of the year?", D(2025, 1, 1), None),
+    ("What was agreed at the beginning of the month?", D(2025, 8, 1), D(2025, 8, 10)),
+    ("What is planned for the end of the year?", D(2025, 9, 1), D(2025, 12, 31)),
 ])
 def test_early_mid_late_narrow_a_relative_month_or_year(question: str, date_from: dt.date,
                                                          date_to: dt.date) -> None:
