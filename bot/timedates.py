@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.fmt import human_date
 from bot.timerelative import EDGE_PART, half, nth_week
 from bot.timewords import Found, clause_mode, days_words
-from index.timecalc import day_without_year, month_without_year, part_span, relative
+from index.timecalc import day_without_year, month_without_year, numeric_date, part_span, relative
 from index.timevocab import MAX_YEAR, MIN_YEAR, MONTH, month_of
 
 __all__ = ["RE_BETWEEN", "RE_DAYS", "RE_FROM_TO", "RE_IN", "RE_IN_PAIR", "RE_OPEN", "modifies",
@@ -42,6 +42,7 @@ def _date_rx(p: str) -> str:
         rf"|the\s+(?P<{p}edge>end|beginning|start|middle)\s+of\s+"
         rf"|the\s+(?P<{p}week>first|second|third|fourth|last)\s+week\s+of\s+)?(?:"
         rf"(?P<{p}iso>\d{{4}}-\d{{2}}-\d{{2}})"
+        rf"|(?P<{p}na>\d{{1,2}})(?P<{p}ns>[/.])(?P<{p}nb>\d{{1,2}})(?P={p}ns)(?P<{p}ny>(?:19|20)\d\d)"
         rf"|(?:the\s+)?(?P<{p}d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<{p}m1>{_MONTH})"
         rf"(?:,?\s+(?P<{p}y1>\d{{4}}))?"
         rf"|(?P<{p}m2>{_MONTH})\s+(?P<{p}d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<{p}y2>\d{{4}}))?"
@@ -85,6 +86,11 @@ def _parts(m: re.Match[str], p: str) -> tuple[str | None, int | None, int | None
     g = m.groupdict()
     if g[f"{p}iso"]:
         d = dt.date.fromisoformat(g[f"{p}iso"])
+        return None, d.year, d.month, d.day
+    if g[f"{p}na"]:  # "15/08/2025": as the tagger reads it, or no date when ambiguous
+        d = numeric_date(int(g[f"{p}na"]), int(g[f"{p}nb"]), int(g[f"{p}ny"]))
+        if d is None:
+            raise ValueError(m.group(0))
         return None, d.year, d.month, d.day
     mon = g[f"{p}m1"] or g[f"{p}m2"] or g[f"{p}m3"]
     day = g[f"{p}d1"] or g[f"{p}d2"]

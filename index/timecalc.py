@@ -37,6 +37,16 @@ def safe_date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
+def numeric_date(a: int, b: int, y: int) -> dt.date | None:
+    """"15/08/2025" or "08/15/2025": the day is whichever number cannot be a month. Both 12 or
+    under ("05/08/2025") is 5 August in Europe and May 8 in the US: no date, not a guess."""
+    if a > 12 >= b:
+        return safe_date(y, b, a)
+    if b > 12 >= a:
+        return safe_date(y, a, b)
+    return None
+
+
 def shift(anchor: dt.date, days: int) -> dt.date | None:
     try:
         return anchor + dt.timedelta(days=days)

@@ -64,6 +64,11 @@ def iso(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
     return (m.start(), m.end(), d, "day") if cal.ok(d) else None
 
 
+def numeric(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
+    d = cal.numeric_date(int(m["a"]), int(m["b"]), int(m["y"]))
+    return (m.start(), m.end(), d, "day") if cal.ok(d) else None
+
+
 def month_day(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
     token = m["m"]
     if not _cap(token):

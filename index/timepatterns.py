@@ -30,6 +30,9 @@ _NOT_UNIT = (r"(?!\s*(?:%|percent|per\b|years?\b|months?\b|weeks?\b|days?\b|hour
              r"|million|billion|trillion|thousand|hundred|[:.,]\d))")
 
 RE_ISO = re.compile(r"(?<![\w-])(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?!\d)")
+# "15/08/2025", "8.15.2025": read only where one number cannot be a month (timecalc.numeric_date)
+RE_NUMERIC = re.compile(
+    r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d\d)(?![\w/]|\.\d)")
 RE_MDY = re.compile(
     rf"\b(?:(?P<wd>{WEEKDAY})\s*,?\s+)?(?P<m>{MONTH})\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
     rf"{_NOT_UNIT}{_YEAR_TAIL}", _F)

@@ -48,6 +48,7 @@ from index.timepatterns import (
     RE_MDY,
     RE_MONTH_KW,
     RE_MY,
+    RE_NUMERIC,
     RE_QUARTER,
     RE_QUARTER_Q,
     RE_QUARTER_REF,
@@ -132,6 +133,7 @@ _WEEKDAYS_AT = _Trigger(re.compile(r"[MTWFS](?:on|ues|ednes|hurs|ri|atur|un)day"
 # (pattern, handler, trigger): order breaks ties between equally long overlapping candidates.
 _PATTERNS: tuple[tuple[re.Pattern[str], _Handler, _Trigger | None], ...] = (
     (RE_ISO, h.iso, None),
+    (RE_NUMERIC, h.numeric, _Trigger(re.compile(r"\d[/.]\d"), 8, 12)),
     (RE_MDY, h.month_day, _MONTHS_AT),
     (RE_DMY, h.month_day, _MONTHS_AT),
     (RE_MY, h.month_year, _MONTHS_AT),

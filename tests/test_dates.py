@@ -595,6 +595,15 @@ def test_quarters_as_analysts_write_them() -> None:
     assert _dates("The Audi Q3 and the FAQ1 list; q2 is lower case.", anchor) == []
 
 
+def test_numeric_dates_where_the_order_is_plain() -> None:
+    anchor = D(2025, 8, 20)
+    assert _dates("Filed on 15/08/2025, amended on 08/16/2025 and 17.08.2025.", anchor) == [
+        ("15/08/2025", D(2025, 8, 15), "day"), ("08/16/2025", D(2025, 8, 16), "day"),
+        ("17.08.2025", D(2025, 8, 17), "day")]
+    # 5 August in Europe, May 8 in the US: no date rather than a guess; nor a version or address
+    assert _dates("Signed 05/08/2025; see 192.168.10.2025 and 31/02/2025.", anchor) == []
+
+
 def test_fiscal_labels_are_the_years_they_name() -> None:
     # as TimeML writes "fiscal 1989": the year the label names, whatever the company's calendar
     anchor = D(2025, 8, 1)
