@@ -21,9 +21,11 @@ _F = re.IGNORECASE
 # question asks about. An expression's own keyword ("since March 2025") is not counted, nor a
 # sentence's first word ("When did...", "Who won..."). "which", "whose" and "what" ask the
 # question wherever they stand ("Liz Truss became prime minister of which country?"): only
-# after a comma do they open a relative clause.
+# after a comma do they open a relative clause. "When" and "while" are not among the openers:
+# their clause gives the time of what is asked ("What was Biden talking about when he made this
+# remark this week?", "What did Kallas say while visiting Kyiv in August?").
 _OPENERS = re.compile(
-    r"\b(?:since|after|before|until|till|when|whenever|while|because|although|though|once|"
+    r"\b(?:since|after|before|until|till|because|although|though|once|"
     r"that|where)\b|(?P<wh>\b(?:who|whom)\b|,\s*(?:which|whose)\b)", _F)
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|how|when|where|why)\b", _F)
 _SENTENCE = re.compile(r"[.?!]\s+|^")

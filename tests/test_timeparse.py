@@ -217,6 +217,10 @@ def test_background_time_is_no_filter(question: str, as_of: dt.date, background:
     ("Which company, founded in 1998, cut jobs this week?", D(2025, 8, 11), D(2025, 8, 12)),
     ("Who was named person of the year for 2024?", D(2024, 1, 1), D(2024, 12, 31)),  # "for"
     ("What did Orbitel forecast for the first half of 2026?", D(2026, 1, 1), D(2026, 6, 30)),
+    # a when- or while-clause gives the time of what is asked: the words were said then
+    ("What was Biden talking about when he made this remark last week?", D(2025, 8, 4),
+     D(2025, 8, 10)),
+    ("What did Kallas say while visiting Kyiv in August?", D(2025, 8, 1), D(2025, 8, 31)),
 ])
 def test_focus_time_filters(question: str, date_from: dt.date, date_to: dt.date | None) -> None:
     q = parse_time(question, as_of=AS_OF)
