@@ -51,6 +51,8 @@ def test_questions_suite_puts_the_project_beside_every_baseline():
         assert all(0.0 <= _figure(c) <= 1.0 for c in cells[1:4])
     # the lexical fake embedder still finds most seed answers through BM25
     assert _figure(_row(rows, "BM25 only")[1]) > 0.3
+    # asked again as a reader on the story's last day: seed questions of every date in the story
+    assert _row(rows, "project, asked as of the corpus' last day (2025-08-12)")
     for group in metrics.GROUPS:
         assert f"{group.capitalize()} (" in out
     assert "Latency per question" in out and "held-out folds" in out

@@ -24,6 +24,7 @@ REPLAY_NEW = "project, reranker retuned (held-out folds), replayed"
 # sits beside it as a control.
 ASK_AGAIN_UP_TO = 50
 NO_AS_OF = "project, asked without as-of"
+AS_OF_LAST = "project, asked as of the corpus' last day ({day})"
 K = 10
 
 
@@ -38,7 +39,8 @@ Judge = Callable[[int, str, str], bool]
 
 
 def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_correct: Judge, *,
-              folds: int = 5, reranker=None, note: str = "", replay: bool | None = None) -> str:
+              folds: int = 5, reranker=None, note: str = "", replay: bool | None = None,
+              last_day: dt.date | None = None) -> str:
     from bot.answer import RANGE_FLOOR
     from bot.rank import RELEVANCE_FLOOR
     from bot.rerank import FeatureReranker
@@ -49,14 +51,15 @@ def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_corr
     timers: dict[str, Timer] = {}
     with_as_of = any(q.as_of for q in questions)
 
-    def ask_all(name: str, rows: Sequence[int], ranker, *, as_of: bool = True) -> None:
+    def ask_all(name: str, rows: Sequence[int], ranker, *, as_of: bool = True,
+                day: dt.date | None = None) -> None:
         bot.reranker = ranker
         out = firsts.setdefault(name, [None] * len(questions))
         timer = timers.setdefault(name, Timer())
         for i in progress(rows, name):
             q = questions[i]
             with timer:
-                ans = bot.ask(q.text, k=K, as_of=q.as_of if as_of else None)
+                ans = bot.ask(q.text, k=K, as_of=day or (q.as_of if as_of else None))
             out[i] = first_hit(is_correct(i, record_of(h), h.passage.text) for h in ans.hits)
             if isinstance(ranker, rerank_cv.RecordingReranker):
                 recs[i] = rerank_cv.record(ranker, lambda t, i=i: _text_correct(corpus, i, t, is_correct))
@@ -84,6 +87,10 @@ def run_suite(title: str, corpus: Corpus, questions: Sequence[Question], is_corr
             ask_all(RETUNED, fold.test, rerank_cv.reranker_for({**fold.weights, "gap": fold.gap}))
     if with_as_of:
         ask_all(NO_AS_OF, everyone, given, as_of=False)
+    elif last_day is not None:
+        # questions of every date in the story, asked as a reader on its last day would: an
+        # "as of" must not bury its older news (an as-of prior did; bench/README.md)
+        ask_all(AS_OF_LAST.format(day=last_day), everyone, given, day=last_day)
     bot.reranker = given
 
     # baselines on the same passages: rows -> record keys and texts

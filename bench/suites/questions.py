@@ -42,6 +42,8 @@ def run(limit: int | None = None, *, model: str | None = None, reranker=None) ->
 
     out = run_suite(f"questions: bench/questions.jsonl on data/articles ({len(corpus.passages)} "
                     f"passages, model {embedder.name})", corpus,
-                    [Question(r["q"]) for r in rows], is_correct, reranker=reranker)
+                    [Question(r["q"]) for r in rows], is_correct, reranker=reranker,
+                    last_day=max((a.published for a in corpus.articles.values() if a.published),
+                                 default=None))
     print(out)
     return out
