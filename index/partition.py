@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 MIN_PARALLEL = 100_000  # vectors: 3-7 s of encoding a core, worth a round of Ray tasks
 PART_SIZE = 100_000  # vectors a task: ~40 MB of codes to ship back
 MAX_RETRIES = 4  # a task whose worker died is run again (its part is merged once)
-SETTLE_SECONDS = 5.0  # after a failure, how long a part being cancelled is waited for
+SETTLE_SECONDS = 5.0  # after a failure, how long the parts being cancelled are waited for
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,14 @@ def _settle(pending: list[Any]) -> None:
     like the one reported would be reported again, as a traceback after the readable line."""
     import ray
 
+    if not pending:
+        return
     for ref in pending:
         ray.cancel(ref)
-    for ref in pending:  # raises its cancelling, or the failure already reported
+    ended, _ = ray.wait(pending, num_returns=len(pending), timeout=SETTLE_SECONDS)
+    for ref in ended:  # raises its cancelling, or the failure already reported
         with contextlib.suppress(Exception):
-            ray.get(ref, timeout=SETTLE_SECONDS)
+            ray.get(ref)
 
 
 def _encode_part(twin: Any, ids: np.ndarray, vectors: np.ndarray) -> np.ndarray:
