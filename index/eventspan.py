@@ -27,6 +27,9 @@ def event_span(ev: EventDate) -> tuple[dt.date, dt.date] | None:
     if p in ("season", "quarter"):
         y, m = add_months(d.year, d.month, 2)
         return d, month_end(y, m)
+    if p == "half":
+        y, m = add_months(d.year, d.month, 5)
+        return d, month_end(y, m)
     if p == "month-part":  # early / mid / late: about ten days
         return d, min(d + dt.timedelta(days=9), month_end(d.year, d.month))
     if p == "year-part":  # four months from its first day

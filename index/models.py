@@ -11,10 +11,11 @@ from typing import Literal
 
 DateSource = Literal["metadata", "header", "html-meta", "dateline", "none"]
 # A "week" date is the Monday of that week (a weekend: its Saturday); a "quarter" its first day;
-# "month-part" / "year-part" (early / mid / late) the first day of that part; a "decade" its
-# first year's 1 January.
-Precision = Literal["day", "week", "month", "year", "season", "quarter", "month-part", "year-part",
-                    "decade"]
+# "month-part" / "year-part" (early / mid / late) the first day of that part; a "half" (of a
+# year: "the first half of 2025", "H2 2024") 1 January or 1 July; a "decade" its first year's
+# 1 January.
+Precision = Literal["day", "week", "month", "year", "season", "quarter", "half", "month-part",
+                    "year-part", "decade"]
 
 
 @dataclass(frozen=True)

@@ -210,6 +210,13 @@ def quarter(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
     return (m.start(), m.end(), d, "quarter") if cal.ok(d) else None
 
 
+def half(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None:
+    if not (m["y"] or m["y0"]):
+        return None  # "H1" alone: a heading, a visa, a chemical
+    d = cal.safe_date(label_year(m["y"] or m["y0"]), 1 if m["h"] == "1" else 7, 1)
+    return (m.start(), m.end(), d, "half") if cal.ok(d) else None
+
+
 QUARTER_REF = "quarter-ref"  # resolved in order by timetagger.resolve_references
 
 

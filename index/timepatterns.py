@@ -128,6 +128,13 @@ HOLIDAY_BEFORE = re.compile(r"\b(?:Good|Black|Cyber|Ash|Holy|Easter|Super|Palm|M
 SEASON_PREP = re.compile(r"\b(?:in|during|by|until|till|since|over|through|throughout)"
                          r"\s+(?:the\s+)?(?:(?:early|late)\s+)?$", _F)
 PART_BEFORE = re.compile(rf"\b(?P<part>{PARTS})(?:\s*-\s*|\s+)(?:the\s+)?$", _F)
+# "the first half of 2025", "the second half of last year": a year's half, as companies report
+HALF_BEFORE = re.compile(r"\b(?:the\s+|its\s+)?(?P<h>first|second|last)\s+half\s+of\s+(?:the\s+)?$", _F)
+# "H1 2025", "2024 H2", "H1 FY2025": the same, as analysts label it (case-sensitive: "the H1N1
+# virus" and "h1" are not halves)
+RE_HALF_H = re.compile(
+    rf"(?<![\w/-])(?:(?P<y0>(?:19|20)\d\d|{FY})\s+)?H(?P<h>[12])"
+    rf"(?:(?:\s+|\s*[-/]\s*)(?P<y>(?:19|20)\d\d|{FY}))?(?![\w/-])")
 # A clock time said before its day ("10 p.m. Wednesday", "noon Thursday", "15:00 GMT Saturday"):
 # one expression, as TimeML tags it; a bare number is not a time.
 _ZONE = r"(?:GMT|UTC|ET|EST|EDT|CST|CDT|PST|PDT|BST|CET|CEST)"

@@ -38,11 +38,13 @@ from index.tense import Tense, clause_before, tense_near
 from index.timehandlers import QUARTER_REF, Cand
 from index.timepatterns import (
     CLOCK_BEFORE,
+    HALF_BEFORE,
     PART_BEFORE,
     RE_AGO,
     RE_DECADE,
     RE_DMY,
     RE_FISCAL,
+    RE_HALF_H,
     RE_HOLIDAY,
     RE_ISO,
     RE_MDY,
@@ -140,6 +142,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Handler, _Trigger | None], ...] = (
     (RE_SEASON, h.season, _Trigger(re.compile("spring|summer|autumn|fall|winter"), 16, 40)),
     (RE_QUARTER, h.quarter, _Trigger(re.compile("quarter"), 40, 48)),
     (RE_QUARTER_Q, h.quarter, _Trigger(re.compile("Q[1-4]"), 8, 8, False)),
+    (RE_HALF_H, h.half, _Trigger(re.compile("H[12]"), 12, 12, False)),
     (RE_QUARTER_REF, h.quarter_ref, _Trigger(re.compile("quarter|period|ago|earlier"), 40, 40)),
     (RE_FISCAL, h.fiscal, _Trigger(re.compile("fiscal|financial|fy"), 24, 40)),
     (RE_AGO, h.relative, _Trigger(re.compile("ago"), 56, 8)),
@@ -176,6 +179,20 @@ def _with_part(text: str, c: Cand) -> Cand:
     return m.start(), end, d, f"{prec}-part"
 
 
+def _with_half(text: str, c: Cand) -> Cand:
+    """Take "the first half of" before a year into the span, as a half-year ("the second half of
+    last year"): a report of the half, published after it, then lies inside a range of it."""
+    start, end, d, prec = c
+    if prec != "year":
+        return c
+    m = HALF_BEFORE.search(text, max(0, start - 32), start)
+    if m is None:
+        return c
+    if d is not None:
+        d = cal.safe_date(d.year, 1 if m["h"].lower() == "first" else 7, 1)
+    return m.start(), end, d, "half"
+
+
 def _with_clock(text: str, c: Cand) -> Cand:
     """Take a clock time said before a day into the span ("10 p.m. Wednesday"); the date is the
     day's (the timeline places by day), the span what a reader would quote."""
@@ -206,7 +223,7 @@ def extract_event_dates(text: str, anchor: dt.date | None) -> tuple[EventDate, .
                 try:
                     c = handler(m, text, anchor)
                     if c is not None:
-                        c = _with_clock(text, _with_part(text, c))
+                        c = _with_clock(text, _with_half(text, _with_part(text, c)))
                 except (ValueError, OverflowError, KeyError):
                     c = None  # a malformed candidate is no date, never a failed passage
                 if c is not None and c[1] > c[0]:

@@ -595,6 +595,24 @@ def test_quarters_as_analysts_write_them() -> None:
     assert _dates("The Audi Q3 and the FAQ1 list; q2 is lower case.", anchor) == []
 
 
+def test_halves_of_a_year_as_reports_name_them() -> None:
+    from index.eventspan import event_span
+
+    anchor = D(2025, 8, 6)
+    text = ("Revenue rose in the first half of 2025 and fell in the second half of last year; "
+            "H1 2025 margins beat 2024 H2.")
+    got = _dates(text, anchor)
+    assert got == [("the first half of 2025", D(2025, 1, 1), "half"),
+                   ("the second half of last year", D(2024, 7, 1), "half"),
+                   ("H1 2025", D(2025, 1, 1), "half"), ("2024 H2", D(2024, 7, 1), "half")]
+    # a half's days, so that a report published after it lies inside a range of it
+    first = extract_event_dates(text, anchor)[0]
+    assert event_span(first) == (D(2025, 1, 1), D(2025, 6, 30))
+    # no year, no half: a heading, a virus, a visa, a match
+    assert _dates("The H1 visa, the H1N1 virus, h1 2025 and the first half of the match.",
+                  anchor) == []
+
+
 def test_numeric_dates_where_the_order_is_plain() -> None:
     anchor = D(2025, 8, 20)
     assert _dates("Filed on 15/08/2025, amended on 08/16/2025 and 17.08.2025.", anchor) == [

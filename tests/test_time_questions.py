@@ -670,3 +670,25 @@ def test_a_fiscal_quarter_is_no_calendar_filter(tmp_path: Path, real_embedder) -
     assert (a.date_from, a.date_to) == (None, None) and not a.fell_back
     assert "Q2 FY2025, a fiscal period (its days vary by company or government)" in a.read_as
     assert _ids(a)[0] == "corvane"
+
+
+@pytest.mark.slow
+def test_a_half_years_report_is_found_by_the_half(tmp_path: Path, real_embedder) -> None:
+    # August's report of the first half was dated 2025 as a whole, so a range of January-June
+    # left it out and February's outlook answered instead
+    records = [
+        {"id": "h1", "date": "2025-08-06", "source": "Business Desk", "title": "Orbitel results",
+         "text": "Orbitel said revenue rose 10 percent to $2.1 billion in the first half of 2025, "
+                 "helped by strong chip sales."},
+        {"id": "outlook", "date": "2025-02-03", "source": "Business Desk", "title": "Orbitel outlook",
+         "text": "Orbitel expects revenue to grow in 2025 as demand for chips recovers, the company "
+                 "said."}]
+    news = tmp_path / "news.jsonl"
+    news.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    build_index([news], tmp_path / "index", embedder=real_embedder)
+    bot = Bot(open_index(tmp_path / "index"), real_embedder)
+    for q in ("How much revenue did Orbitel report for the first half of 2025?",
+              "How much revenue did Orbitel report for H1 2025?"):
+        a = bot.ask(q, as_of=D(2025, 9, 10))
+        assert (a.date_from, a.date_to) == (D(2025, 1, 1), D(2025, 6, 30))
+        assert _ids(a)[0] == "h1" and not a.fell_back

@@ -135,6 +135,8 @@ def project_value(date: dt.date | None, precision: str, text: str) -> str | None
                                    f"T{_PARTS_OF_DAY[last]}" if last in _PARTS_OF_DAY else "")
     if precision == "quarter":
         return f"{date.year}-Q{(date.month - 1) // 3 + 1}"
+    if precision == "half":
+        return f"{date.year}-H{1 if date.month < 7 else 2}"
     if precision == "week":
         y, w, _ = date.isocalendar()
         return f"{y}-W{w:02d}" + ("-WE" if "weekend" in text.lower() else "")
