@@ -92,7 +92,9 @@ def label_year(label: str) -> int:
     """A year as written ("2025"), or a fiscal label's ("FY2025", "FY 25", "FY'25" -> 2025):
     TimeML writes a fiscal year as the calendar year it is named for ("fiscal 1989" is 1989)."""
     digits = re.sub(r"\D", "", label)
-    return int(digits) if len(digits) == 4 else 2000 + int(digits)
+    if len(digits) == 4:
+        return int(digits)
+    return int(digits) + (1900 if int(digits) >= 50 else 2000)  # "FY99" is 1999, "FY25" 2025
 
 
 RE_YEAR_KW = re.compile(

@@ -632,6 +632,7 @@ def test_fiscal_labels_are_the_years_they_name() -> None:
     assert _dates("Nvidia reported Q2 FY2026 results; FY2024 Q4 was weaker.", anchor) == [
         ("Q2 FY2026", D(2026, 4, 1), "quarter"), ("FY2024 Q4", D(2024, 10, 1), "quarter")]
     assert _dates("FYI, the fy2024 memo and FY20245 code.", anchor) == []
+    assert _dates("Sales rose in FY99.", D(1999, 11, 2)) == [("FY99", D(1999, 1, 1), "year")]
 
 
 def test_prepositions_that_look_like_tense_cues() -> None:
