@@ -332,7 +332,7 @@ class _Builder:
 
 def planned_model(index_dir: Path, *, model: str | None, rebuild: bool) -> tuple[str, str]:
     """The model and route a build of ``index_dir`` will embed with, decided up front."""
-    from index.embed import auto_routes
+    from index.embed import planned_route
 
     meta: dict[str, str] = {}
     if not rebuild:
@@ -345,7 +345,7 @@ def planned_model(index_dir: Path, *, model: str | None, rebuild: bool) -> tuple
         return name, meta["embedding_route"]
     if name.startswith("fake"):
         return name, load_embedder(name).route
-    return name, auto_routes()[0]
+    return name, planned_route()
 
 
 def existing_article_ids(index_dir: Path) -> set[str]:

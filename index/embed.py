@@ -85,10 +85,7 @@ def load_embedder(name_or_path: str | None = None, *, route: str | None = None) 
         return FakeEmbedder(dim=dim)
     forced = route or load_settings().embed_route
     if forced is not None:
-        if forced not in ROUTES:
-            raise IndexMismatch(f"unknown embedding route {forced!r}: use one of {', '.join(ROUTES)}"
-                                f" (or rebuild the index)")
-        return route_embedder(name, forced)
+        return route_embedder(name, _checked(forced))
     candidates = auto_routes()
     for r in candidates[:-1]:
         try:
@@ -99,6 +96,20 @@ def load_embedder(name_or_path: str | None = None, *, route: str | None = None) 
             print(f"embedding route {r} unavailable ({type(err).__name__}: {err}); "
                   f"trying {candidates[candidates.index(r) + 1]}", file=sys.stderr)
     return route_embedder(name, candidates[-1])
+
+
+def planned_route() -> str:
+    """The route a new index is embedded with, decided before any model loads: the one
+    ``load_embedder`` takes first (``$TIMELINE_EMBED_ROUTE``, else the fastest native one)."""
+    forced = load_settings().embed_route
+    return _checked(forced) if forced else auto_routes()[0]
+
+
+def _checked(route: str) -> str:
+    if route not in ROUTES:
+        raise IndexMismatch(f"unknown embedding route {route!r}: use one of {', '.join(ROUTES)}"
+                            f" (or rebuild the index)")
+    return route
 
 
 def route_embedder(name: str, route: str) -> Embedder:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from index.build import BuildOptions, build_index
 from index.embed import FakeEmbedder
 from index.indexdir import consistency_problems, open_index
@@ -62,3 +64,20 @@ def test_assembly_writes_what_the_single_build_writes_even_for_repeated_stories(
     # who said what travels through the stages' rows
     assert {q.speaker for *_, quotes in stored(tmp_path / "ray") for q in quotes if q.speaker} \
         == {"Anna Berg"}
+
+
+def test_a_ray_build_embeds_on_the_route_the_setting_names(tmp_path: Path, monkeypatch):
+    # the single-machine build honoured $TIMELINE_EMBED_ROUTE and the Ray build took the CPU's
+    # fastest route: one setting, two routes, and the two indexes' vectors differed
+    from index.build import planned_model
+    from index.embed import auto_routes
+    from index.errors import IndexMismatch
+    from index.settings import DEFAULT_MODEL
+
+    monkeypatch.setenv("TIMELINE_EMBED_ROUTE", "fp32")  # never a CPU's first native route
+    assert planned_model(tmp_path / "new", model=None, rebuild=False) == (DEFAULT_MODEL, "fp32")
+    monkeypatch.setenv("TIMELINE_EMBED_ROUTE", "fastest")
+    with pytest.raises(IndexMismatch, match="unknown embedding route 'fastest'"):
+        planned_model(tmp_path / "new", model=None, rebuild=False)
+    monkeypatch.delenv("TIMELINE_EMBED_ROUTE")
+    assert planned_model(tmp_path / "new", model=None, rebuild=False)[1] == auto_routes()[0]
