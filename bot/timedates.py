@@ -38,7 +38,6 @@ def _date_rx(p: str) -> str:
     """A date expression with group names prefixed by ``p`` (a range holds two)."""
     return (
         rf"(?:(?P<{p}mod>early|mid|late)[\s-]+|the\s+(?P<{p}half>first|second)\s+half\s+of\s+"
-        rf"|(?-i:H(?P<{p}h>[12]))\s+(?=\d{{4}})"  # "H1 2025", as companies report halves
         rf"|the\s+(?P<{p}edge>end|beginning|start|middle)\s+of\s+"
         rf"|the\s+(?P<{p}week>first|second|third|fourth|last)\s+week\s+of\s+)?(?:"
         rf"(?P<{p}iso>\d{{4}}-\d{{2}}-\d{{2}})"
@@ -97,7 +96,6 @@ def _parts(m: re.Match[str], p: str) -> tuple[str | None, int | None, int | None
     year = g[f"{p}y1"] or g[f"{p}y2"] or g[f"{p}y3"] or g[f"{p}y4"]
     mod = (g[f"{p}mod"] or (g[f"{p}edge"] and EDGE_PART[g[f"{p}edge"].lower()])
            or (g[f"{p}half"] and f"{g[f'{p}half']} half")
-           or (g[f"{p}h"] and ("first half" if g[f"{p}h"] == "1" else "second half"))
            or (g[f"{p}week"] and f"{g[f'{p}week']} week") or "").lower() or None
     return (mod, int(year) if year else None, month_of(mon) if mon else None,
             int(day) if day else None)

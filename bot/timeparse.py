@@ -33,6 +33,7 @@ from bot.timefocus import is_background, is_deictic, is_possessive
 from bot.timerelative import (
     RE_AGO,
     RE_FISCAL,
+    RE_HALF_H,
     RE_MONTH_KW,
     RE_MY,
     RE_QUARTER,
@@ -43,6 +44,7 @@ from bot.timerelative import (
     is_fiscal,
     read_ago,
     read_fiscal,
+    read_half,
     read_month_kw,
     read_month_year,
     read_quarter,
@@ -83,7 +85,8 @@ _READERS = ((RE_DAYS, read_days), (RE_BETWEEN, read_range), (RE_FROM_TO, read_ra
             (RE_IN_PAIR, read_pair), (RE_MY, read_month_year), (RE_MONTH_KW, read_month_kw),
             (RE_OPEN, read_open), (RE_IN, read_in), (RE_WEEKDAY, read_weekday),
             (RE_AGO, read_ago), (RE_REL, read_relative), (RE_SEASON, read_season),
-            (RE_QUARTER, read_quarter), (RE_QUARTER_Q, read_quarter), (RE_FISCAL, read_fiscal))
+            (RE_QUARTER, read_quarter), (RE_QUARTER_Q, read_quarter), (RE_HALF_H, read_half),
+            (RE_FISCAL, read_fiscal))
 
 
 _F = re.IGNORECASE

@@ -19,6 +19,7 @@ from index.timecalc import add_months, ago_offset, month_end, part_span, relativ
 from index.timepatterns import (
     HOLIDAY_BEFORE,
     RE_FISCAL,
+    RE_HALF_H,
     RE_MONTH_KW,
     RE_MY,
     RE_QUARTER,
@@ -27,10 +28,10 @@ from index.timepatterns import (
 )
 from index.timevocab import WEEKDAY, number_of, weekday_of
 
-__all__ = ["EDGE_PART", "RE_AGO", "RE_FISCAL", "RE_MONTH_KW", "RE_MY", "RE_QUARTER", "RE_QUARTER_Q",
-           "RE_REL", "RE_SEASON", "RE_WEEKDAY", "half", "is_fiscal", "nth_week", "read_ago", "read_fiscal",
-           "read_month_kw", "read_month_year", "read_quarter", "read_relative", "read_season",
-           "read_weekday", "recent_periods"]
+__all__ = ["EDGE_PART", "RE_AGO", "RE_FISCAL", "RE_HALF_H", "RE_MONTH_KW", "RE_MY", "RE_QUARTER",
+           "RE_QUARTER_Q", "RE_REL", "RE_SEASON", "RE_WEEKDAY", "half", "is_fiscal", "nth_week", "read_ago",
+           "read_fiscal", "read_half", "read_month_kw", "read_month_year", "read_quarter", "read_relative",
+           "read_season", "read_weekday", "recent_periods"]
 
 _F = re.IGNORECASE
 RE_WEEKDAY = re.compile(
@@ -170,6 +171,15 @@ def read_quarter(m: re.Match[str], question: str, as_of: dt.date | None) -> Foun
     start, end, first, precision = found
     return _tagged_period(question, start, end, first, precision,
                           None if m["y"] or m["y0"] else as_of)
+
+
+def read_half(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:
+    """"H1 2025", "2024 H2": the passage tagger's half, its six months."""
+    found = timehandlers.half(m, question, as_of)
+    if found is None or found[2] is None:
+        return None
+    start, end, first, precision = found
+    return _tagged_period(question, start, end, first, precision, None)
 
 
 def read_fiscal(m: re.Match[str], question: str, as_of: dt.date | None) -> Found | None:

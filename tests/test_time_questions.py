@@ -100,9 +100,15 @@ RECORDS = [
 ]
 
 
-def _write(path: Path) -> Path:
-    path.write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
+def _write(path: Path, records: list[dict] = RECORDS) -> Path:
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
     return path
+
+
+def _small_bot(root: Path, embedder, records: list[dict]) -> Bot:
+    """A bot over a few records of its own, for a case the shared corpus would perturb."""
+    build_index([_write(root / "news.jsonl", records)], root / "index", embedder=embedder)
+    return Bot(open_index(root / "index"), embedder)
 
 
 # -- fast: the store finds passages by the events they report ------------------------------------
@@ -661,10 +667,7 @@ def test_a_fiscal_quarter_is_no_calendar_filter(tmp_path: Path, real_embedder) -
                "title": "Corvane results",
                "text": "Corvane Outdoor, the camping gear maker, said revenue for its fiscal second "
                        "quarter rose 18 percent to $412 million, helped by strong tent sales."}
-    news = tmp_path / "news.jsonl"
-    news.write_text("\n".join(json.dumps(r) for r in [corvane, *RECORDS[-4:]]) + "\n")
-    build_index([news], tmp_path / "index", embedder=real_embedder)
-    bot = Bot(open_index(tmp_path / "index"), real_embedder)
+    bot = _small_bot(tmp_path, real_embedder, [corvane, *RECORDS[-4:]])
     # read as calendar April-June 2025, "Q2 FY2025" left out the August 2024 report of it
     a = bot.ask("What revenue did Corvane Outdoor report for Q2 FY2025?", as_of=D(2025, 1, 15))
     assert (a.date_from, a.date_to) == (None, None) and not a.fell_back
@@ -683,10 +686,7 @@ def test_a_half_years_report_is_found_by_the_half(tmp_path: Path, real_embedder)
         {"id": "outlook", "date": "2025-02-03", "source": "Business Desk", "title": "Orbitel outlook",
          "text": "Orbitel expects revenue to grow in 2025 as demand for chips recovers, the company "
                  "said."}]
-    news = tmp_path / "news.jsonl"
-    news.write_text("\n".join(json.dumps(r) for r in records) + "\n")
-    build_index([news], tmp_path / "index", embedder=real_embedder)
-    bot = Bot(open_index(tmp_path / "index"), real_embedder)
+    bot = _small_bot(tmp_path, real_embedder, records)
     for q in ("How much revenue did Orbitel report for the first half of 2025?",
               "How much revenue did Orbitel report for H1 2025?"):
         a = bot.ask(q, as_of=D(2025, 9, 10))
