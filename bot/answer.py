@@ -68,6 +68,9 @@ class Answer:
     reports_to: dt.date | None = None  # the period's reports searched up to this day
     reports_from: dt.date | None = None  # a coming period's announcements searched from this day
     reports_before: bool = False  # a period spoken of as ahead: any earlier report searched too
+    # shown hits published after the "as of" day the reader gave: they ranked lower, and are
+    # here only for want of as relevant ones from before it (Query.known_by)
+    published_later: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +84,7 @@ class Answer:
             "undated_set_aside": self.undated_set_aside, "message": self.message,
             "date_answer": self.date_answer.to_json() if self.date_answer else None,
             "fell_back": self.fell_back, "weak": self.weak, "asked": self.asked,
+            "published_later": self.published_later,
             "results": [h.to_json() for h in self.hits],
         }
 
@@ -100,6 +104,9 @@ class Answer:
             line += f" · {undated} undated"
         if self.undated_set_aside:
             line += f" · {self.undated_set_aside} undated set aside by the date range"
+        if self.published_later and self.as_of:
+            line += (f" · {self.published_later} published after {human_date(self.as_of)}, "
+                     "the 'as of' day, ranked lower")
         if len(self.hits) < self.asked:
             line += f" · fewer than the {self.asked} asked: no other passage was relevant enough"
         return line
@@ -142,7 +149,7 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
         cands += hinted(index, qvec, q, flt, {c.passage_id for c in cands}, pool=pool,
                         depth=depth)
         return ranker.score(index, qvec, q.text, cands, deep=max(SENTENCE_PASS, depth + 4),
-                            hints=q.hints, floor=floor)
+                            hints=q.hints, known_by=q.known_by, floor=floor)
 
     def merged(found: Sequence[Scored]) -> list[Hit]:
         return merge_duplicates(index, found, max(k, VOTERS))  # "when" votes look deeper
@@ -171,8 +178,10 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     if weak:
         message = (f"only weak matches in {q.understood or 'that date range'}: "
                    "none reached the usual relevance")
+    later = sum(1 for h in hits if q.known_by and h.article.published
+                and h.article.published > q.known_by)
     return Answer(**base, hits=ordered(hits, order), undated_set_aside=set_aside, message=message,
-                  date_answer=day, fell_back=fell_back, weak=weak, asked=k)
+                  date_answer=day, fell_back=fell_back, weak=weak, asked=k, published_later=later)
 
 
 def hinted(index: OpenIndex, qvec: np.ndarray, q: Query, flt: Filter, seen: set[int], *,
@@ -180,13 +189,17 @@ def hinted(index: OpenIndex, qvec: np.ndarray, q: Query, flt: Filter, seen: set[
     """The best ``depth`` candidates of each background period of the question ("Tuesday's
     debate", "who died this week") not already among ``seen``: a hint ranks a passage of that
     time higher, and here makes sure there is one to rank, however many other times' passages
-    sound alike. Within ``flt``; nothing is filtered out."""
+    sound alike. So, with an "as of" day the reader gave, for the passages placed by then: a
+    later source ranks lower. Within ``flt``; nothing is filtered out."""
     out: list[Candidate] = []
-    for lo, hi in q.hints:
+    periods = [(lo, hi, True) for lo, hi in q.hints]
+    if q.known_by is not None:  # by timeline day: a later report of an earlier event is later
+        periods.append((None, q.known_by, False))
+    for lo, hi, events in periods:
         lo, hi = combine_ranges(lo, hi, flt.date_from, flt.date_to)
         if lo and hi and lo > hi:
             continue
-        inside = replace(flt, date_from=lo, date_to=hi, events=True)
+        inside = replace(flt, date_from=lo, date_to=hi, events=events)
         for c in hybrid_search(index, qvec, q.text, inside, pool=pool)[:depth]:
             if c.passage_id not in seen:
                 seen.add(c.passage_id)

@@ -43,6 +43,8 @@ PRERANK_COVERAGE = 0.5
 # A passage of the question's background time (``hints``) gains in the pre-rank what it will
 # gain in the reranker (FeatureReranker.w_period), so the sentence pass sees it.
 PRERANK_PERIOD = 0.5
+# Likewise what a source published after the reader's "as of" day loses (FeatureReranker.w_later).
+PRERANK_LATER = 1.0
 
 _WORD = re.compile(r"\w+")
 _QUOTE = re.compile(r"[\"“]([^\"”]{40,})[\"”]")
@@ -105,12 +107,13 @@ class Ranker:
 
     def score(self, index: OpenIndex, qvec: np.ndarray, text: str, cands: Sequence[Candidate], *,
               deep: int | None = None, hints: Sequence[Span] = (),
-              floor: float = RELEVANCE_FLOOR) -> list[Scored]:
+              known_by: dt.date | None = None, floor: float = RELEVANCE_FLOOR) -> list[Scored]:
         """Rerank candidates, best first, dropping those under the relevance ``floor``.
 
         Only the ``deep`` best by a cheap pre-rank (passage cosine and idf coverage, no model)
         get the sentence pass: embedding every sentence of every candidate is what a question
-        costs most. ``hints``: the question's background time (``Query.hints``).
+        costs most. ``hints``: the question's background time (``Query.hints``); ``known_by``:
+        the reader's "as of" day, after which a source is ``later`` (``Query.known_by``).
         """
         if not cands:
             return []
@@ -118,12 +121,17 @@ class Ranker:
         articles = index.store.articles(p.article_id for p in passages.values())
         weights = term_weights(text, index.store.doc_freq, index.manifest.passages)
         cands = [c for c in cands if c.passage_id in passages]
+
+        def later(p: Passage) -> bool:
+            published = articles[p.article_id].published
+            return known_by is not None and published is not None and published > known_by
+
         if deep is not None and len(cands) > deep:
             def cheap(c: Candidate) -> float:
                 p = passages[c.passage_id]
                 return c.dense + PRERANK_COVERAGE * coverage(
                     weights, f"{articles[p.article_id].title}\n{p.text}") + PRERANK_PERIOD * in_period(
-                    p, hints, articles[p.article_id].published)
+                    p, hints, articles[p.article_id].published) - PRERANK_LATER * later(p)
             cands = sorted(cands, key=cheap, reverse=True)[:deep]
         chosen = [passages[c.passage_id] for c in cands]
         texts = [p.text for p in chosen]
@@ -133,7 +141,7 @@ class Ranker:
         matches = sentence_matches(self.embedder, qvec, texts, own)
         items = [RankInput(p.text, title, c.dense, c.fused, m,
                            day_spans(p.event_dates, p.timeline_date, p.text),
-                           in_period(p, hints, articles[p.article_id].published))
+                           in_period(p, hints, articles[p.article_id].published), later(p))
                  for p, title, c, m in zip(chosen, titles, cands, matches, strict=True)]
         scores = self.reranker.scores(text, items, weights=weights)
         out = []

@@ -77,6 +77,10 @@ class Query:
     hints: tuple[Span, ...] = ()
     # No topic ("What happened last week?", "What's new?"): answered by bot.digest.
     topicless: bool = False
+    # The "as of" day the reader gave: what a reader on that day could have read. Sources
+    # published after it rank lower (never filtered: soft before hard). None when "as of" is a
+    # default, today or the corpus' last day, after which nothing is published.
+    known_by: dt.date | None = None
 
     @property
     def no_overlap(self) -> bool:
@@ -227,7 +231,8 @@ def understand(question: str, *, date_from: dt.date | None = None, date_to: dt.d
                  understood=understood, relative=relative, background=tq.background,
                  given_from=date_from, given_to=date_to, unapplied=unapplied,
                  reports_to=reports_to, reports_from=reports_from,
-                 reports_before=reports_before, hints=hints, topicless=topicless)
+                 reports_before=reports_before, hints=hints, topicless=topicless,
+                 known_by=when if origin == "given" else None)
 
 
 def _with_reports(lo: dt.date | None, hi: dt.date | None, when: dt.date) -> Span:

@@ -692,3 +692,30 @@ def test_a_half_years_report_is_found_by_the_half(tmp_path: Path, real_embedder)
         a = bot.ask(q, as_of=D(2025, 9, 10))
         assert (a.date_from, a.date_to) == (D(2025, 1, 1), D(2025, 6, 30))
         assert _ids(a)[0] == "h1" and not a.fell_back
+
+
+@pytest.mark.slow
+def test_a_source_published_after_the_as_of_day_ranks_lower(tmp_path: Path, real_embedder) -> None:
+    # As of 1 April a reader had March's words; August's, worded closer, were not yet written
+    records = [
+        {"id": "kallas-mar", "date": "2025-03-12", "source": "Wire", "title": "EU foreign ministers",
+         "text": "Kaja Kallas said Vladimir Putin does not intend to make peace, and that Moscow "
+                 "cannot be trusted to keep a ceasefire."},
+        {"id": "kallas-aug", "date": "2025-08-14", "source": "Wire", "title": "Alaska summit",
+         "text": "Kallas said Putin's intentions are clear: he is not serious about peace talks "
+                 "and wants the summit to divide Europe from America."},
+        {"id": "ports", "date": "2025-03-20", "source": "Business Desk", "title": "Port traffic",
+         "text": "Container traffic at Rotterdam rose 4 percent in the first quarter, the port "
+                 "authority said."}]
+    bot = _small_bot(tmp_path, real_embedder, records)
+    q = "What are Putin's intentions in the peace talks?"
+    now = bot.ask(q)  # as of the corpus' last day: August's words answer best
+    assert _ids(now)[0] == "kallas-aug" and now.published_later == 0
+    then = bot.ask(q, as_of=D(2025, 4, 1))
+    assert _ids(then)[0] == "kallas-mar"
+    assert then.published_later == _ids(then).count("kallas-aug")
+    assert then.to_json()["published_later"] == then.published_later
+    # with nothing from before the as-of day, the later source is still shown, and said to be
+    alone = bot.ask(q, as_of=D(2025, 3, 1))
+    assert _ids(alone)[0] == "kallas-aug" and alone.published_later >= 1
+    assert "published after 1 Mar 2025, the 'as of' day, ranked lower" in alone.summary()
