@@ -97,7 +97,9 @@ def baseline_rankings(corpus: Corpus, question: str, qvec: np.ndarray, *, as_of=
     """The four baselines' rankings (row numbers, best first) for one question:
     dense only; BM25 only; RRF of the two; dense only inside the project's reading of the
     question's time (``Bot.understand``: focus only, passages by timeline day or reported
-    event, and back to dense when nothing in range passes the relevance floor)."""
+    event, and back to dense when nothing in range passes the relevance floor). With ``as_of``,
+    a fifth (``AS_OF_BASELINE``): the fourth among the sources published by that day, back to
+    the fourth when none of them passes the floor."""
     import numpy as np
 
     from bot.rank import RELEVANCE_FLOOR
@@ -107,14 +109,27 @@ def baseline_rankings(corpus: Corpus, question: str, qvec: np.ndarray, *, as_of=
     out = {"dense only": dense, "BM25 only": bm25, "RRF(dense, BM25)": rrf([dense, bm25])[:depth]}
     q = corpus.bot.understand(question, as_of=as_of)
     out["dense + question's dates"] = dense
+    allowed = np.ones(len(corpus.passages), dtype=bool)
+
+    def within(mask: np.ndarray) -> list[int] | None:
+        rows = corpus.dense.rank(qvec, depth, allowed=mask)
+        return rows if rows and float(np.max(corpus.vectors[rows] @ qvec)) >= RELEVANCE_FLOOR else None
+
     if q.dated:
-        allowed = np.zeros(len(corpus.passages), dtype=bool)
+        allowed[:] = False
         ids = corpus.bot.index.store.filtered_id_array(q.filter()).tolist()
         allowed[[corpus.row_of[i] for i in ids if i in corpus.row_of]] = True
-        rows = corpus.dense.rank(qvec, depth, allowed=allowed)
-        if rows and float(np.max(corpus.vectors[rows] @ qvec)) >= RELEVANCE_FLOOR:
+        rows = within(allowed)
+        if rows is None:
+            allowed[:] = True
+        else:
             out["dense + question's dates"] = rows
+    if as_of is not None:
+        by_then = allowed & ~corpus.published_after(as_of)
+        out[AS_OF_BASELINE] = within(by_then) or out["dense + question's dates"]
     return out
 
 
 BASELINES = ("dense only", "BM25 only", "RRF(dense, BM25)", "dense + question's dates")
+# Where questions are asked as of a day: what the as-of day alone adds to the question's dates.
+AS_OF_BASELINE = "dense + question's dates, sources published by as-of"

@@ -217,6 +217,17 @@ class Corpus:
     def published(self, row: int):
         return self.articles[self.passages[row].article_id].published
 
+    def published_after(self, day) -> np.ndarray:
+        """Rows whose article was published after ``day`` (undated ones are not)."""
+        return self._published_ordinals > day.toordinal()
+
+    @cached_property
+    def _published_ordinals(self) -> np.ndarray:
+        import numpy as np
+
+        return np.array([(d.toordinal() if (d := self.published(r)) else 0)
+                         for r in range(len(self.passages))])
+
     def in_range(self, lo, hi) -> np.ndarray:
         """Rows whose timeline date lies in [lo, hi] (open ends allowed): the project's filter."""
         import numpy as np

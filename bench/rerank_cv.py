@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 # FeatureReranker's weights, in the order of ``features``
-WEIGHTS = ("w_dense", "w_sentence", "w_top2", "w_coverage", "w_stated_day", "w_period")
+WEIGHTS = ("w_dense", "w_sentence", "w_top2", "w_coverage", "w_stated_day", "w_period", "w_later")
 GRID = {
     "w_dense": (0.0, 0.2, 0.5, 1.0),
     "w_sentence": (0.35, 0.7, 1.4),
@@ -30,6 +30,7 @@ GRID = {
     "w_coverage": (0.0, 0.1, 0.2, 0.4, 0.8),
     "w_stated_day": (0.0, 0.06, 0.15),
     "w_period": (0.0, 0.1, 0.2, 0.3, 0.5),
+    "w_later": (0.0, 0.1, 0.3, 1.0, 3.0),
 }
 FLOORS = tuple(round(0.1 + 0.025 * i, 3) for i in range(17))  # 0.10 ... 0.50
 GAPS = tuple(round(0.2 + 0.05 * i, 2) for i in range(9))  # 0.20 ... 0.60
@@ -69,7 +70,7 @@ def features(items: Sequence[Any], weights: Mapping[str, float]) -> np.ndarray:
 
     return np.array([[it.dense, it.sentences.best, it.sentences.top2,
                       coverage(weights, f"{it.title}\n{it.text}"), float(says_its_day(it)),
-                      float(it.in_period)]
+                      float(it.in_period), -float(it.later)]
                      for it in items], dtype=np.float64).reshape(len(items), len(WEIGHTS))
 
 

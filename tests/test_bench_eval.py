@@ -191,7 +191,8 @@ def test_reranker_cv_prefers_the_weights_that_rank_the_answer_first():
     import numpy as np
 
     # candidate 0 is right and wins on coverage; candidate 1 is wrong and wins on dense
-    rec = rerank_cv.Recorded(np.array([[0.4, 0.5, 0.5, 1.0, 0.0, 0.0], [0.9, 0.5, 0.5, 0.0, 0.0, 0.0]]),
+    rec = rerank_cv.Recorded(np.array([[0.4, 0.5, 0.5, 1.0, 0.0, 0.0, 0.0],
+                                       [0.9, 0.5, 0.5, 0.0, 0.0, 0.0, 0.0]]),
                              np.array([0.5, 0.9]), np.array([True, False]))
     w = rerank_cv.fit_weights([rec] * 5, floor=0.3)
     assert (np.array([rec.feats[0] @ w]) > rec.feats[1] @ w).all()
@@ -199,11 +200,24 @@ def test_reranker_cv_prefers_the_weights_that_rank_the_answer_first():
     assert sorted(i for f in folds for i in f.test) == list(range(5))
 
 
+def test_reranker_cv_learns_to_rank_a_source_published_after_as_of_lower():
+    import numpy as np
+
+    # the wrong candidate matches better but was published after the as-of day (feature -1)
+    rec = rerank_cv.Recorded(np.array([[0.5, 0.5, 0.5, 0.5, 0.0, 0.0, 0.0],
+                                       [0.9, 0.9, 0.9, 0.5, 0.0, 0.0, -1.0]]),
+                             np.array([0.5, 0.9]), np.array([True, False]))
+    w = rerank_cv.fit_weights([rec] * 5, floor=0.3)
+    assert w[rerank_cv.WEIGHTS.index("w_later")] > 0
+    assert rec.feats[0] @ w > rec.feats[1] @ w
+
+
 def test_ablation_shows_what_a_feature_earns_on_held_out_folds():
     import numpy as np
 
     # only coverage (feature 3) puts the right candidate first: without it, hit@1 falls to 0
-    rec = rerank_cv.Recorded(np.array([[0.4, 0.5, 0.5, 1.0, 0.0, 0.0], [0.9, 0.6, 0.6, 0.0, 0.0, 0.0]]),
+    rec = rerank_cv.Recorded(np.array([[0.4, 0.5, 0.5, 1.0, 0.0, 0.0, 0.0],
+                                       [0.9, 0.6, 0.6, 0.0, 0.0, 0.0, 0.0]]),
                              np.array([0.5, 0.9]), np.array([True, False]))
     out = rerank_cv.ablation([rec] * 5, k=5)
     rows = {line.split("|")[1].strip(): line.split("|")[2:6] for line in out.splitlines()[2:]}
@@ -215,15 +229,16 @@ def test_ablation_shows_what_a_feature_earns_on_held_out_folds():
 def test_replay_ranks_the_recorded_candidates_as_the_weights_say():
     import numpy as np
 
-    rec = rerank_cv.Recorded(np.array([[0.4, 0.5, 0.5, 1.0, 0.0, 0.0], [0.9, 0.5, 0.5, 0.0, 0.0, 0.0],
-                                       [0.2, 0.1, 0.1, 0.0, 0.0, 0.0]]),
+    rec = rerank_cv.Recorded(np.array([[0.4, 0.5, 0.5, 1.0, 0.0, 0.0, 0.0],
+                                       [0.9, 0.5, 0.5, 0.0, 0.0, 0.0, 0.0],
+                                       [0.2, 0.1, 0.1, 0.0, 0.0, 0.0, 0.0]]),
                              np.array([0.5, 0.9, 0.2]), np.array([True, False, False]))
     assert rerank_cv.replay_first(rec, rerank_cv.as_vector(
         {"w_dense": 1, "w_sentence": 0, "w_top2": 0, "w_coverage": 0, "w_stated_day": 0,
-         "w_period": 0}), 0.3) == 2
+         "w_period": 0, "w_later": 0}), 0.3) == 2
     assert rerank_cv.replay_first(rec, rerank_cv.as_vector(
         {"w_dense": 0, "w_sentence": 0, "w_top2": 0, "w_coverage": 1, "w_stated_day": 0,
-         "w_period": 0}), 0.3) == 1
+         "w_period": 0, "w_later": 0}), 0.3) == 1
     assert rerank_cv.replay_first(rec, rerank_cv.current_weights(), 0.6) is None  # under the floor
 
 
@@ -245,9 +260,10 @@ def test_the_gap_is_fitted_to_lose_few_right_results_after_the_first():
     import numpy as np
 
     w = rerank_cv.as_vector({"w_dense": 1, "w_sentence": 0, "w_top2": 0, "w_coverage": 0,
-                             "w_stated_day": 0, "w_period": 0})
+                             "w_stated_day": 0, "w_period": 0, "w_later": 0})
     # the first result (0.95) is wrong; a right one scores 0.35 below it, a wrong one 0.6 below
-    rec = rerank_cv.Recorded(np.array([[0.95, 0, 0, 0, 0, 0], [0.6, 0, 0, 0, 0, 0], [0.35, 0, 0, 0, 0, 0]]),
+    rec = rerank_cv.Recorded(np.array([[0.95, 0, 0, 0, 0, 0, 0], [0.6, 0, 0, 0, 0, 0, 0],
+                                       [0.35, 0, 0, 0, 0, 0, 0]]),
                              np.array([0.95, 0.6, 0.35]), np.array([False, True, False]))
     assert rerank_cv.replay_first(rec, w, 0.3) == 2
     assert rerank_cv.replay_first(rec, w, 0.3, gap=0.3) is None  # the gap dropped it

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bench import rerank_cv
-from bench.baselines import BASELINES
+from bench.baselines import AS_OF_BASELINE, BASELINES
 from bench.common import Corpus, progress
 from bench.metrics import GROUPS, Timer, first_hit, latency_ms, rank_metrics, time_group
 from bench.tables import table
@@ -150,4 +150,4 @@ def _baselines(corpus: Corpus, q: Question, qvec) -> dict[str, list[int]]:
 
 def _table(firsts: dict[str, list[int | None]], rows: Sequence[int] | range) -> str:
     figures = {name: rank_metrics([f[i] for i in rows]) for name, f in firsts.items()}
-    return table(figures, METRICS, baselines=BASELINES)
+    return table(figures, METRICS, baselines=(*BASELINES, AS_OF_BASELINE))
