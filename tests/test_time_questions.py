@@ -719,3 +719,20 @@ def test_a_source_published_after_the_as_of_day_ranks_lower(tmp_path: Path, real
     alone = bot.ask(q, as_of=D(2025, 3, 1))
     assert _ids(alone)[0] == "kallas-aug" and alone.published_later >= 1
     assert "published after 1 Mar 2025, the 'as of' day, ranked lower" in alone.summary()
+
+
+@pytest.mark.slow
+def test_a_seats_year_of_creation_is_background(tmp_path: Path, real_embedder) -> None:
+    # read as a filter on 1964, the question found nothing: the by-election is of 2022
+    records = [
+        {"id": "byelection", "date": "2022-06-24", "source": "Wire", "title": "By-election",
+         "text": "The Liberal Democrats won the Tiverton and Honiton by-election, overturning a "
+                 "Conservative majority in a seat the Conservatives had held since its creation."},
+        {"id": "budget", "date": "2022-06-20", "source": "Business Desk", "title": "Budget",
+         "text": "The chancellor said the budget would cut fuel duty for a year."}]
+    bot = _small_bot(tmp_path, real_embedder, records)
+    a = bot.ask("Which party won the by-election in a seat held by the Conservatives since its "
+                "creation in 1964?", as_of=D(2022, 6, 25))
+    assert (a.date_from, a.date_to) == (None, None) and not a.fell_back
+    assert "background, not a filter: 1964" in a.read_as
+    assert _ids(a)[0] == "byelection"
