@@ -192,6 +192,8 @@ def measure(ix: Path, qs: list[str], emb: CachedEmbedder, model, cold_runs: int,
             timed(f"ask_{name}", lambda: bots[name].ask(q))  # noqa: B023
             timed(f"askf_{name}", lambda: bots[name].ask(q, date_from=flt.date_from,  # noqa: B023
                                                       date_to=flt.date_to))  # noqa: B023
+        if ask:  # as of a day the reader gives: later sources rank lower (FeatureReranker.w_later)
+            timed("askasof_proj", lambda: bots["proj"].ask(q, as_of=flt.date_to))  # noqa: B023
         if ask:  # a time and no topic (bot/digest.py); its baseline: the same words ranked
             month = f"What happened in {flt.date_from:%B %Y}?"
             timed("digest", lambda: bots["proj"].ask(month))  # noqa: B023
@@ -326,8 +328,8 @@ def table(results: list[dict]) -> str:
              "| ask p50 / p95 proj | ask p50 flat | ask+date p50 proj / flat "
              "| vector bytes/passage proj (load / warm) / flat | disk proj / flat "
              "| cold start proj / flat | FTS5 p50 / p95 (filtered p50) "
-             "| a month, no topic: p50 / ranked p50 |",
-             "|" + "---|" * 13]
+             "| a month, no topic: p50 / ranked p50 | ask as of a day p50 / p95 proj |",
+             "|" + "---|" * 14]
     for r in sorted(results, key=lambda r: r["passages"]):
         lines.append(
             f"| {r['passages']:,} | {r['kind']}"
@@ -342,7 +344,9 @@ def table(results: list[dict]) -> str:
             f"| {r['cold_proj_s']:.1f} / {r['cold_flat_s']:.1f} s "
             f"| {r['fts_p50']:.1f} / {r['fts_p95']:.1f} ({r['fts_filtered_p50']:.1f}) ms "
             f"| {r.get('digest_p50', float('nan')):.0f} / "
-            f"{r.get('digest_ranked_p50', float('nan')):.0f} ms |")
+            f"{r.get('digest_ranked_p50', float('nan')):.0f} ms "
+            f"| {r.get('askasof_proj_p50', float('nan')):.0f} / "
+            f"{r.get('askasof_proj_p95', float('nan')):.0f} ms |")
     return "\n".join(lines)
 
 

@@ -195,12 +195,14 @@ def hinted(index: OpenIndex, qvec: np.ndarray, q: Query, flt: Filter, seen: set[
     periods = [(lo, hi, True) for lo, hi in q.hints]
     if q.known_by is not None:  # by timeline day: a later report of an earlier event is later
         periods.append((None, q.known_by, False))
-    for lo, hi, events in periods:
+    for lo, hi, hint in periods:
         lo, hi = combine_ranges(lo, hi, flt.date_from, flt.date_to)
         if lo and hi and lo > hi:
             continue
-        inside = replace(flt, date_from=lo, date_to=hi, events=events)
-        for c in hybrid_search(index, qvec, q.text, inside, pool=pool)[:depth]:
+        inside = replace(flt, date_from=lo, date_to=hi, events=hint)
+        # "By the as-of day" is most of a corpus: a keyword search under so wide a filter
+        # joins every match to its row (65 ms a question at 1.15M passages); FAISS does not
+        for c in hybrid_search(index, qvec, q.text, inside, pool=pool, keyword=hint)[:depth]:
             if c.passage_id not in seen:
                 seen.add(c.passage_id)
                 out.append(c)

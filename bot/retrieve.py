@@ -38,7 +38,8 @@ def query_vector(embedder: Embedder, text: str) -> np.ndarray:
 
 
 def search_lists(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *,
-                 pool: int = 60) -> Lists:
+                 pool: int = 60, keyword: bool = True) -> Lists:
+    """``keyword``: False for the dense search alone."""
     # Ids as a numpy array: FAISS builds its selector bitmap from it without a Python loop.
     allowed = index.store.filtered_id_array(flt) if flt.active else None
     if allowed is not None and not len(allowed):
@@ -47,8 +48,8 @@ def search_lists(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *,
     # a million passages each takes tens of milliseconds. The keyword search stays on this
     # thread, inside the caller's read snapshot.
     dense = _dense_worker(os.getpid()).submit(index.vectors.top, qvec, pool, allowed=allowed)
-    keyword = index.store.keyword_search(text, pool, flt) if text.strip() else []
-    return Lists(dense.result(), keyword)
+    words = index.store.keyword_search(text, pool, flt) if keyword and text.strip() else []
+    return Lists(dense.result(), words)
 
 
 @cache
@@ -58,7 +59,7 @@ def _dense_worker(pid: int) -> ThreadPoolExecutor:
 
 
 def hybrid_search(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *,
-                  pool: int = 60) -> list[Candidate]:
-    """Both lists fused, best first."""
-    found = search_lists(index, qvec, text, flt, pool=pool)
+                  pool: int = 60, keyword: bool = True) -> list[Candidate]:
+    """Both lists fused, best first (``keyword`` False: the dense list alone)."""
+    found = search_lists(index, qvec, text, flt, pool=pool, keyword=keyword)
     return fuse(index, qvec, found.dense, found.keyword)

@@ -143,6 +143,22 @@ def test_a_range_finds_a_passage_by_the_event_it_reports(tmp_path: Path) -> None
     assert year_only and not merger & year_only
 
 
+def test_as_of_finds_an_earlier_source_however_many_later_ones_sound_alike(tmp_path: Path) -> None:
+    # 150 later reports word the question closer than March's: without a search of what was
+    # placed by the as-of day, March's is not among the candidates and cannot rank first
+    later = [{"id": f"late-{i}", "date": f"2025-08-{1 + i % 28:02d}", "source": "Wire",
+              "title": f"Talks report {i}",
+              "text": f"Putin peace talks ceasefire summit Alaska report number {i}."}
+             for i in range(150)]
+    early = {"id": "early", "date": "2025-03-10", "source": "Wire", "title": "Ministers meet",
+             "text": "Ministers discussed whether Putin wants a ceasefire in the peace talks."}
+    bot = _small_bot(tmp_path, FakeEmbedder(64), [*later, early])
+    q = "Putin peace talks ceasefire summit Alaska?"
+    assert "early" not in _ids(bot.ask(q, k=10))
+    a = bot.ask(q, k=10, as_of=D(2025, 4, 1))
+    assert _ids(a)[0] == "early"
+
+
 def test_a_hint_counts_an_event_only_from_an_article_that_could_report_it() -> None:
     # placed on its July day, naming 19 September: a preview, not a report of that week
     ev = EventDate("Monday, Sept. 19", 17, 33, D(2016, 9, 19), "day", D(2016, 7, 14))
