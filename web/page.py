@@ -160,8 +160,10 @@ def build_page(h: Handlers) -> gr.Blocks:
                         date_to = gr.Textbox(label="To", placeholder="YYYY-MM-DD", max_lines=1)
                         as_of = gr.Textbox(label="As of", placeholder="YYYY-MM-DD", max_lines=1,
                                            elem_id="tl-as-of",
-                                           info="“this week” is read against this day; empty: "
-                                                "today, or the corpus' last date if it is older")
+                                           info="“this week” is read against this day, and an "
+                                                "answer ranks sources published after it lower; "
+                                                "empty: today, or the corpus' last date if it is "
+                                                "older")
                     with gr.Row():
                         sources = gr.Dropdown(choices=h.sources(), value=[], multiselect=True,
                                               label="Sources", info="none chosen = all")
