@@ -23,6 +23,7 @@ from bot.rank import (
     SourceRef,
     merge_duplicates,
     near_the_best,
+    published_after,
 )
 from bot.retrieve import Candidate, hybrid_search, query_vector
 from bot.timeparse import combine_ranges
@@ -178,8 +179,7 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     if weak:
         message = (f"only weak matches in {q.understood or 'that date range'}: "
                    "none reached the usual relevance")
-    later = sum(1 for h in hits if q.known_by and h.article.published
-                and h.article.published > q.known_by)
+    later = sum(published_after(h.article, q.known_by) for h in hits)
     return Answer(**base, hits=ordered(hits, order), undated_set_aside=set_aside, message=message,
                   date_answer=day, fell_back=fell_back, weak=weak, asked=k, published_later=later)
 

@@ -123,8 +123,7 @@ class Ranker:
         cands = [c for c in cands if c.passage_id in passages]
 
         def later(p: Passage) -> bool:
-            published = articles[p.article_id].published
-            return known_by is not None and published is not None and published > known_by
+            return published_after(articles[p.article_id], known_by)
 
         if deep is not None and len(cands) > deep:
             def cheap(c: Candidate) -> float:
@@ -153,6 +152,11 @@ class Ranker:
             out.append(Scored(p, articles[p.article_id], s, relevance, m.highlights(), c.dense))
         out.sort(key=lambda x: -x.score)
         return out
+
+
+def published_after(article: Article, day: dt.date | None) -> bool:
+    """Whether the article was published after ``day`` (the reader's "as of"; None: never)."""
+    return day is not None and article.published is not None and article.published > day
 
 
 def in_period(p: Passage, periods: Sequence[Span], published: dt.date | None = None) -> bool:
