@@ -349,10 +349,14 @@ class Store:
 
     def speakers_named(self, name: str) -> list[str]:
         """Stored speakers a name written in a question may mean: the same full name, else the
-        same surname ("Kallas" -> "Kaja Kallas"), most quoted first."""
+        same surname ("Kallas" -> "Kaja Kallas"), most quoted first. A surname alone means
+        every speaker of that surname, one stored as "Kallas" too: an article that never gives
+        her full name stores her so, and must not hide the ones that do."""
         rows = self.conn.execute("SELECT speaker, count(*) AS n FROM speakers WHERE surname = ? "
                                  "GROUP BY speaker ORDER BY n DESC, speaker", (surname(name),))
         found = [r[0] for r in rows]
+        if len(name.split()) < 2:
+            return found
         exact = [s for s in found if s.lower() == " ".join(name.split()).lower()]
         return exact or found
 

@@ -167,6 +167,27 @@ def test_a_changed_article_takes_its_speakers_with_it(tmp_path: Path, seeds: Pat
     assert rows == 0
 
 
+def test_a_surname_asked_finds_the_full_name_beside_a_bare_surname(tmp_path: Path):
+    # one article never gives her first name, so "Kallas" is stored there as it stands; it
+    # hid every passage stored as "Kaja Kallas" from "What did Kallas say?"
+    records = [
+        {"id": "mar", "date": "2025-03-12", "source": "Wire", "title": "Ministers",
+         "text": "Kaja Kallas said Vladimir Putin does not intend to make peace."},
+        {"id": "aug", "date": "2025-08-14", "source": "Wire", "title": "Summit",
+         "text": "Kallas said Putin wants the summit to divide Europe from America."},
+        {"id": "other", "date": "2025-08-15", "source": "Wire", "title": "Estonia",
+         "text": "Siim Kallas said the election would be held in March."}]
+    src = tmp_path / "news.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    build_index([src], tmp_path / "ix", embedder=FakeEmbedder(64))
+    store = open_index(tmp_path / "ix").store
+    assert set(store.speakers_named("Kallas")) == {"Kaja Kallas", "Kallas", "Siim Kallas"}
+    assert store.speakers_named("Kaja Kallas") == ["Kaja Kallas"]  # a full name stays exact
+    bot = Bot(open_index(tmp_path / "ix"), FakeEmbedder(64))
+    answer = bot.ask("What did Kallas say about Putin and peace?")
+    assert {h.article.origin.rsplit("#", 1)[-1] for h in answer.hits} >= {"mar", "aug"}
+
+
 def test_build_times_the_quotes_stage(tmp_path: Path, seeds: Path):
     report = build_index([seeds], tmp_path / "ix", embedder=FakeEmbedder(64))
     assert report.timings["quotes"] > 0
