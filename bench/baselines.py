@@ -109,23 +109,24 @@ def baseline_rankings(corpus: Corpus, question: str, qvec: np.ndarray, *, as_of=
     out = {"dense only": dense, "BM25 only": bm25, "RRF(dense, BM25)": rrf([dense, bm25])[:depth]}
     q = corpus.bot.understand(question, as_of=as_of)
     out["dense + question's dates"] = dense
-    allowed = np.ones(len(corpus.passages), dtype=bool)
 
     def within(mask: np.ndarray) -> list[int] | None:
+        """Dense inside ``mask``, or None when nothing there passes the relevance floor."""
         rows = corpus.dense.rank(qvec, depth, allowed=mask)
         return rows if rows and float(np.max(corpus.vectors[rows] @ qvec)) >= RELEVANCE_FLOOR else None
 
+    in_range = None  # the question's own time, when something in it passes the floor
     if q.dated:
-        allowed[:] = False
+        mask = np.zeros(len(corpus.passages), dtype=bool)
         ids = corpus.bot.index.store.filtered_id_array(q.filter()).tolist()
-        allowed[[corpus.row_of[i] for i in ids if i in corpus.row_of]] = True
-        rows = within(allowed)
-        if rows is None:
-            allowed[:] = True
-        else:
-            out["dense + question's dates"] = rows
+        mask[[corpus.row_of[i] for i in ids if i in corpus.row_of]] = True
+        rows = within(mask)
+        if rows is not None:
+            out["dense + question's dates"], in_range = rows, mask
     if as_of is not None:
-        by_then = allowed & ~corpus.published_after(as_of)
+        by_then = ~corpus.published_after(as_of)
+        if in_range is not None:
+            by_then &= in_range
         out[AS_OF_BASELINE] = within(by_then) or out["dense + question's dates"]
     return out
 
