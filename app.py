@@ -15,7 +15,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -146,12 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo = build_app(bot, handlers=handlers)
         # A stop that lands while Gradio starts its server thread left that thread running and
         # the process hung: hold stops until the server is up, so one path always closes it.
-        signal.pthread_sigmask(signal.SIG_BLOCK, stops)
-        try:
+        with held_stops(stops):
             launch(demo, host=args.host, port=args.port, auth=auth, quiet=True,
                    prevent_thread_lock=True)
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)  # a held stop is raised here
         print(f"serving on http://{shown}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr,
               flush=True)
         demo.block_thread()  # returns on Ctrl+C or SIGTERM
@@ -163,6 +161,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handlers is not None:
             handlers.close()  # the temporary export folder goes with the app
     return 0
+
+
+@contextmanager
+def held_stops(stops: Iterable[signal.Signals]) -> Iterator[None]:
+    """Stops (Ctrl+C, SIGTERM) that land inside are raised as KeyboardInterrupt on leaving.
+
+    A handler that records them, not a signal mask: a mask holds one thread, and the kernel
+    hands the process's signal to any thread that does not block it (the index warm-up's, say),
+    whose Python handler then interrupts the main thread all the same (a fresh-clone CI run
+    hung so)."""
+    held: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, _frame: held.append(signum)) for s in stops}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if held:
+        raise KeyboardInterrupt
 
 
 def _warm_in_background(index_dir: Path) -> threading.Thread:

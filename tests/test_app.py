@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -96,6 +97,25 @@ def test_a_stop_while_the_server_starts_still_ends_the_app(tmp_path: Path, fake_
             proc.kill()
     assert not list(tmp.glob("timeline-bot-export-*"))
 
+
+
+def test_a_stop_while_the_server_starts_is_held_even_when_another_thread_takes_it():
+    import app
+
+    # a thread that does not block signals: the kernel may hand it a process's SIGINT, and a
+    # per-thread mask on the main thread (the former hold) then held nothing
+    stop = threading.Event()
+    threading.Thread(target=stop.wait, daemon=True).start()
+    before, finished = signal.getsignal(signal.SIGINT), False
+    try:
+        with pytest.raises(KeyboardInterrupt), app.held_stops({signal.SIGINT}):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # the stop arrives while the "server" starts
+            finished = True
+    finally:
+        stop.set()
+    assert finished  # the start ran to its end; the stop was raised after it
+    assert signal.getsignal(signal.SIGINT) is before
 
 
 def test_the_app_warms_its_index_in_the_background(fake_index: Path):
