@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.answer import Answer, answer
+from bot.roles import by_name
 from bot.speaker import read_speaker
 from bot.timeline import Timeline, build_timeline
 from bot.understand import Order, Query
@@ -41,7 +42,12 @@ def spoken(q: Query, store: Store, chosen: Sequence[str] = ()) -> Query:
     """
     # Asked of the speakers index only when the bare "X on Y" form needs it: listing every
     # speaker per question cost ~13 ms at 1M headlines.
-    asked = read_speaker(q.text, known=lambda name: bool(store.speakers_named(name)))
+    def known(name: str) -> bool:
+        return bool(store.speakers_named(name))
+
+    # "What did the EU policy chief say?": whose words, once the office is read as a name
+    asked = read_speaker(q.text, known=known) or (
+        read_speaker(by_name(q), known=known) if q.roles else None)
     chosen = tuple(dict.fromkeys(chosen))
     if asked is None:
         if not chosen:

@@ -18,6 +18,7 @@ from bot.attribution import answer_spoken, facet, timeline_spoken
 from bot.memo import MemoEmbedder
 from bot.rank import Ranker
 from bot.rerank import FeatureReranker, Reranker
+from bot.roles import name_roles
 from bot.timeline import Evidence, Timeline, gather_evidence
 from bot.understand import Query, check_dates, check_k, check_order, understand
 from index.embed import Embedder, load_embedder
@@ -123,9 +124,12 @@ class Bot:
     def understand(self, question: str, *, date_from: dt.date | None = None,
                    date_to: dt.date | None = None, sources: Sequence[str] = (),
                    as_of: dt.date | None = None) -> Query:
-        """The question read once; without ``as_of``, against today or the corpus' last date."""
-        return understand(question, date_from=date_from, date_to=date_to, sources=sources,
-                          as_of=as_of, corpus_last=self._span[1])
+        """The question read once; without ``as_of``, against today or the corpus' last date.
+        An office named without a name is read as the sources name it (``bot.roles``)."""
+        q = understand(question, date_from=date_from, date_to=date_to, sources=sources,
+                       as_of=as_of, corpus_last=self._span[1])
+        with self.snapshot() as index:
+            return name_roles(q, index.store)
 
     # -- questions --------------------------------------------------------------
     def ask(self, question: str, *, k: int = 8, date_from: dt.date | None = None,

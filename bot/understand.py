@@ -15,6 +15,7 @@ from typing import Literal
 
 from bot.fmt import human_date
 from bot.rerank import content_words
+from bot.roles import roles_read_as
 from bot.timeparse import Span, combine_ranges, parse_time
 from index.errors import BadQuery
 from index.filters import Filter
@@ -81,6 +82,9 @@ class Query:
     # published after it rank lower (never filtered: soft before hard). None when "as of" is a
     # default, today or the corpus' last day, after which nothing is published.
     known_by: dt.date | None = None
+    # Offices the question names without a name, with the name the sources give them
+    # (bot.roles): "Ukrainian president" -> "Volodymyr Zelenskyy", added to ``text``.
+    roles: tuple[tuple[str, str], ...] = ()
 
     @property
     def no_overlap(self) -> bool:
@@ -108,9 +112,9 @@ class Query:
     def read_as(self) -> str | None:
         """The "read as" line: whose words, what was understood, and against which day when
         that matters."""
-        who = f"words of {self.speaker}" if self.speaker else None
-        when = self._time_read_as()
-        return f"{who}; {when}" if who and when else who or when
+        parts = [f"words of {self.speaker}" if self.speaker else None,
+                 roles_read_as(self.roles), self._time_read_as()]
+        return "; ".join(p for p in parts if p) or None
 
     def _time_read_as(self) -> str | None:
         if self.reports_before:

@@ -422,6 +422,18 @@ class Store:
             rows = self.conn.execute(q, (expr, k))
         return [(int(r[0]), -float(r[1])) for r in rows]
 
+    def phrase_texts(self, phrase: str, limit: int, flt: Filter | None = None) -> list[str]:
+        """Texts of the latest passages (by timeline date) holding ``phrase``'s words in order,
+        up to ``limit``: where the sources name an office, the name after it is read."""
+        words = _FTS_TOKEN.findall(phrase.lower())
+        if not words:
+            return []
+        sql, args = filter_sql(flt) if flt is not None and flt.active else ("1", [])
+        q = (f"SELECT p.text FROM passages_fts f JOIN passages p ON p.passage_id = f.rowid "
+             f"JOIN articles a USING(article_id) WHERE passages_fts MATCH ? AND {sql} "
+             f"ORDER BY p.timeline_date DESC LIMIT ?")
+        return [r[0] for r in self.conn.execute(q, ['"' + " ".join(words) + '"', *args, limit])]
+
     def iter_articles(self) -> Iterator[tuple[Article, int]]:
         q = ("SELECT a.*, (SELECT count(*) FROM passages p WHERE p.article_id = a.article_id) "
              "FROM articles a ORDER BY published IS NULL, published, title")
