@@ -43,6 +43,13 @@ _WORD = r"[A-Z][\w.’'&-]*"
 # followed by a name: "Ukrainian president", "EU foreign policy chief", "Apple CEO".
 _ROLE = re.compile(rf"\b(?P<mod>(?:{_WORD}\s+){{0,2}}{_WORD})\s+(?P<office>(?i:{_OFFICE}))\b"
                    rf"(?!\s+[A-Z]|\s+(?i:{_OFFICE}|officer|executive)\b)")
+# The same in a question typed all in lower case ("will the ukrainian president be there?"): one
+# word between "the" and the office, read only when the corpus names someone so.
+_ROLE_LOWER = re.compile(rf"\bthe\s+(?P<mod>[a-z][\w.’'&-]*)\s+(?P<office>{_OFFICE})\b"
+                         rf"(?!\s+(?:{_OFFICE}|officer|executive)\b)")
+# Lower-case words before an office that say which holder, not which office: "the new president".
+_WHICH_HOLDER = frozenset("""new current former late next previous first last interim acting
+outgoing incoming then same other future""".split())
 _NAME_WORD = re.compile(r"[A-Z][\w’'.-]*")
 _LETTERED = re.compile(r"[^\W\d_][\w’'-]*")
 _LEADING = STOPWORDS | FUNCTION | frozenset("can could should may might must whose".split())
@@ -55,7 +62,12 @@ def role_phrases(text: str) -> list[tuple[str, int]]:
     """Each office the question names without a name, as one person: (its modifier and office,
     where it ends). Only "the X president" (or "X's president", or X opening the question): not
     "which X president" (the person is what is asked), nor "a former", "the next", "ex-".
-    Leading question words are no modifier: "Will Ukrainian president" is "Ukrainian president"."""
+    Leading question words are no modifier: "Will Ukrainian president" is "Ukrainian president".
+    A question typed all in lower case names one word between "the" and the office."""
+    if not any(c.isupper() for c in text):
+        return [(f"{m.group('mod')} {' '.join(m.group('office').split())}", m.end())
+                for m in _ROLE_LOWER.finditer(text)
+                if m.group("mod") not in _WHICH_HOLDER | TITLES | _LEADING]
     out = []
     for m in _ROLE.finditer(text):
         mod = m.group("mod").split()

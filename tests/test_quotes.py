@@ -227,6 +227,20 @@ def test_read_speaker_bare_form_checks_known_speakers() -> None:
     assert read_speaker("Brussels on Russia", known=kallas) is None
 
 
+def test_read_speaker_in_a_question_typed_in_lower_case_takes_only_a_known_speaker() -> None:
+    def kallas(name: str) -> bool:
+        return name.split()[-1].lower() == "kallas"
+
+    assert read_speaker("what did kallas say about putin?", known=kallas) == \
+        SpeakerQuery("kallas", "putin")
+    assert read_speaker("what did kaja kallas say", known=kallas) == SpeakerQuery("kaja kallas", "")
+    assert read_speaker("kallas on russia", known=kallas) == SpeakerQuery("kallas", "russia")
+    # no such speaker, no corpus to ask, or "the": a question about words, not someone's
+    assert read_speaker("what did brussels say about putin?", known=kallas) is None
+    assert read_speaker("what did kallas say about putin?") is None
+    assert read_speaker("what did the eu say about putin?", known=lambda _: True) is None
+
+
 def test_quotes_suite_scores_a_handful_of_polnear_articles() -> None:
     sys.path.insert(0, str(ROOT))
     from bench.suites import quotes as suite

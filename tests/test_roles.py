@@ -21,6 +21,8 @@ from index.indexdir import open_index
     ("Did Ukraine's president attend the talks?", "Ukraine's president"),
     ("Ukrainian president at the summit", "Ukrainian president"),
     ("What did the Apple CEO announce?", "Apple CEO"),
+    ("will the ukrainian president be at the summit?", "ukrainian president"),  # typed lower case
+    ("what did the eu policy chief say?", "eu policy chief"),
 ])
 def test_an_office_named_without_a_name_is_read(question: str, role: str):
     assert [r for r, _ in role_phrases(question)] == [role]
@@ -34,6 +36,8 @@ def test_an_office_named_without_a_name_is_read(question: str, role: str):
     "What did the Prime Minister say?",  # "Prime" is the office's, no modifier is left
     "What did the president say?",
     "Morgan Stanley chief executive John Mack left the meeting.",  # "chief" is not the end
+    "what did the new president say?",  # which holder, not which office
+    "which us governor resigned?",
 ])
 def test_an_office_that_names_no_one_known_is_left_alone(question: str):
     assert role_phrases(question) == []
@@ -107,6 +111,17 @@ def test_real_model_the_ukrainian_president_finds_zelenskyys_words(real_bot: Bot
     answer = real_bot.ask("Will the Ukrainian president be at the summit with Trump?")
     assert "President Zelenskyy should be part of the meeting" in answer.hits[0].passage.text
     assert "Ukrainian president: Volodymyr Zelenskyy" in (answer.read_as or "")
+
+
+@pytest.mark.slow
+def test_real_model_a_question_typed_in_lower_case_reads_its_speaker_and_office(real_bot: Bot):
+    spoken = real_bot.ask("what did kallas say about putin's intentions?")
+    assert spoken.read_as == "words of Kaja Kallas"
+    assert [h.passage.passage_id for h in spoken.hits] == [
+        h.passage.passage_id for h in real_bot.ask("What did Kallas say about Putin's intentions?").hits]
+    office = real_bot.ask("will the ukrainian president be at the summit with trump?")
+    assert "President Zelenskyy should be part of the meeting" in office.hits[0].passage.text
+    assert office.read_as.startswith("ukrainian president: Volodymyr Zelenskyy")
 
 
 @pytest.mark.slow
