@@ -59,7 +59,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
                    help="the day relative time words ('this week', 'in March') are read against; "
-                        "an answer (not a timeline) ranks sources published after it lower. "
+                        "an answer ranks sources published after it lower, a timeline leaves "
+                        "them out. "
                         "Default: today if the corpus reaches within 4 weeks of it, else the "
                         "corpus' last date")
     p.add_argument("--server", metavar="URL", default=None,

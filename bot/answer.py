@@ -179,7 +179,7 @@ def answer(index: OpenIndex, ranker: Ranker, q: Query, *, k: int = 8,
     if weak:
         message = (f"only weak matches in {q.understood or 'that date range'}: "
                    "none reached the usual relevance")
-    later = sum(published_after(h.article, q.known_by) for h in hits)
+    later = sum(published_after(h.article.published, q.known_by) for h in hits)
     return Answer(**base, hits=ordered(hits, order), undated_set_aside=set_aside, message=message,
                   date_answer=day, fell_back=fell_back, weak=weak, asked=k, published_later=later)
 

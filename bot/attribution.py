@@ -97,7 +97,7 @@ def timeline_spoken(index: OpenIndex, ranker: Ranker, q: Query, *, chosen: Seque
         return build_timeline(index, ranker, q, n_dates=n_dates, per_date=per_date)
     wide = build_timeline(index, ranker, replace(q, speaker=sq.speaker), n_dates=n_dates,
                           per_date=per_date)
-    return replace(wide, message=message)
+    return replace(wide, message="; ".join(m for m in (message, wide.message) if m))
 
 
 def facet(store: Store, n: int = FACET_SIZE) -> list[tuple[str, int]]:

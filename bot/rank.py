@@ -123,7 +123,7 @@ class Ranker:
         cands = [c for c in cands if c.passage_id in passages]
 
         def later(p: Passage) -> bool:
-            return published_after(articles[p.article_id], known_by)
+            return published_after(articles[p.article_id].published, known_by)
 
         if deep is not None and len(cands) > deep:
             def cheap(c: Candidate) -> float:
@@ -154,9 +154,10 @@ class Ranker:
         return out
 
 
-def published_after(article: Article, day: dt.date | None) -> bool:
-    """Whether the article was published after ``day`` (the reader's "as of"; None: never)."""
-    return day is not None and article.published is not None and article.published > day
+def published_after(published: dt.date | None, day: dt.date | None) -> bool:
+    """Whether an article published on ``published`` (None: undated) appeared after ``day``
+    (the reader's "as of"; None: never)."""
+    return day is not None and published is not None and published > day
 
 
 def in_period(p: Passage, periods: Sequence[Span], published: dt.date | None = None) -> bool:

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.digest import busiest_days
-from bot.fmt import plural
-from bot.rank import RELEVANCE_FLOOR, Candidate, Hit, Ranker, merge_duplicates
+from bot.fmt import human_date, plural
+from bot.rank import RELEVANCE_FLOOR, Candidate, Hit, Ranker, merge_duplicates, published_after
 from bot.retrieve import hybrid_search, query_vector
 from bot.understand import Query
 from index.filters import Filter
@@ -102,6 +102,22 @@ class Evidence:
     lo: dt.date | None
     hi: dt.date | None
     voters: tuple[Voter, ...]
+    # The reader's "as of" day (Query.known_by): the passages published after it that were
+    # left out, or True in ``beyond`` when nothing published by then was relevant and they vote.
+    left_out: int = 0
+    beyond: bool = False
+
+    def horizon(self, day: dt.date | None) -> str | None:
+        """What the "as of" day did to the timeline, in words; None when it did nothing."""
+        if day is None:
+            return None
+        if self.beyond:
+            return (f"nothing published by {human_date(day)}, the 'as of' day, is about this: "
+                    "the timeline is built from later sources")
+        if self.left_out:
+            return (f"built from what was published by {human_date(day)}, the 'as of' day: "
+                    f"{plural(self.left_out, 'later passage')} left out")
+        return None
 
     def votes(self) -> dict[dt.date, float]:
         """Each day's vote. Every relevant passage votes alike: above the floor, relevance
@@ -140,7 +156,17 @@ def gather_evidence(index: OpenIndex, embedder: Embedder, q: Query, *, n_dates: 
     articles = index.store.articles(p.article_id for p in passages.values())
     voters = tuple(Voter(c, passages[c.passage_id],
                          articles[passages[c.passage_id].article_id].published) for c in cands)
-    return Evidence(q.question, q.understood, q.text, qvec, q.date_from, q.date_to, voters)
+    # A day the reader gave as "as of": the story as it could be read then. Later sources are
+    # left out (said so), unless nothing from before is relevant.
+    left_out, beyond = 0, False
+    if q.known_by is not None:
+        by_then = tuple(v for v in voters if not published_after(v.published, q.known_by))
+        if by_then:
+            left_out, voters = len(voters) - len(by_then), by_then
+        else:
+            beyond = bool(voters)
+    return Evidence(q.question, q.understood, q.text, qvec, q.date_from, q.date_to, voters,
+                    left_out, beyond)
 
 
 def build_timeline(index: OpenIndex, ranker: Ranker, q: Query, *, n_dates: int = 8,
@@ -164,7 +190,8 @@ def build_timeline(index: OpenIndex, ranker: Ranker, q: Query, *, n_dates: int =
         about.sort(key=lambda v: -v.candidate.dense)
         scored = ranker.score(index, ev.qvec, ev.text, [v.candidate for v in about[: 3 * per_date]])
         dates.append(TimelineDate(day, score, tuple(merge_duplicates(index, scored, per_date))))
-    return Timeline(ev.topic, tuple(d for d in dates if d.hits), ev.understood, q.as_of, q.read_as)
+    return Timeline(ev.topic, tuple(d for d in dates if d.hits), ev.understood, q.as_of, q.read_as,
+                    ev.horizon(q.known_by))
 
 
 def voting_pool(n_dates: int) -> int:

@@ -201,3 +201,34 @@ def test_timeline_in_a_range_shows_no_day_outside_it(tmp_path: Path):
     ranged = bot.timeline("ceasefire talks", n_dates=5, date_from=D(2025, 3, 1))
     days = [d.date for d in ranged.dates]
     assert days and all(d >= D(2025, 3, 1) for d in days)
+
+
+def test_a_timeline_as_of_a_day_is_the_story_as_it_could_be_read_then(tmp_path: Path):
+    from index.build import build_index
+
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("".join(json.dumps(
+        {"id": day, "date": day, "source": "Wire", "title": "Ceasefire talks",
+         "text": "The envoys held ceasefire talks again. Ceasefire talks continue."}) + "\n"
+        for day in ("2025-03-10", "2025-03-12", "2025-08-11", "2025-08-13")))
+    build_index([corpus], tmp_path / "index", embedder=FakeEmbedder(64))
+    bot = Bot(open_index(tmp_path / "index"), FakeEmbedder(64))
+    whole = bot.timeline("ceasefire talks", n_dates=5)
+    assert D(2025, 8, 11) in [d.date for d in whole.dates] and whole.message is None
+    then = bot.timeline("ceasefire talks", n_dates=5, as_of=D(2025, 4, 1))
+    assert [d.date for d in then.dates] == [D(2025, 3, 10), D(2025, 3, 12)]
+    assert then.message == ("built from what was published by 1 Apr 2025, the 'as of' day: "
+                            "2 later passages left out")
+    before = bot.timeline("ceasefire talks", n_dates=5, as_of=D(2025, 1, 1))
+    assert D(2025, 8, 11) in [d.date for d in before.dates]
+    assert before.message.startswith("nothing published by 1 Jan 2025, the 'as of' day")
+    assert "later passages left out" in render_timeline(then.to_json())
+
+
+@pytest.mark.slow
+def test_a_timeline_as_of_a_day_leaves_out_later_sources_with_the_real_model(real_bot: Bot):
+    tl = real_bot.timeline("Kallas on Russia", n_dates=3, as_of=D(2025, 3, 31))
+    days = [d.date for d in tl.dates]
+    assert days and all(d <= D(2025, 3, 31) for d in days) and D(2025, 2, 19) in days
+    assert all(h.article.published <= D(2025, 3, 31) for d in tl.dates for h in d.hits)
+    assert "left out" in tl.message

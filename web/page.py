@@ -160,8 +160,9 @@ def build_page(h: Handlers) -> gr.Blocks:
                         date_to = gr.Textbox(label="To", placeholder="YYYY-MM-DD", max_lines=1)
                         as_of = gr.Textbox(label="As of", placeholder="YYYY-MM-DD", max_lines=1,
                                            elem_id="tl-as-of",
-                                           info="“this week” is read against this day, and an "
-                                                "answer ranks sources published after it lower; "
+                                           info="“this week” is read against this day; an "
+                                                "answer ranks sources published after it lower, a "
+                                                "timeline leaves them out; "
                                                 "empty: today, or the corpus' last date if it is "
                                                 "older")
                     with gr.Row():
