@@ -14,6 +14,9 @@ A topic is often one word ("h1n1", "Lehman"), whose embedding sits far from the 
 tell the story: few pass the relevance floor and the timeline collapses. So the topic is
 expanded first by pseudo-relevance feedback (Rocchio): the query vector moves toward the
 centroid of its best relevant passages.
+
+A day the reader gives as "as of" bounds the story: only what was published by then votes, and
+the timeline says how much later news it left out (``Evidence.horizon``).
 """
 
 from __future__ import annotations
