@@ -152,7 +152,7 @@ def gather_evidence(index: OpenIndex, embedder: Embedder, q: Query, *, n_dates: 
     if q.no_overlap:
         return Evidence(q.question, q.understood, q.text, qvec, q.date_from, q.date_to, ())
     flt = q.filter()
-    qvec = expand_topic(index, qvec, q.text, flt)
+    qvec = expand_topic(index, qvec, q.text, flt, known_by=q.known_by)
     cands = [c for c in hybrid_search(index, qvec, q.text, flt, pool=voting_pool(n_dates))
              if c.dense >= RELEVANCE_FLOOR]
     passages = index.store.passages([c.passage_id for c in cands])
@@ -202,16 +202,26 @@ def voting_pool(n_dates: int) -> int:
     return max(MIN_CANDIDATES, CANDIDATES_PER_DATE * n_dates)
 
 
-def expand_topic(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter) -> np.ndarray:
+def expand_topic(index: OpenIndex, qvec: np.ndarray, text: str, flt: Filter, *,
+                 known_by: dt.date | None = None) -> np.ndarray:
     """The query vector moved toward the centroid of its best relevant passages.
 
     Seeds must pass the relevance floor or match the topic's words, so a topic the corpus does
     not cover is not dragged onto whatever happens to be nearest; without seeds it is unchanged.
+    With the reader's "as of" day, the seeds published by then, when there are any: later news
+    would pull the topic toward what came after.
     """
     import numpy as np
 
     seeds = [c.passage_id for c in hybrid_search(index, qvec, text, flt)
-             if c.dense >= RELEVANCE_FLOOR or c.keyword_rank is not None][:FEEDBACK_PASSAGES]
+             if c.dense >= RELEVANCE_FLOOR or c.keyword_rank is not None]
+    if known_by is not None and seeds:
+        passages = index.store.passages(seeds)
+        published = {a.article_id: a.published
+                     for a in index.store.articles(p.article_id for p in passages.values()).values()}
+        seeds = [s for s in seeds if not published_after(
+            published[passages[s].article_id], known_by)] or seeds
+    seeds = seeds[:FEEDBACK_PASSAGES]
     if not seeds:
         return qvec
     centroid = index.vectors.reconstruct(seeds).mean(axis=0)

@@ -225,6 +225,31 @@ def test_a_timeline_as_of_a_day_is_the_story_as_it_could_be_read_then(tmp_path: 
     assert "later passages left out" in render_timeline(then.to_json())
 
 
+def test_a_topic_as_of_a_day_is_expanded_toward_what_was_published_by_then(tmp_path: Path):
+    import numpy as np
+
+    from index.build import build_index
+    from index.filters import Filter
+
+    corpus = tmp_path / "news.jsonl"
+    texts = {"2025-03-10": "Ceasefire talks in Riyadh: envoys met the Saudi hosts.",
+             "2025-08-11": "Ceasefire talks in Alaska: the summit in Anchorage opened."}
+    corpus.write_text("".join(json.dumps({"id": d, "date": d, "source": "Wire", "title": "Talks",
+                                          "text": t}) + "\n" for d, t in texts.items()))
+    build_index([corpus], tmp_path / "index", embedder=FakeEmbedder(64))
+    index = open_index(tmp_path / "index")
+    emb = FakeEmbedder(64)
+    qvec = emb.embed(["ceasefire talks"])[0]
+    march, august = emb.embed(list(texts.values()))
+    whole = expand_topic(index, qvec, "ceasefire talks", Filter())
+    then = expand_topic(index, qvec, "ceasefire talks", Filter(), known_by=D(2025, 4, 1))
+    assert float(then @ march) > float(whole @ march)
+    assert float(then @ august) < float(whole @ august)
+    # nothing published by the day: every seed, as without it
+    before = expand_topic(index, qvec, "ceasefire talks", Filter(), known_by=D(2025, 1, 1))
+    assert np.allclose(before, whole)
+
+
 @pytest.mark.slow
 def test_a_timeline_as_of_a_day_leaves_out_later_sources_with_the_real_model(real_bot: Bot):
     tl = real_bot.timeline("Kallas on Russia", n_dates=3, as_of=D(2025, 3, 31))
