@@ -105,8 +105,10 @@ def month_kw(m: re.Match[str], text: str, anchor: dt.date | None) -> Cand | None
         return None
     if kw in ("and", "or", "to") and not MONTH_BEFORE.search(text, 0, m.start("kw")):
         return None  # "Johnson and May": only "April and May" is a month pair
-    if token.lower() == "may" and kw in ("by", "of", "from", "before", "after"):
+    if token.lower() == "may" and kw in ("by", "of", "from", "before", "after", "for", "the"):
         return None  # "signed by May", "the government of May": the politician
+    if kw == "the" and token.lower() == "march":
+        return None  # "the March on Washington"
     own = kw in ("last", "next", "this", "early", "late", "mid")
     start = m.start("kw") if own else m.start("m")
     if anchor is None:

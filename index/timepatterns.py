@@ -44,7 +44,7 @@ RE_MY = re.compile(rf"\b(?P<m>{MONTH})(?:(?:\s*,\s*|\s+(?:of\s+)?)(?P<y>\d{{4}})
 # A bare month is a date only after a word that makes it temporal ("in May", not "may").
 RE_MONTH_KW = re.compile(
     rf"\b(?P<kw>in|during|since|by|until|till|through|from|before|after|of|early|late|mid"
-    rf"|last|next|this|between|and|or|to)\s*-?\s*(?P<m>{MONTH_FULL})\b(?!\s*['’]s)", _F)
+    rf"|last|next|this|between|and|or|to|for|the)\s*-?\s*(?P<m>{MONTH_FULL})\b(?!\s*['’]s)", _F)
 RE_WEEKDAY = re.compile(
     rf"\b(?:(?P<mod>last|next|this|coming|past)\s+)?(?P<wd>{WEEKDAY})"
     r"(?:\s+(?P<part>morning|afternoon|evening|night))?\b", _F)

@@ -248,6 +248,20 @@ def test_may_is_a_month_only_with_a_date_word() -> None:
     assert _dates("signed by May", anchor) == []
 
 
+def test_a_month_for_which_figures_are_given_or_that_names_an_event_is_a_date() -> None:
+    # TimeBank: "turnover for October", "the job figures for January", "the October slaying"
+    anchor = D(1989, 10, 30)
+    assert _dates("The average daily share turnover for October is almost 148 million shares.",
+                  anchor) == [("October", D(1989, 10, 1), "month")]
+    assert _dates("The job figures for January extended a surge in hiring.", anchor) == [
+        ("January", D(1989, 1, 1), "month")]
+    assert _dates("They gathered evidence in the October slaying of Dr. Slepian.", anchor) == [
+        ("October", D(1989, 10, 1), "month")]
+    # the politician and the march, not the months
+    assert _dates("Support for May grew after the vote.", anchor) == []
+    assert _dates("Thousands joined the March on Washington.", anchor) == []
+
+
 # --------------------------------------------------------------------------- timeline date
 
 def _ev(text: str, date: dt.date | None, precision: str = "day") -> EventDate:
