@@ -221,3 +221,17 @@ def test_a_time_with_no_topic_lists_that_times_articles(page: Page):
     assert note.startswith("no topic in the question: 1 of the 1 article published in that time")
     dates = [_day(d) for d in answer.locator(".tl-date").all_inner_texts()]
     assert len(dates) == 1 and dates[0].strftime("%Y-%m") == "2025-02"
+
+
+def test_an_office_asked_in_lower_case_and_a_timeline_as_of_a_day(page: Page):
+    page.ask("will the ukrainian president be at the summit with trump?")
+    assert "read as: ukrainian president: Volodymyr Zelenskyy, as the sources name it" in \
+        page.last_answer().inner_text()
+    page.page.locator("#tl-as-of input, #tl-as-of textarea").first.fill("2025-03-31")
+    page.page.get_by_text("Timeline mode: the key dates of a topic").click()
+    page.page.wait_for_timeout(500)
+    page.ask("peace talks on Ukraine")
+    text = page.last_answer().inner_text()
+    assert text.startswith("Timeline:")
+    assert "built from what was published by 31 Mar 2025, the 'as of' day" in text
+    assert "12 Aug 2025" not in text  # the August article came after the day
