@@ -20,8 +20,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from index.filters import Filter
-from index.quote_names import FUNCTION, NON_PERSON, TITLES
-from index.store import STOPWORDS
+from index.quote_names import FUNCTION, NON_PERSON, TITLES, bare
+from index.store import STOPWORDS, surname
 
 if TYPE_CHECKING:
     from bot.understand import Query
@@ -97,7 +97,7 @@ def _name(raw: str) -> str | None:
     words = []
     for w in raw.split():
         w = w.rstrip(".")
-        base = re.sub(r"(’s|'s)$", "", w)
+        base = bare(w)
         if (not _NAME_WORD.fullmatch(base) or base.lower() in NON_PERSON
                 or base.lower() in FUNCTION or base.lower() in TITLES):
             break
@@ -127,7 +127,7 @@ def named_by_role(store: Store, role: str, flt: Filter) -> str | None:
             name = _name(m.group("name"))
             if name is None:
                 continue
-            key = name.split()[-1].lower()
+            key = surname(name)
             by_surname[key] += 1
             forms.setdefault(key, Counter())[name] += 1
     ranked = by_surname.most_common(2)
